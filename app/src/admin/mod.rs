@@ -1,0 +1,179 @@
+//! The administrator area: layout, navigation and dashboard. Later issues
+//! replace the placeholder screens with users, groups, products and more.
+use crate::components::{LanguageSwitch, SignOutButton};
+use crate::error::AppError;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::MeResource;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminStats {
+    pub users: i64,
+    pub active: i64,
+    pub blocked: i64,
+    pub pending: i64,
+    pub groups: i64,
+    pub administrators: i64,
+}
+
+#[server(endpoint = "admin/dashboard_stats")]
+pub async fn dashboard_stats() -> Result<AdminStats, AppError> {
+    crate::auth::ssr::run(async move {
+        use crate::auth::ssr::{app_state, require_admin};
+        use crate::groups::{repo as groups_repo, SystemGroup};
+        require_admin()?;
+        let state = app_state();
+        let mut conn = state.pool.acquire().await?;
+        let c = crate::users::repo::count_by_state(&mut conn).await?;
+        Ok(AdminStats {
+            users: c.total,
+            active: c.active,
+            blocked: c.blocked,
+            pending: c.pending,
+            groups: groups_repo::count(&mut conn).await?,
+            administrators: groups_repo::count_members(&mut conn, SystemGroup::Administrators).await?,
+        })
+    }).await
+}
+
+const NAV: [(&str, Msg); 7] = [
+    ("/admin", Msg::NavDashboard),
+    ("/admin/users", Msg::NavUsers),
+    ("/admin/groups", Msg::NavGroups),
+    ("/admin/products", Msg::NavProducts),
+    ("/admin/subscriptions", Msg::NavSubscriptions),
+    ("/admin/emails", Msg::NavEmails),
+    ("/admin/activity", Msg::NavActivity),
+];
+
+/// Guards the admin area in the page too (the server already refused
+/// anonymous and non-admin requests for /admin before rendering).
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    let i18n = use_i18n();
+    let location = use_location();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) if me.is_admin && !me.must_change_password => {
+                        let name = me.display_name();
+                        view! {
+                            <div class="admin">
+                                <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
+                                <header class="topbar">
+                                    <a class="brand" href="/admin">
+                                        <span class="brand-mark" aria-hidden="true">"⛩"</span>
+                                        {tr(Msg::AppName)}
+                                        <span class="brand-sub">{tr(Msg::AdminTitle)}</span>
+                                    </a>
+                                    <div class="topbar-right">
+                                        <span class="whoami">{move || Msg::SignedInAs.fmt(i18n.lang.get(), &[&name])}</span>
+                                        <a href="/">{tr(Msg::NavPortal)}</a>
+                                        <LanguageSwitch/>
+                                        <SignOutButton/>
+                                    </div>
+                                </header>
+                                <div class="admin-body">
+                                    <nav class="sidenav" aria-label=tr(Msg::NavAdmin)>
+                                        <ul>
+                                            {NAV
+                                                .into_iter()
+                                                .map(|(href, label)| {
+                                                    view! {
+                                                        <li>
+                                                            <A href=href exact=true>{tr(label)}</A>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </nav>
+                                    <main id="main" class="content">
+                                        <Outlet/>
+                                    </main>
+                                </div>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(Some(me)) if me.is_admin => view! { <Redirect path="/profile"/> }.into_any(),
+                    Ok(Some(_)) => {
+                        view! {
+                            <main class="narrow">
+                                <h1>{tr(Msg::ForbiddenTitle)}</h1>
+                                <p>{tr(Msg::ErrForbidden)}</p>
+                                <p><a href="/">{tr(Msg::BackHome)}</a></p>
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    _ => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let stats = Resource::new(move || refresh.get(), |_| dashboard_stats());
+    let i18n = use_i18n();
+    view! {
+        <div class="page-head">
+            <h1>{tr(Msg::DashboardTitle)}</h1>
+            <button type="button" class="button secondary" data-testid="refresh"
+                on:click=move |_| refresh.update(|n| *n += 1)>
+                {tr(Msg::Refresh)}
+            </button>
+        </div>
+        <p class="lead">{tr(Msg::DashboardIntro)}</p>
+        <Transition fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match stats.await {
+                    Ok(s) => {
+                        let cards = [
+                            (Msg::StatUsers, s.users),
+                            (Msg::StatActive, s.active),
+                            (Msg::StatBlocked, s.blocked),
+                            (Msg::StatPending, s.pending),
+                            (Msg::StatAdmins, s.administrators),
+                            (Msg::StatGroups, s.groups),
+                        ];
+                        view! {
+                            <ul class="stats" data-testid="stats" data-refreshes=move || refresh.get().to_string()>
+                                {cards
+                                    .into_iter()
+                                    .map(|(label, n)| view! {
+                                        <li class="stat"><span class="stat-n">{n}</span><span class="stat-l">{tr(label)}</span></li>
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error-banner" role="alert">{move || e.message(i18n.lang.get())}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A screen that a later issue fills in; it says what will be there.
+pub fn placeholder(title: Msg, body: Msg) -> impl IntoView {
+    view! {
+        <div class="page-head"><h1>{tr(title)}</h1></div>
+        <div class="empty-state">
+            <p class="empty-title">{tr(Msg::ComingSoon)}</p>
+            <p>{tr(body)}</p>
+        </div>
+    }
+}

@@ -1,0 +1,192 @@
+//! Sign-in, sign-out, sessions and the checks every server function makes.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub mod pages;
+
+/// The longest password accepted (also the config crate's limit).
+pub const MAX_PASSWORD_LEN: usize = 128;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tokens;
+
+/// What the page knows about the signed-in person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_admin: bool,
+    pub must_change_password: bool,
+    /// The configured minimum, so the page can state the rule before typing.
+    pub password_min_length: usize,
+}
+
+impl Me {
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    ssr::run(async move {
+        let min = ssr::app_state().settings.password_min_length;
+        Ok(ssr::viewer().map(|u| Me {
+            password_min_length: min,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            is_admin: u.is_admin,
+            must_change_password: u.must_change_password,
+        }))
+    }).await
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    ssr::run(async move {
+        let state = ssr::app_state();
+        let parts = ssr::request_parts();
+        let ip = parts.extensions.get::<crate::state::ClientIp>().map(|c| c.0);
+        let ua = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+        let old = ssr::viewer().map(|v| v.session_hash);
+        let outcome = service::sign_in(&state, &email, password, ip, ua, old).await?;
+        ssr::set_cookie(&sessions::set_cookie_header(&state.settings, &outcome.token));
+        let target = match (outcome.must_change_password, safe_next(next.as_deref())) {
+            (true, _) => "/profile".to_string(),
+            (false, Some(n)) => n.to_string(),
+            (false, None) if outcome.is_admin => "/admin".to_string(),
+            (false, None) => "/".to_string(),
+        };
+        leptos_axum::redirect(&target);
+        Ok(())
+    }).await
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    ssr::run(async move {
+        let state = ssr::app_state();
+        if let Some(v) = ssr::viewer() {
+            sessions::delete(&state.pool, &v.session_hash).await?;
+        }
+        ssr::set_cookie(&sessions::clear_cookie_header(&state.settings));
+        leptos_axum::redirect("/");
+        Ok(())
+    }).await
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(current: String, new_password: String, confirm: String) -> Result<(), AppError> {
+    ssr::run(async move {
+        let state = ssr::app_state();
+        let me = ssr::require_user()?;
+        let token = service::change_password(&state, &me, current, new_password, confirm).await?;
+        ssr::set_cookie(&sessions::set_cookie_header(&state.settings, &token));
+        Ok(())
+    }).await
+}
+
+/// Only local paths are followed after sign-in (no open redirect).
+pub fn safe_next(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/api/"))
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Server-side helpers: who is calling, and the checks that guard every
+    //! server function. Hiding a button is not authorization; these are.
+    use super::sessions::SessionUser;
+    use crate::error::AppError;
+    use crate::state::AppState;
+    use leptos::prelude::*;
+
+    pub fn app_state() -> AppState {
+        expect_context::<AppState>()
+    }
+
+    pub fn request_parts() -> http::request::Parts {
+        expect_context::<http::request::Parts>()
+    }
+
+    /// The signed-in user of this request, as resolved by the session middleware.
+    pub fn viewer() -> Option<SessionUser> {
+        use_context::<http::request::Parts>()?.extensions.get::<Option<SessionUser>>().cloned().flatten()
+    }
+
+    pub fn require_user() -> Result<SessionUser, AppError> {
+        viewer().ok_or(AppError::Unauthenticated)
+    }
+
+    /// An administrator who has set their own password.
+    pub fn require_admin() -> Result<SessionUser, AppError> {
+        let u = require_user()?;
+        if !u.is_admin {
+            return Err(AppError::Forbidden);
+        }
+        if u.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(u)
+    }
+
+    /// Runs a server function body and gives a failure its HTTP status
+    /// (401, 403, 404, 422, 429 with Retry-After, or 500) instead of the
+    /// framework's blanket 500, so the API and the logs tell them apart.
+    pub async fn run<T>(body: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+        let result = body.await;
+        // A plain HTML form post (no wasm yet) is answered by leptos_axum with
+        // a redirect back to the form; a status here would replace it.
+        let plain_form = use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::ACCEPT)?.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if plain_form {
+            return result;
+        }
+        if let (Err(e), Some(res)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+            use http::StatusCode;
+            let status = match e {
+                AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Throttled { retry_after_secs } => {
+                    res.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            res.set_status(status);
+        }
+        result
+    }
+
+    pub fn set_cookie(value: &str) {
+        let opts = expect_context::<leptos_axum::ResponseOptions>();
+        if let Ok(v) = http::HeaderValue::from_str(value) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_must_be_a_local_path() {
+        use super::safe_next;
+        assert_eq!(safe_next(Some("/admin/users")), Some("/admin/users"));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! Sign-in and password change: the rules, independent of HTTP.
+use super::{password, sessions, sessions::SessionUser};
+use crate::db::{begin_write, now};
+use crate::error::{AppError, FieldError};
+use crate::i18n::Msg;
+use crate::state::AppState;
+use crate::users::{canonical_email, repo as users_repo};
+use std::net::IpAddr;
+use std::time::Instant;
+
+pub struct SignedIn {
+    pub token: String,
+    pub is_admin: bool,
+    pub must_change_password: bool,
+}
+
+/// Checks the throttles, verifies the password (always one argon2 verify, so
+/// unknown, blocked and pending accounts take as long as a wrong password and
+/// get the same answer), then opens a fresh session and ends `old_session`.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    ip: Option<IpAddr>,
+    user_agent: Option<&str>,
+    old_session: Option<Vec<u8>>,
+) -> Result<SignedIn, AppError> {
+    let key = canonical_email(email);
+    let ip_key = ip.map(|i| i.to_string());
+    let t = Instant::now();
+    let wait = [
+        state.email_throttle.check(&key, t),
+        ip_key.as_deref().and_then(|k| state.ip_throttle.check(k, t)),
+    ];
+    if let Some(secs) = wait.into_iter().flatten().max() {
+        return Err(AppError::Throttled { retry_after_secs: secs });
+    }
+    if password.chars().count() > crate::config::MAX_PASSWORD_LENGTH * 4 {
+        // Refuse absurd inputs before spending a hash on them.
+        return Err(AppError::InvalidCredentials);
+    }
+
+    let creds = {
+        let mut conn = state.pool.acquire().await?;
+        users_repo::credentials_by_email(&mut conn, &key).await?
+    };
+    let phc = creds.as_ref().and_then(|c| c.password_hash.clone());
+    let password_ok = state.hasher.verify(password, phc).await;
+    let creds = match creds {
+        Some(c) if password_ok && c.state == "active" => c,
+        _ => {
+            let t = Instant::now();
+            state.email_throttle.fail(&key, t);
+            if let Some(k) = &ip_key {
+                state.ip_throttle.fail(k, t);
+            }
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    state.email_throttle.succeed(&key);
+
+    let mut tx = begin_write(&state.pool).await?;
+    if let Some(old) = old_session {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(old).execute(&mut *tx).await?;
+    }
+    let token = sessions::create(&mut tx, crate::users::UserId(creds.id), user_agent, now()).await?;
+    tx.commit().await?;
+    Ok(SignedIn { token, is_admin: creds.is_admin, must_change_password: creds.must_change_password })
+}
+
+/// Changes the caller's own password (current one required), clears the
+/// must-change flag and signs out every other session. Returns the token of
+/// the new session that replaces the current one.
+pub async fn change_password(
+    state: &AppState,
+    me: &SessionUser,
+    current: String,
+    new_password: String,
+    confirm: String,
+) -> Result<String, AppError> {
+    let mut errors = Vec::new();
+    if current.is_empty() {
+        errors.push(FieldError::new("current", Msg::ErrRequired));
+    }
+    if let Err(e) = password::check_policy(&new_password, state.settings.password_min_length) {
+        errors.push(FieldError { field: "new_password".into(), ..e });
+    } else if new_password != confirm {
+        errors.push(FieldError::new("confirm", Msg::ErrPasswordMismatch));
+    } else if new_password == current {
+        errors.push(FieldError::new("new_password", Msg::ErrPasswordSameAsOld));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let phc = {
+        let mut conn = state.pool.acquire().await?;
+        users_repo::password_hash(&mut conn, me.user_id).await?
+    };
+    if !state.hasher.verify(current, phc).await {
+        return Err(AppError::field("current", Msg::ErrCurrentPasswordWrong));
+    }
+    let hash = state.hasher.hash(new_password).await;
+    let mut tx = begin_write(&state.pool).await?;
+    users_repo::set_password(&mut tx, me.user_id, &hash, false).await?;
+    sessions::delete_all_for_user(&mut tx, me.user_id, None).await?;
+    let token = sessions::create(&mut tx, me.user_id, None, now()).await?;
+    tx.commit().await?;
+    Ok(token)
+}

@@ -1,0 +1,201 @@
+//! Server-side sessions in SQLite. The cookie holds a random token; the table
+//! holds its hash. Every request re-reads the account, so a block, delete or
+//! password change takes effect on the very next request.
+use super::tokens::{hash_token, random_token};
+use crate::config::Settings;
+use crate::users::UserId;
+use sqlx::SqlitePool;
+
+pub const COOKIE_NAME: &str = "gatehouse_sid";
+/// The `__Host-` prefix pins the cookie to this host and path; browsers accept
+/// it only with Secure, so it is used when the public URL is https.
+pub const SECURE_COOKIE_NAME: &str = "__Host-gatehouse_sid";
+
+/// Only touch `last_seen_at` once a minute, not on every request: each write
+/// is an fsync under synchronous=FULL.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// The signed-in person behind a request, as the middleware found them.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub user_id: UserId,
+    pub uid: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_admin: bool,
+    pub must_change_password: bool,
+    pub session_hash: Vec<u8>,
+}
+
+/// Idle and absolute expiry, as a pure function of the times.
+pub fn is_live(created_at: i64, last_seen_at: i64, now: i64, idle_secs: i64, absolute_secs: i64) -> bool {
+    now - last_seen_at < idle_secs && now - created_at < absolute_secs && now >= created_at - 60
+}
+
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.is_https() {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
+pub fn set_cookie_header(settings: &Settings, token: &str) -> String {
+    let secure = if settings.is_https() { "; Secure" } else { "" };
+    format!("{}={token}; HttpOnly; SameSite=Lax; Path=/{secure}", cookie_name(settings))
+}
+
+pub fn clear_cookie_header(settings: &Settings) -> String {
+    let secure = if settings.is_https() { "; Secure" } else { "" };
+    format!("{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}", cookie_name(settings))
+}
+
+/// Finds the session token in a Cookie header.
+pub fn token_from_cookies(settings: &Settings, cookie_header: &str) -> Option<String> {
+    let name = cookie_name(settings);
+    cookie_header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+/// Creates a session and returns the token for the cookie.
+pub async fn create(
+    tx: &mut sqlx::SqliteConnection,
+    user_id: UserId,
+    user_agent: Option<&str>,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let token = random_token();
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)")
+        .bind(hash_token(&token))
+        .bind(user_id.0)
+        .bind(now)
+        .bind(now)
+        .bind(user_agent.map(|s| s.chars().take(200).collect::<String>()))
+        .execute(&mut *tx)
+        .await?;
+    Ok(token)
+}
+
+pub async fn delete(pool: &SqlitePool, session_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(session_hash).execute(pool).await?;
+    Ok(())
+}
+
+/// Signs a user out everywhere except, optionally, one session.
+pub async fn delete_all_for_user(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: UserId,
+    except: Option<&[u8]>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
+        .bind(user_id.0)
+        .bind(except)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    user_id: i64,
+    uid: String,
+    created_at: i64,
+    last_seen_at: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    state: String,
+    must_change_password: bool,
+    is_admin: bool,
+}
+
+/// Resolves a cookie token to the signed-in user, or None. Dead sessions
+/// (expired, or whose account is no longer active) are deleted on sight.
+pub async fn resolve(
+    pool: &SqlitePool,
+    settings: &Settings,
+    token: &str,
+    now: i64,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let hash = hash_token(token);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.user_id, u.uid, s.created_at, s.last_seen_at, u.email, u.first_name, u.last_name, u.state,
+                u.must_change_password,
+                EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
+                        WHERE gm.user_id = u.id AND g.uid = 'administrators') AS is_admin
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = ?",
+    )
+    .bind(&hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let live = is_live(row.created_at, row.last_seen_at, now, settings.session_idle_secs, settings.session_absolute_secs);
+    if !live || row.state != "active" {
+        delete(pool, &hash).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at >= TOUCH_EVERY_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+            .bind(now)
+            .bind(&hash)
+            .execute(pool)
+            .await?;
+    }
+    Ok(Some(SessionUser {
+        user_id: UserId(row.user_id),
+        uid: row.uid,
+        email: row.email,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        is_admin: row.is_admin,
+        must_change_password: row.must_change_password,
+        session_hash: hash,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDLE: i64 = 30 * 60;
+    const ABS: i64 = 12 * 3600;
+
+    #[test]
+    fn a_session_lives_while_used_within_the_idle_time() {
+        assert!(is_live(1000, 1000, 1000, IDLE, ABS));
+        assert!(is_live(1000, 1000, 1000 + IDLE - 1, IDLE, ABS));
+    }
+
+    #[test]
+    fn a_session_ends_after_the_idle_time() {
+        assert!(!is_live(1000, 1000, 1000 + IDLE, IDLE, ABS));
+    }
+
+    #[test]
+    fn a_session_ends_at_the_absolute_limit_even_when_busy() {
+        let created = 1000;
+        let now = created + ABS;
+        assert!(!is_live(created, now - 5, now, IDLE, ABS));
+        assert!(is_live(created, now - 5, now - 1, IDLE, ABS));
+    }
+
+    #[test]
+    fn cookie_is_httponly_samesite_and_secure_behind_https() {
+        let http = Settings::from_sources(None, Vec::<(String, String)>::new()).unwrap();
+        let c = set_cookie_header(&http, "tok");
+        assert_eq!(c, "gatehouse_sid=tok; HttpOnly; SameSite=Lax; Path=/");
+        let https = Settings::from_sources(
+            None,
+            vec![("GATEHOUSE_PUBLIC_URL".to_string(), "https://portal.example".to_string())],
+        )
+        .unwrap();
+        let c = set_cookie_header(&https, "tok");
+        assert_eq!(c, "__Host-gatehouse_sid=tok; HttpOnly; SameSite=Lax; Path=/; Secure");
+        assert_eq!(token_from_cookies(&https, "a=b; __Host-gatehouse_sid=tok"), Some("tok".into()));
+        assert_eq!(token_from_cookies(&https, "gatehouse_sid=tok"), None);
+    }
+}

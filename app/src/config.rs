@@ -1,0 +1,260 @@
+//! Configuration: defaults, then an optional TOML file, then `GATEHOUSE_*`
+//! environment variables (the environment wins). Every key is listed once in
+//! `KEYS`, which also feeds `gatehouse --help`.
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// (key, default, description). The environment variable is `GATEHOUSE_` + KEY in upper case.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    ("bind", "127.0.0.1:3000", "address and port the server listens on"),
+    ("public_url", "http://<bind>", "the URL people use to reach Gatehouse (links, cookies, origin checks)"),
+    ("data_dir", "./data", "folder for the SQLite database and other data"),
+    ("database_url", "sqlite:<data_dir>/gatehouse.db", "SQLite database URL"),
+    ("site_root", "target/site", "folder with the built browser app (pkg/)"),
+    ("sqlite_synchronous", "full", "SQLite synchronous mode: full or normal"),
+    ("session_idle_minutes", "30", "a session ends after this long without a request"),
+    ("session_absolute_hours", "12", "a session ends this long after sign-in, whatever happens"),
+    ("password_min_length", "8", "minimum password length (8 to 128)"),
+    ("trust_proxy_headers", "false", "take the client address from X-Forwarded-For (only behind your own proxy)"),
+    ("admin_email", "", "email of the first administrator, created on first start"),
+    ("admin_password", "", "password of the first administrator; generated and printed once if empty"),
+    ("log", "info", "log filter, e.g. info or gatehouse=debug"),
+];
+
+pub const MAX_PASSWORD_LENGTH: usize = crate::auth::MAX_PASSWORD_LEN;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+/// A secret that never shows up in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***SECRET***")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub site_root: PathBuf,
+    pub sqlite_synchronous: Synchronous,
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+    pub password_min_length: usize,
+    pub trust_proxy_headers: bool,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<Secret>,
+    pub log: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("unknown setting `{0}` in the config file (known: {known})", known = KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", "))]
+    UnknownKey(String),
+    #[error("setting `{key}` (env GATEHOUSE_{env}): {reason}", env = key.to_uppercase())]
+    Invalid { key: String, reason: String },
+}
+
+impl Settings {
+    /// Reads the file named by `file` (if any) and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let toml_text = match file {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| ConfigError::File {
+                path: p.display().to_string(),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        Settings::from_sources(toml_text.as_deref(), std::env::vars())
+    }
+
+    /// Pure parsing, so it can be tested without touching the process.
+    pub fn from_sources(
+        toml_text: Option<&str>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
+        let mut raw: BTreeMap<String, String> = BTreeMap::new();
+        if let Some(text) = toml_text {
+            let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::File {
+                path: "(toml)".into(),
+                reason: e.to_string(),
+            })?;
+            for (k, v) in table {
+                if !KEYS.iter().any(|(key, ..)| *key == k) {
+                    return Err(ConfigError::UnknownKey(k));
+                }
+                let s = match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                raw.insert(k, s);
+            }
+        }
+        for (k, v) in env {
+            if let Some(rest) = k.strip_prefix("GATEHOUSE_") {
+                let key = rest.to_ascii_lowercase();
+                if KEYS.iter().any(|(known, ..)| *known == key) {
+                    raw.insert(key, v);
+                }
+            }
+        }
+        let get = |k: &str| raw.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let invalid = |key: &str, reason: String| ConfigError::Invalid { key: key.into(), reason };
+        fn num<T: std::str::FromStr>(
+            v: Option<String>,
+            default: T,
+            key: &str,
+        ) -> Result<T, ConfigError> {
+            match v {
+                None => Ok(default),
+                Some(s) => s.parse().map_err(|_| ConfigError::Invalid {
+                    key: key.into(),
+                    reason: format!("`{s}` is not a whole number"),
+                }),
+            }
+        }
+
+        let bind: SocketAddr = get("bind")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|_| invalid("bind", "expected an address like 127.0.0.1:3000".into()))?;
+        let public_url = get("public_url")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid("public_url", "must start with http:// or https://".into()));
+        }
+        let data_dir = PathBuf::from(get("data_dir").unwrap_or_else(|| "./data".into()));
+        let database_url = get("database_url")
+            .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("gatehouse.db").display()));
+        if !database_url.starts_with("sqlite:") {
+            return Err(invalid("database_url", "only sqlite: URLs are supported".into()));
+        }
+        let sqlite_synchronous = match get("sqlite_synchronous").as_deref() {
+            None | Some("full") | Some("FULL") => Synchronous::Full,
+            Some("normal") | Some("NORMAL") => Synchronous::Normal,
+            Some(other) => {
+                return Err(invalid("sqlite_synchronous", format!("`{other}`: expected full or normal")))
+            }
+        };
+        let idle: i64 = num(get("session_idle_minutes"), 30, "session_idle_minutes")?;
+        let absolute: i64 = num(get("session_absolute_hours"), 12, "session_absolute_hours")?;
+        if idle < 1 || absolute < 1 {
+            return Err(invalid("session_idle_minutes", "session lifetimes must be at least 1".into()));
+        }
+        let password_min_length: usize = num(get("password_min_length"), 8, "password_min_length")?;
+        if !(8..=MAX_PASSWORD_LENGTH).contains(&password_min_length) {
+            return Err(invalid("password_min_length", format!("must be between 8 and {MAX_PASSWORD_LENGTH}")));
+        }
+        let trust_proxy_headers = match get("trust_proxy_headers").as_deref() {
+            None | Some("false") | Some("0") | Some("no") => false,
+            Some("true") | Some("1") | Some("yes") => true,
+            Some(other) => return Err(invalid("trust_proxy_headers", format!("`{other}`: expected true or false"))),
+        };
+        Ok(Settings {
+            bind,
+            public_url,
+            data_dir,
+            database_url,
+            site_root: PathBuf::from(get("site_root").unwrap_or_else(|| "target/site".into())),
+            sqlite_synchronous,
+            session_idle_secs: idle * 60,
+            session_absolute_secs: absolute * 3600,
+            password_min_length,
+            trust_proxy_headers,
+            admin_email: get("admin_email"),
+            admin_password: get("admin_password").map(Secret::new),
+            log: get("log").unwrap_or_else(|| "info".into()),
+        })
+    }
+
+    /// Behind https the session cookie gets `Secure` and the `__Host-` prefix.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn help_text() -> String {
+        let mut s = String::from(
+            "Configuration (environment variables override the TOML file given with --config or GATEHOUSE_CONFIG;\n\
+             the file uses the lower-case key names, e.g. bind = \"127.0.0.1:3000\"):\n",
+        );
+        for (key, default, what) in KEYS {
+            let env = format!("GATEHOUSE_{}", key.to_uppercase());
+            let default = if default.is_empty() { String::new() } else { format!(" [default: {default}]") };
+            s.push_str(&format!("  {env:<34} {what}{default}\n"));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_serve_on_loopback_with_a_local_sqlite_file() {
+        let s = Settings::from_sources(None, env(&[])).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite:./data/gatehouse.db");
+        assert_eq!(s.sqlite_synchronous, Synchronous::Full);
+        assert_eq!(s.session_idle_secs, 30 * 60);
+        assert_eq!(s.session_absolute_secs, 12 * 3600);
+        assert!(!s.is_https());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file = "bind = \"127.0.0.1:4000\"\nsession_idle_minutes = 10\npublic_url = \"https://portal.example.com/\"\n";
+        let s = Settings::from_sources(
+            Some(file),
+            env(&[("GATEHOUSE_SESSION_IDLE_MINUTES", "5"), ("OTHER", "x"), ("GATEHOUSE_ADMIN_PASSWORD", "pw")]),
+        )
+        .unwrap();
+        assert_eq!(s.bind.port(), 4000);
+        assert_eq!(s.session_idle_secs, 300);
+        assert_eq!(s.public_url, "https://portal.example.com");
+        assert!(s.is_https());
+        assert_eq!(format!("{:?}", s.admin_password), "Some(***SECRET***)");
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let e = Settings::from_sources(None, env(&[("GATEHOUSE_SESSION_IDLE_MINUTES", "soon")])).unwrap_err();
+        assert!(e.to_string().contains("GATEHOUSE_SESSION_IDLE_MINUTES"), "{e}");
+        let e = Settings::from_sources(Some("colour = \"blue\""), env(&[])).unwrap_err();
+        assert_eq!(e, ConfigError::UnknownKey("colour".into()));
+        let e = Settings::from_sources(None, env(&[("GATEHOUSE_BIND", "nowhere")])).unwrap_err();
+        assert!(e.to_string().contains("bind"));
+        let e = Settings::from_sources(None, env(&[("GATEHOUSE_PASSWORD_MIN_LENGTH", "4")])).unwrap_err();
+        assert!(e.to_string().contains("between 8"));
+        let e = Settings::from_sources(None, env(&[("GATEHOUSE_SQLITE_SYNCHRONOUS", "off")])).unwrap_err();
+        assert!(e.to_string().contains("full or normal"));
+    }
+}

@@ -1,0 +1,54 @@
+//! The SQLite pool: WAL, foreign keys, a busy timeout and the configured
+//! synchronous mode on every connection; migrations embedded in the binary.
+use crate::config::{Settings, Synchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+pub async fn connect(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
+    if let Some(path) = settings.database_url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            }
+        }
+    }
+    let opts = SqliteConnectOptions::from_str(&settings.database_url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        .synchronous(match settings.sqlite_synchronous {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        });
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+    Ok(pool)
+}
+
+/// Connects and applies pending migrations; a failed migration stops start-up.
+pub async fn connect_and_migrate(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
+    let pool = connect(settings).await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// A write transaction that takes the write lock at BEGIN, where the busy
+/// timeout applies (a DEFERRED one that upgrades can fail with SQLITE_BUSY
+/// immediately).
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,288 @@
+//! The one translation mechanism. Every user-facing string is a `Msg`; the
+//! macro below forces an English and a Dutch text for each, so a missing
+//! translation is a compile error rather than a blank in the page.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Nl,
+}
+
+/// Cookie that remembers an explicit choice made with the language switch.
+pub const LANG_COOKIE: &str = "gatehouse_lang";
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Nl];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nl => "nl",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "nl" => Some(Lang::Nl),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, shown in the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Nl => "Nederlands",
+        }
+    }
+
+    /// Picks the language for a request: an explicit cookie wins, then the
+    /// first supported entry of Accept-Language by quality, then English.
+    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(cookies) = cookie_header {
+            for pair in cookies.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    if k == LANG_COOKIE {
+                        if let Some(l) = Lang::from_code(v) {
+                            return l;
+                        }
+                    }
+                }
+            }
+        }
+        let mut best: Option<(f32, Lang)> = None;
+        for item in accept_language.unwrap_or("").split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("");
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(l) = Lang::from_code(tag) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $en:expr, $nl:expr;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Msg { $($key),* }
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Nl) => $nl, )*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "Gatehouse", "Gatehouse";
+    Tagline => "Developer portal", "Ontwikkelaarsportaal";
+    Language => "Language", "Taal";
+    // navigation
+    NavHome => "Home", "Home";
+    NavSignIn => "Sign in", "Inloggen";
+    NavSignOut => "Sign out", "Uitloggen";
+    NavProfile => "Profile", "Profiel";
+    NavAdmin => "Administration", "Beheer";
+    NavPortal => "Developer portal", "Ontwikkelaarsportaal";
+    NavDashboard => "Dashboard", "Dashboard";
+    NavUsers => "Users", "Gebruikers";
+    NavGroups => "Groups", "Groepen";
+    NavProducts => "Products", "Producten";
+    NavSubscriptions => "Subscriptions", "Abonnementen";
+    NavEmails => "Emails", "E-mails";
+    NavActivity => "Activity", "Activiteit";
+    SkipToContent => "Skip to content", "Naar de inhoud";
+    // sign in
+    SignInTitle => "Sign in to Gatehouse", "Inloggen bij Gatehouse";
+    SignInIntro => "Use the email address and password of your account.", "Gebruik het e-mailadres en wachtwoord van je account.";
+    Email => "Email", "E-mail";
+    Password => "Password", "Wachtwoord";
+    SignInButton => "Sign in", "Inloggen";
+    SigningIn => "Signing in…", "Bezig met inloggen…";
+    InvalidCredentials => "Email or password is incorrect.", "E-mailadres of wachtwoord is onjuist.";
+    Throttled => "Too many failed attempts. Try again in {0} seconds.", "Te veel mislukte pogingen. Probeer het over {0} seconden opnieuw.";
+    // errors
+    ErrUnauthenticated => "Please sign in first.", "Log eerst in.";
+    ErrForbidden => "You do not have access to this page.", "Je hebt geen toegang tot deze pagina.";
+    ErrPasswordChangeRequired => "Choose a new password before you continue.", "Kies eerst een nieuw wachtwoord.";
+    ErrNotFound => "That page or record does not exist.", "Die pagina of dat item bestaat niet.";
+    ErrInternal => "Something went wrong on our side. Please try again.", "Er ging bij ons iets mis. Probeer het opnieuw.";
+    ErrNetwork => "Could not reach the server: {0}", "De server is niet bereikbaar: {0}";
+    ErrValidation => "Please correct the highlighted fields.", "Verbeter de gemarkeerde velden.";
+    ErrRequired => "This field is required.", "Dit veld is verplicht.";
+    ErrPasswordTooShort => "Use at least {0} characters.", "Gebruik minstens {0} tekens.";
+    ErrPasswordTooLong => "Use at most {0} characters.", "Gebruik hoogstens {0} tekens.";
+    ErrPasswordMismatch => "The two passwords are not the same.", "De twee wachtwoorden zijn niet gelijk.";
+    ErrCurrentPasswordWrong => "The current password is incorrect.", "Het huidige wachtwoord is onjuist.";
+    ErrPasswordSameAsOld => "Choose a password different from the current one.", "Kies een ander wachtwoord dan het huidige.";
+    NotFoundTitle => "Page not found", "Pagina niet gevonden";
+    ForbiddenTitle => "No access", "Geen toegang";
+    BackHome => "Back to the home page", "Terug naar de startpagina";
+    Loading => "Loading…", "Laden…";
+    // admin
+    AdminTitle => "Administration", "Beheer";
+    SignedInAs => "Signed in as {0}", "Ingelogd als {0}";
+    DashboardTitle => "Dashboard", "Dashboard";
+    DashboardIntro => "An overview of the accounts and groups in this Gatehouse.", "Een overzicht van de accounts en groepen in deze Gatehouse.";
+    StatUsers => "Accounts", "Accounts";
+    StatActive => "Active", "Actief";
+    StatBlocked => "Blocked", "Geblokkeerd";
+    StatPending => "Pending", "In afwachting";
+    StatGroups => "Groups", "Groepen";
+    StatAdmins => "Administrators", "Beheerders";
+    Refresh => "Refresh", "Vernieuwen";
+    UsersEmpty => "Here you will add, invite, search, block and delete developer accounts, and change many at once.", "Hier voeg je ontwikkelaarsaccounts toe, nodig je ze uit, zoek, blokkeer en verwijder je ze, en wijzig je er veel tegelijk.";
+    GroupsEmpty => "Here you will manage the system groups Administrators, Developers and Guests, custom groups and external groups, and their members.", "Hier beheer je de systeemgroepen Beheerders, Ontwikkelaars en Gasten, eigen groepen en externe groepen, en hun leden.";
+    ProductsEmpty => "Here you will define products, bundles of APIs, and choose which groups can see them.", "Hier definieer je producten, bundels van API's, en kies je welke groepen ze zien.";
+    SubscriptionsEmpty => "Here you will approve, suspend and cancel developers' subscriptions to products.", "Hier keur je abonnementen van ontwikkelaars op producten goed, schort je ze op en zeg je ze op.";
+    EmailsEmpty => "Here you will see every email Gatehouse sends, its delivery state, and edit the email templates.", "Hier zie je elke e-mail die Gatehouse verstuurt, de bezorgstatus, en bewerk je de e-mailsjablonen.";
+    ActivityEmpty => "Here you will see every change an administrator made: who, when, what, before and after.", "Hier zie je elke wijziging van een beheerder: wie, wanneer, wat, ervoor en erna.";
+    ComingSoon => "Nothing here yet.", "Hier staat nog niets.";
+    // portal
+    PortalWelcome => "Welcome to the developer portal", "Welkom bij het ontwikkelaarsportaal";
+    PortalIntro => "Find the APIs published here, subscribe to products and manage your subscription keys.", "Vind de API's die hier gepubliceerd zijn, abonneer je op producten en beheer je abonnementssleutels.";
+    PortalNoProducts => "No products are published for you yet.", "Er zijn nog geen producten voor jou gepubliceerd.";
+    PortalSignInHint => "Sign in to see the products available to your groups.", "Log in om de producten te zien die voor jouw groepen beschikbaar zijn.";
+    ProfileTitle => "Your profile", "Je profiel";
+    Name => "Name", "Naam";
+    Groups => "Groups", "Groepen";
+    ChangePassword => "Change password", "Wachtwoord wijzigen";
+    CurrentPassword => "Current password", "Huidig wachtwoord";
+    NewPassword => "New password", "Nieuw wachtwoord";
+    ConfirmPassword => "Repeat the new password", "Herhaal het nieuwe wachtwoord";
+    PasswordRule => "At least {0} and at most {1} characters. Long passphrases are welcome.", "Minstens {0} en hoogstens {1} tekens. Lange wachtzinnen zijn welkom.";
+    PasswordChanged => "Your password was changed. Other sessions were signed out.", "Je wachtwoord is gewijzigd. Andere sessies zijn uitgelogd.";
+    MustChangePassword => "This account has a one-time password. Choose your own password to continue.", "Dit account heeft een eenmalig wachtwoord. Kies je eigen wachtwoord om verder te gaan.";
+    Save => "Save", "Opslaan";
+}
+
+impl Msg {
+    /// The text with `{0}`, `{1}`… replaced by `args`.
+    pub fn fmt(self, lang: Lang, args: &[&dyn std::fmt::Display]) -> String {
+        let mut out = self.text(lang).to_string();
+        for (i, a) in args.iter().enumerate() {
+            out = out.replace(&format!("{{{i}}}"), &a.to_string());
+        }
+        out
+    }
+}
+
+/// The page's current language, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// Reactive text for a view: `{tr(Msg::X)}`.
+pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || i18n.t(msg)
+}
+
+/// The language this page starts in: on the server from the request, in the
+/// browser from `<html lang>` that the server rendered, so hydration matches.
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |n: http::HeaderName| {
+                    parts.headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned)
+                };
+                Lang::negotiate(
+                    header(http::header::COOKIE).as_deref(),
+                    header(http::header::ACCEPT_LANGUAGE).as_deref(),
+                )
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|c| Lang::from_code(&c))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Lang::default()
+        }
+    }
+}
+
+/// Remembers the choice in a cookie and relabels the page without a reload.
+pub fn switch_language(i18n: I18n, lang: Lang) {
+    i18n.lang.set(lang);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(el) = doc.document_element() {
+                let _ = el.set_attribute("lang", lang.code());
+            }
+            if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
+                let _ = html.set_cookie(&format!(
+                    "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    lang.code()
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for m in Msg::ALL {
+            assert!(!m.text(Lang::En).trim().is_empty(), "{m:?} has no English text");
+            assert!(!m.text(Lang::Nl).trim().is_empty(), "{m:?} has no Dutch text");
+            let holes = |s: &str| s.matches('{').count();
+            assert_eq!(holes(m.text(Lang::En)), holes(m.text(Lang::Nl)), "{m:?} placeholders differ");
+        }
+    }
+
+    #[test]
+    fn negotiation_prefers_cookie_then_quality() {
+        assert_eq!(Lang::negotiate(None, Some("nl-NL,nl;q=0.9,en;q=0.8")), Lang::Nl);
+        assert_eq!(Lang::negotiate(None, Some("de-DE,en;q=0.5,nl;q=0.7")), Lang::Nl);
+        assert_eq!(Lang::negotiate(None, Some("fr")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("a=b; gatehouse_lang=en"), Some("nl")), Lang::En);
+        assert_eq!(Lang::negotiate(None, None), Lang::En);
+    }
+
+    #[test]
+    fn fmt_fills_placeholders() {
+        assert_eq!(Msg::Throttled.fmt(Lang::En, &[&30]), "Too many failed attempts. Try again in 30 seconds.");
+    }
+}

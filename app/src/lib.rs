@@ -1,0 +1,132 @@
+//! Gatehouse's application crate: domain types, server functions and pages,
+//! shared by the server (feature `ssr`) and the browser (feature `hydrate`).
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod groups;
+pub mod i18n;
+pub mod portal;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use auth::{ChangePassword, SignIn, SignOut};
+use i18n::{initial_lang, I18n, Lang};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app. Runs on the server only; it also sets
+/// the Content-Security-Policy with this response's nonce, which the
+/// hydration script carries.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = leptos::nonce::use_nonce() {
+        if let (Some(res), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&page_csp(&nonce)),
+        ) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/pkg/gatehouse.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page CSP: scripts only from this origin or carrying the nonce, wasm
+/// compilation allowed, nothing framed, no plugins, no base-uri tricks.
+#[cfg(feature = "ssr")]
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Actions that change who is signed in; the `me` resource refetches after each.
+#[derive(Clone, Copy)]
+pub struct SessionActions {
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+    pub change_password: ServerAction<ChangePassword>,
+}
+
+pub type MeResource = Resource<Result<Option<auth::Me>, error::AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n { lang: RwSignal::new(initial_lang()) };
+    provide_context(i18n);
+    let actions = SessionActions {
+        sign_in: ServerAction::<SignIn>::new(),
+        sign_out: ServerAction::<SignOut>::new(),
+        change_password: ServerAction::<ChangePassword>::new(),
+    };
+    provide_context(actions);
+    let me: MeResource = Resource::new(
+        move || {
+            (
+                actions.sign_in.version().get(),
+                actions.sign_out.version().get(),
+                actions.change_password.version().get(),
+            )
+        },
+        |_| auth::current_user(),
+    );
+    provide_context(me);
+
+    view! {
+        <Title text=move || i18n.t(i18n::Msg::AppName)/>
+        <Router>
+            <Routes fallback=|| view! { <portal::NotFound/> }>
+                <ParentRoute path=path!("/admin") view=admin::AdminLayout>
+                    <Route path=path!("") view=admin::Dashboard/>
+                    <Route path=path!("users") view=|| admin::placeholder(i18n::Msg::NavUsers, i18n::Msg::UsersEmpty)/>
+                    <Route path=path!("groups") view=|| admin::placeholder(i18n::Msg::NavGroups, i18n::Msg::GroupsEmpty)/>
+                    <Route path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
+                    <Route path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
+                    <Route path=path!("emails") view=|| admin::placeholder(i18n::Msg::NavEmails, i18n::Msg::EmailsEmpty)/>
+                    <Route path=path!("activity") view=|| admin::placeholder(i18n::Msg::NavActivity, i18n::Msg::ActivityEmpty)/>
+                </ParentRoute>
+                <ParentRoute path=path!("") view=portal::PortalLayout>
+                    <Route path=path!("") view=portal::HomePage/>
+                    <Route path=path!("sign-in") view=auth::pages::SignInPage/>
+                    <Route path=path!("profile") view=portal::ProfilePage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Used by language-independent code that needs the default.
+pub fn default_lang() -> Lang {
+    Lang::default()
+}

@@ -1,0 +1,155 @@
+//! The developer portal: home, profile and the shared page frame.
+use crate::components::{field_error, ErrorBanner, LanguageSwitch, SignOutButton};
+use crate::error::AppError;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::{MeResource, SessionActions};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+
+#[server(endpoint = "my_groups")]
+pub async fn my_groups() -> Result<Vec<String>, AppError> {
+    crate::auth::ssr::run(async move {
+        use crate::auth::ssr::{app_state, require_user};
+        let me = require_user()?;
+        let mut conn = app_state().pool.acquire().await?;
+        Ok(crate::groups::repo::names_for_user(&mut conn, me.user_id).await?)
+    }).await
+}
+
+#[component]
+pub fn PortalLayout() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <div class="portal">
+            <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"⛩"</span>
+                    {tr(Msg::AppName)}
+                    <span class="brand-sub">{tr(Msg::Tagline)}</span>
+                </a>
+                <nav class="topbar-right" aria-label=tr(Msg::NavPortal)>
+                    <a href="/">{tr(Msg::NavHome)}</a>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match me.await {
+                                Ok(Some(me)) => view! {
+                                    {me.is_admin.then(|| view! { <a href="/admin">{tr(Msg::NavAdmin)}</a> })}
+                                    <a href="/profile">{tr(Msg::NavProfile)}</a>
+                                    <SignOutButton/>
+                                }.into_any(),
+                                _ => view! { <a href="/sign-in" class="button small">{tr(Msg::NavSignIn)}</a> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                    <LanguageSwitch/>
+                </nav>
+            </header>
+            <main id="main" class="content portal-main">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <section class="hero">
+            <h1>{tr(Msg::PortalWelcome)}</h1>
+            <p class="lead">{tr(Msg::PortalIntro)}</p>
+        </section>
+        <div class="empty-state">
+            <p class="empty-title">{tr(Msg::PortalNoProducts)}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    matches!(me.await, Ok(None)).then(|| view! { <p>{tr(Msg::PortalSignInHint)}</p> })
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <Profile me/> }.into_any(),
+                    _ => view! { <Redirect path="/sign-in?next=/profile"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(me: crate::auth::Me) -> impl IntoView {
+    let actions = expect_context::<SessionActions>();
+    let action = actions.change_password;
+    let groups = Resource::new(|| (), |_| my_groups());
+    let i18n = use_i18n();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let must_change = me.must_change_password;
+    let min_len = me.password_min_length;
+    let rule = move || {
+        Msg::PasswordRule.fmt(i18n.lang.get(), &[&min_len, &crate::auth::MAX_PASSWORD_LEN])
+    };
+    view! {
+        <h1>{tr(Msg::ProfileTitle)}</h1>
+        {move || (must_change && !done()).then(|| view! {
+            <p class="notice" role="status">{tr(Msg::MustChangePassword)}</p>
+        })}
+        <dl class="facts">
+            <dt>{tr(Msg::Name)}</dt><dd>{me.display_name()}</dd>
+            <dt>{tr(Msg::Email)}</dt><dd>{me.email.clone()}</dd>
+            <dt>{tr(Msg::Groups)}</dt>
+            <dd>
+                <Transition fallback=|| "…">
+                    {move || Suspend::new(async move {
+                        groups.await.map(|g| g.join(", ")).unwrap_or_default()
+                    })}
+                </Transition>
+            </dd>
+        </dl>
+        <section class="card">
+            <h2>{tr(Msg::ChangePassword)}</h2>
+            <p class="muted" id="password-rule">{rule}</p>
+            {move || done().then(|| view! { <p class="success" role="status">{tr(Msg::PasswordChanged)}</p> })}
+            <ErrorBanner error/>
+            <ActionForm action attr:class="stack">
+                <label for="current">{tr(Msg::CurrentPassword)}</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                {field_error(error, "current")}
+                <label for="new_password">{tr(Msg::NewPassword)}</label>
+                <input id="new_password" name="new_password" type="password" autocomplete="new-password"
+                    aria-describedby="password-rule" required/>
+                {field_error(error, "new_password")}
+                <label for="confirm">{tr(Msg::ConfirmPassword)}</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" required/>
+                {field_error(error, "confirm")}
+                <button type="submit" class="button" disabled=move || action.pending().get()>{tr(Msg::Save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="narrow">
+            <h1>{tr(Msg::NotFoundTitle)}</h1>
+            <p>{tr(Msg::ErrNotFound)}</p>
+            <p><a href="/">{tr(Msg::BackHome)}</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,32 @@
+//! What every request handler and server function can reach.
+use crate::auth::{password::Hasher, throttle::Throttle};
+use crate::config::Settings;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub settings: Arc<Settings>,
+    pub hasher: Hasher,
+    /// Failed sign-ins per typed email.
+    pub email_throttle: Arc<Throttle>,
+    /// Failed sign-ins per client address (more generous: offices share one).
+    pub ip_throttle: Arc<Throttle>,
+}
+
+impl AppState {
+    pub fn new(pool: SqlitePool, settings: Settings) -> Self {
+        AppState {
+            pool,
+            settings: Arc::new(settings),
+            hasher: Hasher::default(),
+            email_throttle: Arc::new(Throttle::new(5)),
+            ip_throttle: Arc::new(Throttle::new(30)),
+        }
+    }
+}
+
+/// The client's address, put in the request extensions by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub std::net::IpAddr);

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need. Idempotent: a second run
+# only checks. Usage: scripts/setup.sh [--no-browser]
+#  - a wasm32 standard library: the active rustc's if it has one (after
+#    `rustup target add wasm32-unknown-unknown`), else Debian's rustc-web +
+#    rust-web-src (std built from source) and lld-22 as the wasm linker;
+#  - the wasm-bindgen CLI at exactly the version in Cargo.lock;
+#  - for the browser tests: Debian chromium and the npm packages
+#    (playwright-core, and binaryen's wasm-opt: never Debian's binaryen 108,
+#    which silently breaks hydration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+browser=1
+[ "${1:-}" = "--no-browser" ] && browser=0
+
+apt_updated=0
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: please install $* (no apt-get here)" >&2
+    return 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  if [ $apt_updated = 0 ]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# 1. wasm32 standard library
+if ( . scripts/wasm-env.sh ) 2>/dev/null; then
+  echo "setup: wasm toolchain present"
+elif rustup target add wasm32-unknown-unknown 2>/dev/null && ( . scripts/wasm-env.sh ) 2>/dev/null; then
+  echo "setup: added the wasm32 target with rustup"
+else
+  echo "setup: installing Debian's rustc-web, rust-web-src and lld-22 (std is built from source)"
+  apt_install rustc-web cargo-web rust-web-src lld-22
+  ( . scripts/wasm-env.sh )
+fi
+
+# 2. wasm-bindgen CLI = the crate version in Cargo.lock
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "setup: installing wasm-bindgen-cli $want (a few minutes, once)"
+  # no --locked: its lockfile pins a webpki-roots the registry no longer serves
+  cargo install wasm-bindgen-cli --version "$want" --quiet
+fi
+
+# 3. browser tests and wasm-opt
+if [ $browser = 1 ]; then
+  if ! [ -x /usr/bin/chromium ]; then
+    echo "setup: installing Debian chromium"
+    apt_install chromium fonts-dejavu-core
+  fi
+  if ! [ -x tests/browser/node_modules/.bin/playwright-core ] || ! [ -x tests/browser/node_modules/.bin/wasm-opt ]; then
+    if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+    (cd tests/browser && npm ci --no-audit --no-fund --silent)
+  fi
+fi
+echo "setup: done"

@@ -1,0 +1,176 @@
+//! One layer in front of every route: client address, CSRF refusal, session
+//! resolution, the admin-area guard, and security headers on every response.
+use app::auth::sessions::{self, SessionUser};
+use app::state::{AppState, ClientIp};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use std::net::SocketAddr;
+
+pub async fn request_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let ip = client_ip(&state, &req);
+    req.extensions_mut().insert(ClientIp(ip));
+
+    if !is_safe_method(req.method()) {
+        if let Err(reason) = same_origin(req.headers(), &state.settings.public_url) {
+            tracing::warn!(%ip, path = %req.uri().path(), reason, "refused cross-site request");
+            return with_security_headers(&state, (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response());
+        }
+    }
+
+    let viewer = match session_token(&state, req.headers()) {
+        Some(token) => match sessions::resolve(&state.pool, &state.settings, &token, app::db::now()).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return with_security_headers(&state, StatusCode::SERVICE_UNAVAILABLE.into_response());
+            }
+        },
+        None => None,
+    };
+    req.extensions_mut().insert::<Option<SessionUser>>(viewer.clone());
+
+    let path = req.uri().path().to_string();
+    let is_admin_page = req.method() == Method::GET && (path == "/admin" || path.starts_with("/admin/"));
+    let mut forbidden = false;
+    if is_admin_page {
+        match &viewer {
+            None => {
+                let target = format!("/sign-in?next={}", urlencode(&path));
+                return with_security_headers(&state, Redirect::to(&target).into_response());
+            }
+            Some(v) if v.is_admin && v.must_change_password => {
+                return with_security_headers(&state, Redirect::to("/profile").into_response());
+            }
+            Some(v) if !v.is_admin => forbidden = true,
+            Some(_) => {}
+        }
+    }
+
+    let mut res = next.run(req).await;
+    if forbidden {
+        // The layout renders the "no access" page; the status tells machines.
+        *res.status_mut() = StatusCode::FORBIDDEN;
+    }
+    with_security_headers(&state, res)
+}
+
+fn is_safe_method(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses state-changing requests a browser sent from another site. Modern
+/// browsers send Sec-Fetch-Site; otherwise Origin must be ours. A request with
+/// neither header did not come from a browser page, so it carries no CSRF risk.
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> Result<(), &'static str> {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return match site {
+            "same-origin" | "none" => Ok(()),
+            _ => Err("sec-fetch-site is not same-origin"),
+        };
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => Ok(()),
+        Some(origin) => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let matches_host = origin.split_once("://").map(|(_, h)| h == host).unwrap_or(false);
+            if origin == public_url || matches_host {
+                Ok(())
+            } else {
+                Err("origin is not this site")
+            }
+        }
+    }
+}
+
+fn client_ip(state: &AppState, req: &Request) -> std::net::IpAddr {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    if state.settings.trust_proxy_headers {
+        // The proxy appends the address it saw; the last entry is the one we can trust.
+        if let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|s| s.trim().parse().ok())
+        {
+            return ip;
+        }
+    }
+    peer
+}
+
+fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| sessions::token_from_cookies(&state.settings, c))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn with_security_headers(state: &AppState, mut res: Response) -> Response {
+    let h = res.headers_mut();
+    let mut set = |name: &'static str, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set("x-content-type-options", "nosniff");
+    set("x-frame-options", "DENY");
+    set("referrer-policy", "no-referrer");
+    set("cross-origin-opener-policy", "same-origin");
+    set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    // Pages set their own CSP with a nonce; everything else gets the strictest one.
+    set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    if state.settings.is_https() {
+        set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    }
+    let is_asset = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| ct.starts_with("application/wasm") || ct.contains("javascript") || ct.starts_with("text/css") || ct.starts_with("image/"))
+        .unwrap_or(false);
+    if !is_asset {
+        // Pages and server-function answers carry personal data: never cache them.
+        h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused() {
+        let url = "http://127.0.0.1:3000";
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), url).is_ok());
+        assert!(same_origin(&headers(&[("sec-fetch-site", "cross-site")]), url).is_err());
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-site")]), url).is_err());
+        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:3000")]), url).is_ok());
+        assert!(same_origin(&headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")]), url).is_err());
+        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:4000")]), url).is_ok());
+        assert!(same_origin(&headers(&[("origin", "null")]), url).is_err());
+        assert!(same_origin(&headers(&[]), url).is_ok());
+    }
+}

@@ -1,0 +1,81 @@
+//! Builds the router and runs the server until ctrl-c or SIGTERM.
+use crate::middleware;
+use app::state::AppState;
+use app::{shell, App};
+use axum::{routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+pub fn router(state: AppState) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("gatehouse")
+        .site_root(state.settings.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(state.settings.bind)
+        .build();
+    let routes = generate_route_list(App);
+    let ctx = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .leptos_routes_with_context(&options, routes, ctx.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(ctx, shell))
+        .with_state(options)
+        .layer(axum::middleware::from_fn_with_state(state, middleware::request_guard))
+        // Request bodies beyond 1 MiB are refused before any handler reads them.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+}
+
+pub async fn serve(state: AppState) -> Result<(), String> {
+    let started = Instant::now();
+    app::auth::password::Hasher::warm_up();
+    match app::users::service::ensure_first_admin(&state).await {
+        Ok(Some((email, pw))) => {
+            // Printed once, on the console only; the database keeps just the hash.
+            println!("================================================================");
+            println!(" First start: created the administrator {email}");
+            println!(" One-time password: {pw}");
+            println!(" It must be changed at first sign-in and is not shown again.");
+            println!("================================================================");
+        }
+        Ok(None) => {}
+        Err(e) => return Err(format!("cannot create the first administrator: {e}")),
+    }
+    let listener = tokio::net::TcpListener::bind(state.settings.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let site = state.settings.site_root.join("pkg").join("gatehouse.wasm");
+    if !site.exists() {
+        tracing::warn!("{} is missing: pages render but will not become interactive (run scripts/build.sh)", site.display());
+    }
+    let app = router(state);
+    // Tests and scripts wait for this line; keep its shape.
+    println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

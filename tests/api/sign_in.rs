@@ -1,0 +1,176 @@
+use gatehouse_tests::{TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+fn set_cookie(res: &reqwest::Response) -> String {
+    res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n")
+}
+
+#[tokio::test]
+async fn an_administrator_signs_in_reaches_the_dashboard_and_signs_out() {
+    let app = TestServer::start();
+    let client = app.client();
+
+    let res = app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    let cookie = set_cookie(&res);
+    assert!(cookie.starts_with("gatehouse_sid="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert_eq!(res.headers().get("location").unwrap(), "/admin");
+
+    let page = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Dashboard"), "{html}");
+    assert!(html.contains("Signed in as Gatehouse Administrator"), "{html}");
+
+    let stats = client.post(app.url("/api/admin/dashboard_stats")).send().await.unwrap();
+    assert_eq!(stats.status(), 200);
+    let stats: serde_json::Value = stats.json().await.unwrap();
+    assert_eq!(stats["administrators"], 1);
+    assert_eq!(stats["groups"], 3);
+
+    let out = client.post(app.url("/api/sign_out")).send().await.unwrap();
+    assert!(set_cookie(&out).contains("Max-Age=0"));
+    let again = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(again.status(), 303);
+    assert_eq!(again.headers().get("location").unwrap(), "/sign-in?next=%2Fadmin");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = TestServer::start();
+    let client = app.client();
+    let wrong = app.sign_in(&client, ADMIN_EMAIL, "not-the-password").await;
+    let (s1, b1) = (wrong.status(), wrong.text().await.unwrap());
+    let unknown = app.sign_in(&client, "nobody@example.com", "not-the-password").await;
+    let (s2, b2) = (unknown.status(), unknown.text().await.unwrap());
+    assert_eq!(s1, s2);
+    assert_eq!(b1, b2);
+    assert!(b1.contains("InvalidCredentials"), "{b1}");
+    assert_eq!(s1, 401);
+}
+
+#[tokio::test]
+async fn email_is_matched_case_insensitively() {
+    let app = TestServer::start();
+    let res = app.sign_in(&app.client(), "  ADMIN@Example.com ", ADMIN_PASSWORD).await;
+    assert!(res.headers().get("set-cookie").is_some(), "{}", res.status());
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_and_the_answer_says_when_to_retry() {
+    let app = TestServer::start();
+    let client = app.client();
+    for _ in 0..5 {
+        let r = app.sign_in(&client, ADMIN_EMAIL, "wrong-password").await;
+        assert!(r.text().await.unwrap().contains("InvalidCredentials"));
+    }
+    let r = app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), 429);
+    let retry: u64 = r.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry));
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Throttled") && body.contains("retry_after_secs"), "{body}");
+    // Another account is not affected by this account's failures.
+    app.create_developer("dev@example.com", "developer-password").await;
+    let r = app.sign_in(&client, "dev@example.com", "developer-password").await;
+    assert!(r.headers().get("set-cookie").is_some());
+}
+
+#[tokio::test]
+async fn a_signed_in_session_gets_a_new_id_at_each_sign_in() {
+    let app = TestServer::start();
+    let client = app.client();
+    let first = set_cookie(&app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let second = set_cookie(&app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    assert_ne!(first, second);
+    let state = app.state().await;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&state.pool).await.unwrap();
+    assert_eq!(n, 1, "the old session ended when the new one began");
+}
+
+#[tokio::test]
+async fn a_developer_is_refused_from_the_admin_area_and_admin_functions() {
+    let app = TestServer::start();
+    app.create_developer("dev@example.com", "developer-password").await;
+    let client = app.client();
+    let res = app.sign_in(&client, "dev@example.com", "developer-password").await;
+    assert_eq!(res.headers().get("location").unwrap(), "/");
+
+    let page = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.unwrap().contains("You do not have access to this page."));
+
+    let stats = client.post(app.url("/api/admin/dashboard_stats")).send().await.unwrap();
+    assert_eq!(stats.status(), 403);
+    assert!(stats.text().await.unwrap().contains("Forbidden"));
+
+    let anonymous = app.client().post(app.url("/api/admin/dashboard_stats")).send().await.unwrap();
+    assert!(anonymous.text().await.unwrap().contains("Unauthenticated"));
+}
+
+#[tokio::test]
+async fn a_blocked_account_cannot_sign_in_and_its_session_ends_on_the_next_request() {
+    let app = TestServer::start();
+    let dev = app.create_developer("dev@example.com", "developer-password").await;
+    let client = app.client();
+    app.sign_in(&client, "dev@example.com", "developer-password").await;
+    let me: serde_json::Value = client.post(app.url("/api/current_user")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["email"], "dev@example.com");
+
+    let state = app.state().await;
+    let mut conn = state.pool.acquire().await.unwrap();
+    app::users::repo::set_state(&mut conn, dev, app::users::UserState::Blocked).await.unwrap();
+
+    let me: serde_json::Value = client.post(app.url("/api/current_user")).send().await.unwrap().json().await.unwrap();
+    assert!(me.is_null(), "blocked session must be anonymous, got {me}");
+    let res = app.sign_in(&app.client(), "dev@example.com", "developer-password").await;
+    assert!(res.text().await.unwrap().contains("InvalidCredentials"));
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestServer::start();
+    let client = app.client();
+    app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let state = app.state().await;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60").execute(&state.pool).await.unwrap();
+    let res = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(res.status(), 303, "an idle session must not open the admin area");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&state.pool).await.unwrap();
+    assert_eq!(n, 0, "the dead session is deleted");
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_other_sessions() {
+    let app = TestServer::start();
+    let a = app.client();
+    let b = app.client();
+    app.sign_in(&a, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.sign_in(&b, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    let short = a
+        .post(app.url("/api/change_password"))
+        .form(&[("current", ADMIN_PASSWORD), ("new_password", "short"), ("confirm", "short")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(short.contains("ErrPasswordTooShort") && short.contains("new_password"), "{short}");
+
+    let ok = a
+        .post(app.url("/api/change_password"))
+        .form(&[("current", ADMIN_PASSWORD), ("new_password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
+        .send()
+        .await
+        .unwrap();
+    assert!(ok.status().is_success(), "{}", ok.text().await.unwrap());
+
+    let me_a: serde_json::Value = a.post(app.url("/api/current_user")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me_a["email"], ADMIN_EMAIL, "this browser stays signed in");
+    let me_b: serde_json::Value = b.post(app.url("/api/current_user")).send().await.unwrap().json().await.unwrap();
+    assert!(me_b.is_null(), "the other browser is signed out");
+    let old = app.sign_in(&app.client(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(old.text().await.unwrap().contains("InvalidCredentials"));
+}

@@ -1,0 +1,150 @@
+//! Test harness: starts the real `gatehouse` binary on a free loopback port
+//! with a fresh SQLite file in a temporary folder, and speaks HTTP to it.
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "first-admin-passphrase";
+
+pub fn binary() -> PathBuf {
+    std::env::var_os("GATEHOUSE_BIN").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/gatehouse")
+    })
+}
+
+pub struct TestServer {
+    child: Child,
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    /// Everything the server printed on stdout up to "listening".
+    pub startup_output: String,
+}
+
+impl TestServer {
+    /// A server whose first administrator comes from the environment.
+    pub fn start() -> TestServer {
+        Self::start_with(&[("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL), ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)])
+    }
+
+    pub fn start_with(env: &[(&str, &str)]) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(dir, env)
+    }
+
+    /// Starts (or restarts) a server on the data in `dir`.
+    pub fn start_in(dir: tempfile::TempDir, env: &[(&str, &str)]) -> TestServer {
+        let bin = binary();
+        assert!(bin.exists(), "{} is missing: build it first (scripts/build.sh)", bin.display());
+        let mut cmd = Command::new(&bin);
+        cmd.arg("serve")
+            .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("GATEHOUSE_BIND", "127.0.0.1:0")
+            .env("GATEHOUSE_DATA_DIR", dir.path())
+            .env("GATEHOUSE_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn gatehouse");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut seen = String::new();
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                seen.push_str(&line);
+                seen.push('\n');
+                if let Some(rest) = line.strip_prefix("Gatehouse listening on ") {
+                    let url = rest.split_whitespace().next().unwrap().to_string();
+                    let _ = tx.send((url, seen.clone()));
+                }
+            }
+        });
+        let (base, startup_output) = rx.recv_timeout(Duration::from_secs(60)).expect("server did not start within 60 s");
+        TestServer { child, base, dir, startup_output }
+    }
+
+    /// Stops the server and hands back its data folder.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("gatehouse.db")
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, and
+    /// sends the Origin a same-origin page would.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("origin", self.base.parse().unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/api/sign_in"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("sign_in request")
+    }
+
+    /// Application state on the same database file, for arranging data
+    /// through the real service and repository code.
+    pub async fn state(&self) -> app::state::AppState {
+        let settings = app::config::Settings::from_sources(
+            None,
+            vec![("GATEHOUSE_DATA_DIR".to_string(), self.dir.path().display().to_string())],
+        )
+        .unwrap();
+        let pool = app::db::connect(&settings).await.unwrap();
+        app::state::AppState::new(pool, settings)
+    }
+
+    /// Creates an active developer (member of Developers only).
+    pub async fn create_developer(&self, email: &str, password: &str) -> app::users::UserId {
+        let state = self.state().await;
+        let hash = state.hasher.hash(password.to_string()).await;
+        let mut tx = app::db::begin_write(&state.pool).await.unwrap();
+        let id = app::users::repo::insert(
+            &mut tx,
+            &app::users::repo::NewUser {
+                email,
+                first_name: "Dev",
+                last_name: "Eloper",
+                password_hash: Some(&hash),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        app::groups::repo::add_to_system_group(&mut tx, id, app::groups::SystemGroup::Developers).await.unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
