@@ -46,7 +46,10 @@ export async function newPage(browser, locale = 'en-US') {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('console', (m) => {
+    // A refused sign-in is answered 401 on purpose; Chromium logs every such load.
+    if (m.type() === 'error' && !/Failed to load resource: .* 401/.test(m.text())) page.errors.push(m.text());
+  });
   return page;
 }
 

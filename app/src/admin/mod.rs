@@ -67,7 +67,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
                                 <header class="topbar">
                                     <a class="brand" href="/admin">
-                                        <span class="brand-mark" aria-hidden="true">"⛩"</span>
+                                        <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22"/>
                                         {tr(Msg::AppName)}
                                         <span class="brand-sub">{tr(Msg::AdminTitle)}</span>
                                     </a>
