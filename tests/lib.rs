@@ -9,9 +9,9 @@ pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "first-admin-passphrase";
 
 pub fn binary() -> PathBuf {
-    std::env::var_os("GATEHOUSE_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/gatehouse")
-    })
+    std::env::var_os("GATEHOUSE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/gatehouse"))
 }
 
 pub struct TestServer {
@@ -65,7 +65,8 @@ impl TestServer {
                 }
             }
         });
-        let (base, startup_output) = rx.recv_timeout(Duration::from_secs(60)).expect("server did not start within 60 s");
+        let (base, startup_output) =
+            rx.recv_timeout(Duration::from_secs(60)).expect("server did not start within 60 s");
         TestServer { child, base, dir, startup_output }
     }
 
@@ -146,5 +147,61 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Calls a server function with form fields; returns the status and JSON body.
+pub async fn call_form(
+    client: &reqwest::Client,
+    app: &TestServer,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let res = client.post(app.url(path)).form(fields).send().await.expect("request");
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+/// Calls a server function that takes JSON arguments.
+pub async fn call_json(
+    client: &reqwest::Client,
+    app: &TestServer,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let res = client.post(app.url(path)).json(&body).send().await.expect("request");
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+impl TestServer {
+    /// A client signed in as the first administrator.
+    pub async fn admin(&self) -> reqwest::Client {
+        let c = self.client();
+        let res = self.sign_in(&c, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert!(res.headers().get("set-cookie").is_some(), "admin sign-in failed");
+        c
+    }
+
+    /// Adds an account through the admin server function; returns its uid.
+    pub async fn add_user(
+        &self,
+        admin: &reqwest::Client,
+        email: &str,
+        first: &str,
+        last: &str,
+        password: &str,
+    ) -> String {
+        let (status, body) = call_form(
+            admin,
+            self,
+            "/api/admin/users/create",
+            &[("email", email), ("first_name", first), ("last_name", last), ("password", password), ("note", "")],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body.as_str().unwrap().to_string()
     }
 }

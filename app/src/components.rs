@@ -62,3 +62,93 @@ pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> impl
             .map(|m| view! { <span class="field-error" id=format!("{field}-error")>{m}</span> })
     }
 }
+
+/// A unix time as YYYY-MM-DD (UTC), the same on server and browser.
+pub fn format_date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// YYYY-MM-DD HH:MM (UTC).
+pub fn format_time(unix: i64) -> String {
+    let secs = unix.rem_euclid(86_400);
+    format!("{} {:02}:{:02}", format_date(unix), secs / 3600, (secs % 3600) / 60)
+}
+
+/// A number with thousands separators: 1,234,567 (English) or 1.234.567 (Dutch).
+pub fn format_count(n: i64, lang: Lang) -> String {
+    let sep = if lang == Lang::Nl { '.' } else { ',' };
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// An inline confirmation for a destructive or weighty action: says what
+/// will happen, takes an optional reason for the activity log, and needs an
+/// explicit second click. Escape cancels.
+#[component]
+pub fn ConfirmPanel(
+    #[prop(into)] title: Signal<String>,
+    children: Children,
+    #[prop(into)] confirm_label: Signal<String>,
+    #[prop(optional)] danger: bool,
+    #[prop(into)] pending: Signal<bool>,
+    on_confirm: Callback<Option<String>>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let input_ref = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input_ref.get() {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <div class="confirm" role="alertdialog" aria-labelledby="confirm-title"
+            on:keydown=move |ev| if ev.key() == "Escape" { on_cancel.run(()) }>
+            <h3 id="confirm-title">{title}</h3>
+            <div class="confirm-body">{children()}</div>
+            <label for="confirm-reason">{tr(Msg::ReasonOptional)}</label>
+            <textarea id="confirm-reason" node_ref=input_ref rows="2" maxlength="500"
+                prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            <div class="confirm-actions">
+                <button type="button" class=if danger { "button danger" } else { "button" } data-testid="confirm"
+                    disabled=move || pending.get()
+                    on:click=move |_| {
+                        let r = reason.get_untracked();
+                        on_confirm.run(Some(r).filter(|r| !r.trim().is_empty()))
+                    }>
+                    {confirm_label}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>{tr(Msg::Cancel)}</button>
+            </div>
+        </div>
+    }
+}
+
+/// A state badge.
+pub fn state_badge(state: crate::users::UserState) -> impl IntoView {
+    let class = format!("badge state-{}", state.as_str());
+    view! { <span class=class>{tr(state.label())}</span> }
+}

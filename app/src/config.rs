@@ -80,10 +80,10 @@ impl Settings {
     /// Reads the file named by `file` (if any) and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
         let toml_text = match file {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| ConfigError::File {
-                path: p.display().to_string(),
-                reason: e.to_string(),
-            })?),
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError::File { path: p.display().to_string(), reason: e.to_string() })?,
+            ),
             None => None,
         };
         Settings::from_sources(toml_text.as_deref(), std::env::vars())
@@ -96,10 +96,8 @@ impl Settings {
     ) -> Result<Settings, ConfigError> {
         let mut raw: BTreeMap<String, String> = BTreeMap::new();
         if let Some(text) = toml_text {
-            let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::File {
-                path: "(toml)".into(),
-                reason: e.to_string(),
-            })?;
+            let table: toml::Table =
+                toml::from_str(text).map_err(|e| ConfigError::File { path: "(toml)".into(), reason: e.to_string() })?;
             for (k, v) in table {
                 if !KEYS.iter().any(|(key, ..)| *key == k) {
                     return Err(ConfigError::UnknownKey(k));
@@ -121,11 +119,7 @@ impl Settings {
         }
         let get = |k: &str| raw.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let invalid = |key: &str, reason: String| ConfigError::Invalid { key: key.into(), reason };
-        fn num<T: std::str::FromStr>(
-            v: Option<String>,
-            default: T,
-            key: &str,
-        ) -> Result<T, ConfigError> {
+        fn num<T: std::str::FromStr>(v: Option<String>, default: T, key: &str) -> Result<T, ConfigError> {
             match v {
                 None => Ok(default),
                 Some(s) => s.parse().map_err(|_| ConfigError::Invalid {
@@ -139,25 +133,21 @@ impl Settings {
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
             .map_err(|_| invalid("bind", "expected an address like 127.0.0.1:3000".into()))?;
-        let public_url = get("public_url")
-            .unwrap_or_else(|| format!("http://{bind}"))
-            .trim_end_matches('/')
-            .to_string();
+        let public_url =
+            get("public_url").unwrap_or_else(|| format!("http://{bind}")).trim_end_matches('/').to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(invalid("public_url", "must start with http:// or https://".into()));
         }
         let data_dir = PathBuf::from(get("data_dir").unwrap_or_else(|| "./data".into()));
-        let database_url = get("database_url")
-            .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("gatehouse.db").display()));
+        let database_url =
+            get("database_url").unwrap_or_else(|| format!("sqlite:{}", data_dir.join("gatehouse.db").display()));
         if !database_url.starts_with("sqlite:") {
             return Err(invalid("database_url", "only sqlite: URLs are supported".into()));
         }
         let sqlite_synchronous = match get("sqlite_synchronous").as_deref() {
             None | Some("full") | Some("FULL") => Synchronous::Full,
             Some("normal") | Some("NORMAL") => Synchronous::Normal,
-            Some(other) => {
-                return Err(invalid("sqlite_synchronous", format!("`{other}`: expected full or normal")))
-            }
+            Some(other) => return Err(invalid("sqlite_synchronous", format!("`{other}`: expected full or normal"))),
         };
         let idle: i64 = num(get("session_idle_minutes"), 30, "session_idle_minutes")?;
         let absolute: i64 = num(get("session_absolute_hours"), 12, "session_absolute_hours")?;
@@ -231,7 +221,8 @@ mod tests {
 
     #[test]
     fn environment_overrides_the_file() {
-        let file = "bind = \"127.0.0.1:4000\"\nsession_idle_minutes = 10\npublic_url = \"https://portal.example.com/\"\n";
+        let file =
+            "bind = \"127.0.0.1:4000\"\nsession_idle_minutes = 10\npublic_url = \"https://portal.example.com/\"\n";
         let s = Settings::from_sources(
             Some(file),
             env(&[("GATEHOUSE_SESSION_IDLE_MINUTES", "5"), ("OTHER", "x"), ("GATEHOUSE_ADMIN_PASSWORD", "pw")]),

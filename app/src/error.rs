@@ -3,7 +3,10 @@
 //! a translated message, and validation errors name their field.
 use crate::i18n::{Lang, Msg};
 use serde::{Deserialize, Serialize};
-use server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -42,6 +45,12 @@ pub enum AppError {
     NotFound,
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    /// The record changed since the form was opened (optimistic concurrency).
+    #[error("conflict: the record changed")]
+    Conflict,
+    /// A business rule refused the change (last administrator, system group…).
+    #[error("refused: {0:?}")]
+    Refused(Msg),
     #[error("internal error")]
     Internal,
     /// Transport and (de)serialization problems reported by server_fn.
@@ -62,7 +71,10 @@ impl AppError {
             AppError::Forbidden => Msg::ErrForbidden.text(lang).into(),
             AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired.text(lang).into(),
             AppError::NotFound => Msg::ErrNotFound.text(lang).into(),
+            AppError::Validation(errs) if errs.len() == 1 && errs[0].field.is_empty() => errs[0].message(lang),
             AppError::Validation(_) => Msg::ErrValidation.text(lang).into(),
+            AppError::Conflict => Msg::ErrConflict.text(lang).into(),
+            AppError::Refused(m) => m.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
             AppError::Transport(e) => Msg::ErrNetwork.fmt(lang, &[e]),
         }
@@ -82,6 +94,55 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())
+    }
+}
+
+/// The service layer's error, shared by the server functions, the CLI and
+/// (later) the REST API, each of which maps it to its own answer.
+#[cfg(feature = "ssr")]
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{}", .0.iter().map(|e| format!("{}: {}", e.field, e.message(Lang::En))).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error("the record changed since it was read")]
+    Conflict,
+    #[error("{}", .0.text(Lang::En))]
+    Refused(Msg),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+#[cfg(feature = "ssr")]
+impl ServiceError {
+    pub fn field(field: &str, msg: Msg) -> Self {
+        ServiceError::Validation(vec![FieldError::new(field, msg)])
+    }
+
+    /// Adds an argument to the first field error's message.
+    pub fn map_arg(self, arg: impl ToString) -> Self {
+        match self {
+            ServiceError::Validation(mut v) if !v.is_empty() => {
+                let first = v.remove(0).with_arg(arg);
+                v.insert(0, first);
+                ServiceError::Validation(v)
+            }
+            other => other,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Validation(v) => AppError::Validation(v),
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::Conflict => AppError::Conflict,
+            ServiceError::Refused(m) => AppError::Refused(m),
+            ServiceError::Db(e) => e.into(),
+        }
     }
 }
 

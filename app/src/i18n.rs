@@ -59,9 +59,7 @@ impl Lang {
         for item in accept_language.unwrap_or("").split(',') {
             let mut parts = item.split(';');
             let tag = parts.next().unwrap_or("");
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = parts.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             if let Some(l) = Lang::from_code(tag) {
                 if best.is_none_or(|(bq, _)| q > bq) {
                     best = Some((q, l));
@@ -168,6 +166,149 @@ messages! {
     PasswordChanged => "Your password was changed. Other sessions were signed out.", "Je wachtwoord is gewijzigd. Andere sessies zijn uitgelogd.";
     MustChangePassword => "This account has a one-time password. Choose your own password to continue.", "Dit account heeft een eenmalig wachtwoord. Kies je eigen wachtwoord om verder te gaan.";
     Save => "Save", "Opslaan";
+    // accounts and groups (issue 3)
+    StateActive => "Active", "Actief";
+    StateBlocked => "Blocked", "Geblokkeerd";
+    StatePending => "Pending", "In afwachting";
+    StateDeleted => "Deleted", "Verwijderd";
+    KindSystem => "System", "Systeem";
+    KindCustom => "Custom", "Eigen";
+    KindExternal => "External", "Extern";
+    Account => "Account", "Account";
+    Profile => "Profile", "Profiel";
+    Details => "Details", "Gegevens";
+    FirstName => "First name", "Voornaam";
+    LastName => "Last name", "Achternaam";
+    Note => "Note (only administrators see it)", "Notitie (alleen beheerders zien die)";
+    State => "State", "Status";
+    Group => "Group", "Groep";
+    Registered => "Registered", "Geregistreerd";
+    Search => "Search", "Zoeken";
+    SearchUsersPlaceholder => "Name or email contains…", "Naam of e-mail bevat…";
+    SearchGroupsPlaceholder => "Group name or description contains…", "Groepsnaam of omschrijving bevat…";
+    AllStates => "All states", "Alle statussen";
+    AllGroups => "All groups", "Alle groepen";
+    SortBy => "Sort by", "Sorteren op";
+    SortName => "Sort by name", "Sorteren op naam";
+    SortEmail => "Sort by email", "Sorteren op e-mail";
+    SortRegistered => "Sort by registration date", "Sorteren op registratiedatum";
+    Descending => "Descending", "Aflopend";
+    AddUser => "+ Add user", "+ Gebruiker toevoegen";
+    AddUserIntro => "The new account is active at once and a member of Developers.", "Het nieuwe account is meteen actief en lid van Ontwikkelaars.";
+    PasswordOptional => "Password (optional)", "Wachtwoord (optioneel)";
+    PasswordOptionalHelp => "Without a password the account cannot sign in until you set one.", "Zonder wachtwoord kan het account pas inloggen als je er een instelt.";
+    NoUsersMatch => "No accounts match this search and these filters.", "Geen accounts voldoen aan deze zoekopdracht en filters.";
+    ClearFilters => "Clear search and filters", "Zoekopdracht en filters wissen";
+    Range => "{0}–{1} of {2}", "{0}–{1} van {2}";
+    Pages => "Pages", "Pagina's";
+    Previous => "← Previous", "← Vorige";
+    Next => "Next →", "Volgende →";
+    PerPage => "Per page:", "Per pagina:";
+    SelectPage => "Select all on this page", "Alles op deze pagina selecteren";
+    AllOnPageSelected => "All {0} accounts on this page are selected.", "Alle {0} accounts op deze pagina zijn geselecteerd.";
+    SelectAllMatching => "Select all {0} that match", "Alle {0} overeenkomende selecteren";
+    NSelected => "{0} selected", "{0} geselecteerd";
+    BulkActions => "Actions on the selected accounts", "Acties op de geselecteerde accounts";
+    ChooseGroup => "Choose a group…", "Kies een groep…";
+    AddToGroup => "Add to group", "Aan groep toevoegen";
+    RemoveFromGroup => "Remove from group", "Uit groep verwijderen";
+    Block => "Block", "Blokkeren";
+    Activate => "Activate", "Activeren";
+    ClearSelection => "Clear selection", "Selectie wissen";
+    ConfirmBulkBlock => "Block {0} accounts?", "{0} accounts blokkeren?";
+    ConfirmBulkRemove => "Remove {0} accounts from the group?", "{0} accounts uit de groep verwijderen?";
+    BulkExplain => "Each account is changed on its own: one that cannot be changed is reported and does not stop the others.", "Elk account wordt apart gewijzigd: een account dat niet kan worden gewijzigd wordt gemeld en houdt de andere niet tegen.";
+    BulkProgress => "{0} of {1} done: {2} changed, {3} failed.", "{0} van {1} klaar: {2} gewijzigd, {3} mislukt.";
+    BulkDone => "{0} changed, {1} failed.", "{0} gewijzigd, {1} mislukt.";
+    Dismiss => "Dismiss", "Sluiten";
+    Confirm => "Confirm", "Bevestigen";
+    Cancel => "Cancel", "Annuleren";
+    ReasonOptional => "Reason (optional, kept in the activity log)", "Reden (optioneel, bewaard in het activiteitenlogboek)";
+    Saved => "Saved.", "Opgeslagen.";
+    Delete => "Delete", "Verwijderen";
+    MakeAdmin => "Make administrator", "Beheerder maken";
+    RevokeAdmin => "Remove administrator rights", "Beheerdersrechten intrekken";
+    PasswordIsSet => "Set", "Ingesteld";
+    PasswordNotSet => "Not set: the account cannot sign in", "Niet ingesteld: het account kan niet inloggen";
+    SetPassword => "Set password", "Wachtwoord instellen";
+    SetPasswordHelp => "Sets a specific password and signs the account out everywhere.", "Stelt een bepaald wachtwoord in en logt het account overal uit.";
+    MustChangeAtNextSignIn => "Must choose a new password at the next sign-in", "Moet bij de volgende keer inloggen een nieuw wachtwoord kiezen";
+    PasswordSetDone => "The password was set.", "Het wachtwoord is ingesteld.";
+    BackToUsers => "Back to the users list", "Terug naar de gebruikerslijst";
+    BackToGroups => "Back to the groups list", "Terug naar de groepenlijst";
+    ConfirmBlockTitle => "Block this account?", "Dit account blokkeren?";
+    ConfirmBlockBody => "A blocked account cannot sign in, use the portal or call any API. Its sessions end at once.", "Een geblokkeerd account kan niet inloggen, het portaal niet gebruiken en geen API aanroepen. De sessies eindigen meteen.";
+    ConfirmActivateTitle => "Activate this account?", "Dit account activeren?";
+    ConfirmActivateBody => "The account can sign in again and use the products of its groups.", "Het account kan weer inloggen en de producten van zijn groepen gebruiken.";
+    ConfirmGrantAdminTitle => "Make this account an administrator?", "Dit account beheerder maken?";
+    ConfirmGrantAdminBody => "Administrators can change every account, group and setting in Gatehouse.", "Beheerders kunnen elk account, elke groep en elke instelling in Gatehouse wijzigen.";
+    ConfirmRevokeAdminTitle => "Remove administrator rights?", "Beheerdersrechten intrekken?";
+    ConfirmRevokeAdminBody => "The account stays a developer account.", "Het account blijft een ontwikkelaarsaccount.";
+    ConfirmDeleteTitle => "Delete this account?", "Dit account verwijderen?";
+    ConfirmDeleteBody => "This cannot be undone. These go with the account:", "Dit kan niet ongedaan worden gemaakt. Dit verdwijnt met het account:";
+    GoesGroups => "{0} group memberships: {1}", "{0} groepslidmaatschappen: {1}";
+    GoesSessions => "{0} active sessions", "{0} actieve sessies";
+    GoesSubscriptions => "{0} subscriptions and their keys", "{0} abonnementen en hun sleutels";
+    DoneBlocked => "The account is blocked.", "Het account is geblokkeerd.";
+    DoneActivated => "The account is active.", "Het account is actief.";
+    DoneAdminGranted => "The account is now an administrator.", "Het account is nu beheerder.";
+    DoneAdminRevoked => "The account is no longer an administrator.", "Het account is geen beheerder meer.";
+    DoneDeleted => "The account was deleted.", "Het account is verwijderd.";
+    GroupsIntro => "Groups decide which products developers can see. System groups are fixed; custom and external groups are yours.", "Groepen bepalen welke producten ontwikkelaars zien. Systeemgroepen liggen vast; eigen en externe groepen zijn van jou.";
+    NoGroupsMatch => "No groups match.", "Geen groepen gevonden.";
+    Type => "Type", "Type";
+    Description => "Description", "Omschrijving";
+    Members => "Members", "Leden";
+    TotalGroups => "{0} groups", "{0} groepen";
+    TotalMembers => "{0} members", "{0} leden";
+    NewGroup => "New group", "Nieuwe groep";
+    CreateGroup => "Create group", "Groep aanmaken";
+    ExternalId => "External group identifier", "Externe groeps-ID";
+    ExternalIdHelp => "The identity provider's reference to the group.", "De verwijzing van de identiteitsprovider naar de groep.";
+    SystemGroupNote => "This is a system group: it cannot be renamed or deleted, and Gatehouse manages its members.", "Dit is een systeemgroep: die kan niet worden hernoemd of verwijderd, en Gatehouse beheert de leden.";
+    ConfirmDeleteGroupTitle => "Delete this group?", "Deze groep verwijderen?";
+    GroupGoesWith => "Its {0} memberships and {1} product links go with it. The accounts themselves stay.", "De {0} lidmaatschappen en {1} productkoppelingen verdwijnen mee. De accounts zelf blijven.";
+    RemoveSelected => "Remove selected", "Selectie verwijderen";
+    AddMembers => "Add members", "Leden toevoegen";
+    AddNSelected => "Add {0} selected", "{0} geselecteerde toevoegen";
+    NoMembers => "This group has no members.", "Deze groep heeft geen leden.";
+    ActivityIntro => "Every change made by an administrator, newest first.", "Elke wijziging door een beheerder, nieuwste eerst.";
+    NoActivity => "No changes recorded yet.", "Nog geen wijzigingen vastgelegd.";
+    When => "When (UTC)", "Wanneer (UTC)";
+    Who => "Who", "Wie";
+    What => "What", "Wat";
+    Target => "On", "Op";
+    Change => "Before → after", "Ervoor → erna";
+    Reason => "Reason", "Reden";
+    ActUserCreated => "Account created", "Account aangemaakt";
+    ActUserUpdated => "Account edited", "Account bewerkt";
+    ActPasswordSet => "Password set", "Wachtwoord ingesteld";
+    ActBlocked => "Account blocked", "Account geblokkeerd";
+    ActActivated => "Account activated", "Account geactiveerd";
+    ActUserDeleted => "Account deleted", "Account verwijderd";
+    ActAdminGranted => "Made administrator", "Beheerder gemaakt";
+    ActAdminRevoked => "Administrator rights removed", "Beheerdersrechten ingetrokken";
+    ActGroupCreated => "Group created", "Groep aangemaakt";
+    ActGroupUpdated => "Group edited", "Groep bewerkt";
+    ActGroupDeleted => "Group deleted", "Groep verwijderd";
+    ActMemberAdded => "Added to group", "Aan groep toegevoegd";
+    ActMemberRemoved => "Removed from group", "Uit groep verwijderd";
+    ActOther => "Other change", "Andere wijziging";
+    ErrConflict => "Someone else changed this record since you opened it. Reload the page to see their changes, then try again.", "Iemand anders heeft dit item gewijzigd sinds je het opende. Laad de pagina opnieuw om die wijzigingen te zien en probeer het dan nog eens.";
+    ErrEmailInvalid => "Enter a valid email address, like name@example.com.", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.";
+    ErrEmailTaken => "An account with this email address already exists.", "Er bestaat al een account met dit e-mailadres.";
+    ErrNameLength => "Use 1 to {0} characters.", "Gebruik 1 tot {0} tekens.";
+    ErrTooLong => "Use at most {0} characters.", "Gebruik hoogstens {0} tekens.";
+    ErrLastAdmin => "This is the last active administrator: make someone else an administrator first.", "Dit is de laatste actieve beheerder: maak eerst iemand anders beheerder.";
+    ErrNotYourself => "You cannot do this to your own account.", "Dit kun je niet met je eigen account doen.";
+    ErrBadState => "That state cannot be set here.", "Die status kan hier niet worden ingesteld.";
+    ErrAdminMustBeActive => "Only an active account can become an administrator.", "Alleen een actief account kan beheerder worden.";
+    ErrBulkTooMany => "Send at most {0} accounts per request.", "Stuur hoogstens {0} accounts per verzoek.";
+    ErrGroupGone => "That group no longer exists.", "Die groep bestaat niet meer.";
+    ErrSystemMembership => "Gatehouse manages the members of system groups. To make someone an administrator, use Make administrator on their account.", "Gatehouse beheert de leden van systeemgroepen. Gebruik Beheerder maken op het account om iemand beheerder te maken.";
+    ErrSystemGroup => "System groups cannot be renamed, changed or deleted.", "Systeemgroepen kunnen niet worden hernoemd, gewijzigd of verwijderd.";
+    ErrGroupNameTaken => "A group with this name already exists.", "Er bestaat al een groep met deze naam.";
+    ErrNoSuchAdmin => "There is no administrator account with that email address.", "Er is geen beheerdersaccount met dat e-mailadres.";
 }
 
 impl Msg {
@@ -210,9 +351,8 @@ pub fn initial_lang() -> Lang {
     {
         use_context::<http::request::Parts>()
             .map(|parts| {
-                let header = |n: http::HeaderName| {
-                    parts.headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned)
-                };
+                let header =
+                    |n: http::HeaderName| parts.headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
                 Lang::negotiate(
                     header(http::header::COOKIE).as_deref(),
                     header(http::header::ACCEPT_LANGUAGE).as_deref(),
@@ -249,10 +389,8 @@ pub fn switch_language(i18n: I18n, lang: Lang) {
                 let _ = el.set_attribute("lang", lang.code());
             }
             if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                let _ = html.set_cookie(&format!(
-                    "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                    lang.code()
-                ));
+                let _ =
+                    html.set_cookie(&format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()));
             }
         }
     }

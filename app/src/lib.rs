@@ -2,6 +2,7 @@
 //! shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 #![recursion_limit = "256"]
 
+pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod components;
@@ -34,10 +35,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     #[cfg(feature = "ssr")]
     if let Some(nonce) = leptos::nonce::use_nonce() {
-        if let (Some(res), Ok(v)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&page_csp(&nonce)),
-        ) {
+        if let (Some(res), Ok(v)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&page_csp(&nonce)))
+        {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
@@ -93,11 +93,7 @@ pub fn App() -> impl IntoView {
     provide_context(actions);
     let me: MeResource = Resource::new(
         move || {
-            (
-                actions.sign_in.version().get(),
-                actions.sign_out.version().get(),
-                actions.change_password.version().get(),
-            )
+            (actions.sign_in.version().get(), actions.sign_out.version().get(), actions.change_password.version().get())
         },
         |_| auth::current_user(),
     );
@@ -109,12 +105,15 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <portal::NotFound/> }>
                 <ParentRoute path=path!("/admin") view=admin::AdminLayout>
                     <Route path=path!("") view=admin::Dashboard/>
-                    <Route path=path!("users") view=|| admin::placeholder(i18n::Msg::NavUsers, i18n::Msg::UsersEmpty)/>
-                    <Route path=path!("groups") view=|| admin::placeholder(i18n::Msg::NavGroups, i18n::Msg::GroupsEmpty)/>
+                    <Route path=path!("users") view=users::pages::UsersPage/>
+                    <Route path=path!("users/new") view=users::pages::NewUserPage/>
+                    <Route path=path!("users/:uid") view=users::pages::UserDetailPage/>
+                    <Route path=path!("groups") view=groups::pages::GroupsPage/>
+                    <Route path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
                     <Route path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
                     <Route path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
                     <Route path=path!("emails") view=|| admin::placeholder(i18n::Msg::NavEmails, i18n::Msg::EmailsEmpty)/>
-                    <Route path=path!("activity") view=|| admin::placeholder(i18n::Msg::NavActivity, i18n::Msg::ActivityEmpty)/>
+                    <Route path=path!("activity") view=activity::pages::ActivityPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>
                     <Route path=path!("") view=portal::HomePage/>

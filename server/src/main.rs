@@ -86,7 +86,9 @@ async fn main() {
             let password = password_stdin.then(read_stdin_password);
             let new = app::users::service::NewAdmin { email: email.clone(), first_name, last_name, password };
             match app::users::service::create_admin(&state, new).await {
-                Ok((_, Some(pw))) => println!("Created administrator {email}.\nOne-time password (shown once, change it at first sign-in): {pw}"),
+                Ok((_, Some(pw))) => println!(
+                    "Created administrator {email}.\nOne-time password (shown once, change it at first sign-in): {pw}"
+                ),
                 Ok((_, None)) => println!("Created administrator {email}."),
                 Err(e) => fail(e),
             }

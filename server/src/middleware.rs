@@ -15,7 +15,10 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
     if !is_safe_method(req.method()) {
         if let Err(reason) = same_origin(req.headers(), &state.settings.public_url) {
             tracing::warn!(%ip, path = %req.uri().path(), reason, "refused cross-site request");
-            return with_security_headers(&state, (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response());
+            return with_security_headers(
+                &state,
+                (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response(),
+            );
         }
     }
 
@@ -140,7 +143,12 @@ fn with_security_headers(state: &AppState, mut res: Response) -> Response {
     let is_asset = h
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|ct| ct.starts_with("application/wasm") || ct.contains("javascript") || ct.starts_with("text/css") || ct.starts_with("image/"))
+        .map(|ct| {
+            ct.starts_with("application/wasm")
+                || ct.contains("javascript")
+                || ct.starts_with("text/css")
+                || ct.starts_with("image/")
+        })
         .unwrap_or(false);
     if !is_asset {
         // Pages and server-function answers carry personal data: never cache them.

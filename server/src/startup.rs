@@ -54,7 +54,10 @@ pub async fn serve(state: AppState) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let site = state.settings.site_root.join("pkg").join("gatehouse.wasm");
     if !site.exists() {
-        tracing::warn!("{} is missing: pages render but will not become interactive (run scripts/build.sh)", site.display());
+        tracing::warn!(
+            "{} is missing: pages render but will not become interactive (run scripts/build.sh)",
+            site.display()
+        );
     }
     let app = router(state);
     // Tests and scripts wait for this line; keep its shape.

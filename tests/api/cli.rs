@@ -37,7 +37,17 @@ async fn the_cli_creates_an_administrator_and_resets_a_locked_out_one() {
     let app = TestServer::start();
     let (ok, out, err) = gatehouse(
         &app,
-        &["admin", "create", "--email", "second@example.com", "--first-name", "Sec", "--last-name", "Ond", "--password-stdin"],
+        &[
+            "admin",
+            "create",
+            "--email",
+            "second@example.com",
+            "--first-name",
+            "Sec",
+            "--last-name",
+            "Ond",
+            "--password-stdin",
+        ],
         Some("second admin password\n"),
     );
     assert!(ok, "{out}{err}");
@@ -63,5 +73,5 @@ async fn the_cli_creates_an_administrator_and_resets_a_locked_out_one() {
     assert_eq!(res.headers().get("location").unwrap(), "/profile");
 
     let (ok, _, err) = gatehouse(&app, &["admin", "reset-password", "--email", "nobody@example.com"], None);
-    assert!(!ok && err.contains("no account"), "{err}");
+    assert!(!ok && err.contains("no administrator account"), "{err}");
 }

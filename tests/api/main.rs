@@ -2,6 +2,8 @@
 //! modules, as in zero2prod's tests/api).
 mod cli;
 mod first_admin;
+mod groups;
 mod pages;
 mod security;
 mod sign_in;
+mod users;

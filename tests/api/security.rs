@@ -14,12 +14,7 @@ async fn cross_site_posts_to_server_functions_are_refused() {
     assert_eq!(forged.status(), 403);
     assert!(forged.headers().get("set-cookie").is_none());
 
-    let fetch_meta = plain
-        .post(app.url("/api/sign_out"))
-        .header("sec-fetch-site", "cross-site")
-        .send()
-        .await
-        .unwrap();
+    let fetch_meta = plain.post(app.url("/api/sign_out")).header("sec-fetch-site", "cross-site").send().await.unwrap();
     assert_eq!(fetch_meta.status(), 403);
 
     let same = app.sign_in(&app.client(), ADMIN_EMAIL, ADMIN_PASSWORD).await;

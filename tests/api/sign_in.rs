@@ -161,7 +161,11 @@ async fn changing_the_password_signs_out_other_sessions() {
 
     let ok = a
         .post(app.url("/api/change_password"))
-        .form(&[("current", ADMIN_PASSWORD), ("new_password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
+        .form(&[
+            ("current", ADMIN_PASSWORD),
+            ("new_password", "a brand new passphrase"),
+            ("confirm", "a brand new passphrase"),
+        ])
         .send()
         .await
         .unwrap();

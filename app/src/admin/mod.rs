@@ -36,7 +36,8 @@ pub async fn dashboard_stats() -> Result<AdminStats, AppError> {
             groups: groups_repo::count(&mut conn).await?,
             administrators: groups_repo::count_members(&mut conn, SystemGroup::Administrators).await?,
         })
-    }).await
+    })
+    .await
 }
 
 const NAV: [(&str, Msg); 7] = [

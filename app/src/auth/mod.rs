@@ -48,7 +48,8 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             is_admin: u.is_admin,
             must_change_password: u.must_change_password,
         }))
-    }).await
+    })
+    .await
 }
 
 #[server(endpoint = "sign_in")]
@@ -69,7 +70,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         };
         leptos_axum::redirect(&target);
         Ok(())
-    }).await
+    })
+    .await
 }
 
 #[server(endpoint = "sign_out")]
@@ -82,7 +84,8 @@ pub async fn sign_out() -> Result<(), AppError> {
         ssr::set_cookie(&sessions::clear_cookie_header(&state.settings));
         leptos_axum::redirect("/");
         Ok(())
-    }).await
+    })
+    .await
 }
 
 #[server(endpoint = "change_password")]
@@ -93,7 +96,8 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
         let token = service::change_password(&state, &me, current, new_password, confirm).await?;
         ssr::set_cookie(&sessions::set_cookie_header(&state.settings, &token));
         Ok(())
-    }).await
+    })
+    .await
 }
 
 /// Only local paths are followed after sign-in (no open redirect).
@@ -158,6 +162,8 @@ pub mod ssr {
                 AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
                 AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Conflict => StatusCode::CONFLICT,
+                AppError::Refused(_) => StatusCode::CONFLICT,
                 AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Throttled { retry_after_secs } => {
                     res.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
@@ -168,6 +174,12 @@ pub mod ssr {
             res.set_status(status);
         }
         result
+    }
+
+    /// The administrator making a change, for the activity log.
+    pub fn require_admin_actor() -> Result<crate::activity::Actor, AppError> {
+        let u = require_admin()?;
+        Ok(crate::activity::Actor { id: Some(u.user_id), label: u.email })
     }
 
     pub fn set_cookie(value: &str) {

@@ -28,10 +28,7 @@ pub async fn sign_in(
     let key = canonical_email(email);
     let ip_key = ip.map(|i| i.to_string());
     let t = Instant::now();
-    let wait = [
-        state.email_throttle.check(&key, t),
-        ip_key.as_deref().and_then(|k| state.ip_throttle.check(k, t)),
-    ];
+    let wait = [state.email_throttle.check(&key, t), ip_key.as_deref().and_then(|k| state.ip_throttle.check(k, t))];
     if let Some(secs) = wait.into_iter().flatten().max() {
         return Err(AppError::Throttled { retry_after_secs: secs });
     }

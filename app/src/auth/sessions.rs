@@ -133,7 +133,8 @@ pub async fn resolve(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let live = is_live(row.created_at, row.last_seen_at, now, settings.session_idle_secs, settings.session_absolute_secs);
+    let live =
+        is_live(row.created_at, row.last_seen_at, now, settings.session_idle_secs, settings.session_absolute_secs);
     if !live || row.state != "active" {
         delete(pool, &hash).await?;
         return Ok(None);

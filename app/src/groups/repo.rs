@@ -1,5 +1,5 @@
 //! Every SQL statement on `groups` and `group_members` lives here.
-use super::SystemGroup;
+use super::{GroupForm, GroupKind, GroupRef, GroupRow, SystemGroup};
 use crate::users::UserId;
 use sqlx::SqliteConnection;
 
@@ -19,6 +19,19 @@ pub async fn add_to_system_group(
     Ok(())
 }
 
+pub async fn remove_from_system_group(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    group: SystemGroup,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM group_members WHERE user_id = ? AND group_id = (SELECT id FROM groups WHERE uid = ?)")
+        .bind(user.0)
+        .bind(group.uid())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn count_members(conn: &mut SqliteConnection, group: SystemGroup) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM group_members gm JOIN groups g ON g.id = gm.group_id
@@ -35,11 +48,170 @@ pub async fn count(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
 
 /// Names of the groups a user belongs to, system groups first.
 pub async fn names_for_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
+    Ok(refs_for_user(conn, user).await?.into_iter().map(|g| g.name).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RefRow {
+    uid: String,
+    name: String,
+    kind: String,
+}
+
+pub async fn refs_for_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<GroupRef>, sqlx::Error> {
+    let rows: Vec<RefRow> = sqlx::query_as(
+        "SELECT g.uid, g.name, g.kind FROM group_members gm JOIN groups g ON g.id = gm.group_id
          WHERE gm.user_id = ? ORDER BY g.kind <> 'system', g.name_canonical",
     )
     .bind(user.0)
     .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| GroupRef { uid: r.uid, name: r.name, kind: GroupKind::parse(&r.kind).unwrap_or(GroupKind::Custom) })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    uid: String,
+    name: String,
+    description: Option<String>,
+    kind: String,
+    external_id: Option<String>,
+    members: i64,
+    version: i64,
+}
+
+impl Row {
+    fn into_parts(self) -> (i64, GroupRow) {
+        (
+            self.id,
+            GroupRow {
+                uid: self.uid,
+                name: self.name,
+                description: self.description,
+                kind: GroupKind::parse(&self.kind).unwrap_or(GroupKind::Custom),
+                external_id: self.external_id,
+                members: self.members,
+                version: self.version,
+            },
+        )
+    }
+}
+
+const SELECT: &str = "SELECT g.id, g.uid, g.name, g.description, g.kind, g.external_id, g.version,
+        (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS members
+     FROM groups g";
+
+/// Groups whose name or description contains `q`: system groups first, then by name.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    q: &str,
+    limit: u32,
+    offset: u64,
+) -> Result<(Vec<GroupRow>, i64), sqlx::Error> {
+    let like = format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let filter =
+        "WHERE (g.name_canonical LIKE ?1 ESCAPE '\\' OR lower(coalesce(g.description, '')) LIKE ?1 ESCAPE '\\')";
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{SELECT} {filter} ORDER BY g.kind <> 'system', g.name_canonical LIMIT ?2 OFFSET ?3"))
+            .bind(&like)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&mut *conn)
+            .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM groups g {filter}"))
+        .bind(&like)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((rows.into_iter().map(|r| r.into_parts().1).collect(), total))
+}
+
+/// The group and its row id.
+pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<(i64, GroupRow)>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.uid = ?")).bind(uid).fetch_optional(conn).await?;
+    Ok(row.map(Row::into_parts))
+}
+
+pub async fn name_taken(conn: &mut SqliteConnection, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE name_canonical = ? AND id IS NOT ?)")
+        .bind(name.trim().to_lowercase())
+        .bind(except)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn uid_taken(conn: &mut SqliteConnection, uid: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE uid = ?)").bind(uid).fetch_one(conn).await
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    uid: &str,
+    kind: GroupKind,
+    form: &GroupForm,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO groups (uid, name, name_canonical, description, kind, external_id)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(uid)
+    .bind(form.name.trim())
+    .bind(form.name.trim().to_lowercase())
+    .bind(Some(form.description.trim()).filter(|d| !d.is_empty()))
+    .bind(kind.as_str())
+    .bind((kind == GroupKind::External).then(|| form.external_id.trim()))
+    .fetch_one(conn)
     .await
+}
+
+/// Updates if the version still matches; false if it did not.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    form: &GroupForm,
+    kind: GroupKind,
+    expected_version: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE groups SET name = ?, name_canonical = ?, description = ?, external_id = ?,
+                updated_at = unixepoch(), version = version + 1
+         WHERE id = ? AND version = ? AND kind <> 'system'",
+    )
+    .bind(form.name.trim())
+    .bind(form.name.trim().to_lowercase())
+    .bind(Some(form.description.trim()).filter(|d| !d.is_empty()))
+    .bind((kind == GroupKind::External).then(|| form.external_id.trim()))
+    .bind(id)
+    .bind(expected_version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM groups WHERE id = ? AND kind <> 'system'").bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// True if the membership was added (false: already a member).
+pub async fn add_member(conn: &mut SqliteConnection, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
+        .bind(group_id)
+        .bind(user.0)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// True if the membership was removed (false: was not a member).
+pub async fn remove_member(conn: &mut SqliteConnection, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+        .bind(group_id)
+        .bind(user.0)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
 }

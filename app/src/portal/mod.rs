@@ -14,7 +14,8 @@ pub async fn my_groups() -> Result<Vec<String>, AppError> {
         let me = require_user()?;
         let mut conn = app_state().pool.acquire().await?;
         Ok(crate::groups::repo::names_for_user(&mut conn, me.user_id).await?)
-    }).await
+    })
+    .await
 }
 
 #[component]
@@ -97,9 +98,7 @@ fn Profile(me: crate::auth::Me) -> impl IntoView {
     let done = move || matches!(action.value().get(), Some(Ok(())));
     let must_change = me.must_change_password;
     let min_len = me.password_min_length;
-    let rule = move || {
-        Msg::PasswordRule.fmt(i18n.lang.get(), &[&min_len, &crate::auth::MAX_PASSWORD_LEN])
-    };
+    let rule = move || Msg::PasswordRule.fmt(i18n.lang.get(), &[&min_len, &crate::auth::MAX_PASSWORD_LEN]);
     view! {
         <h1>{tr(Msg::ProfileTitle)}</h1>
         {move || (must_change && !done()).then(|| view! {

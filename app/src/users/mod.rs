@@ -1,6 +1,10 @@
-//! Developer and administrator accounts.
+//! Developer and administrator accounts: the list, add, edit, block,
+//! activate, delete, set password, make administrator and bulk changes.
+use crate::groups::GroupRef;
 use serde::{Deserialize, Serialize};
 
+pub mod api;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -19,6 +23,22 @@ pub enum UserState {
 }
 
 impl UserState {
+    pub const ALL: [UserState; 4] = [UserState::Active, UserState::Blocked, UserState::Pending, UserState::Deleted];
+
+    pub fn parse(s: &str) -> Option<UserState> {
+        UserState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn label(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            UserState::Active => Msg::StateActive,
+            UserState::Blocked => Msg::StateBlocked,
+            UserState::Pending => Msg::StatePending,
+            UserState::Deleted => Msg::StateDeleted,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             UserState::Active => "active",
@@ -27,6 +47,133 @@ impl UserState {
             UserState::Deleted => "deleted",
         }
     }
+}
+
+/// One row of the users list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub uid: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub state: UserState,
+    pub registered_at: i64,
+    pub groups: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UserSort {
+    #[default]
+    Name,
+    Email,
+    Registered,
+}
+
+impl UserSort {
+    pub fn parse(s: &str) -> Option<UserSort> {
+        match s {
+            "name" => Some(UserSort::Name),
+            "email" => Some(UserSort::Email),
+            "registered" => Some(UserSort::Registered),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserSort::Name => "name",
+            UserSort::Email => "email",
+            UserSort::Registered => "registered",
+        }
+    }
+}
+
+pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
+
+/// What the users list shows: carried in the URL so views can be bookmarked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct UserQuery {
+    pub q: String,
+    pub state: Option<UserState>,
+    /// A group's uid.
+    pub group: Option<String>,
+    pub sort: UserSort,
+    pub desc: bool,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl UserQuery {
+    pub fn per_page(&self) -> u32 {
+        if PAGE_SIZES.contains(&self.per_page) {
+            self.per_page
+        } else {
+            PAGE_SIZES[0]
+        }
+    }
+    pub fn page(&self) -> u32 {
+        self.page.max(1)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub rows: Vec<UserRow>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub uid: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub note: Option<String>,
+    pub state: UserState,
+    pub registered_at: i64,
+    pub has_password: bool,
+    pub version: i64,
+    pub groups: Vec<GroupRef>,
+    pub is_admin: bool,
+    /// The administrator looking at the page is this user.
+    pub is_self: bool,
+}
+
+/// The editable fields of an account (add and edit).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct UserForm {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub note: String,
+}
+
+/// What goes with an account when it is deleted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletePreview {
+    pub email: String,
+    pub groups: Vec<String>,
+    pub sessions: i64,
+    pub subscriptions: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkAction {
+    AddToGroup(String),
+    RemoveFromGroup(String),
+    Block,
+    Activate,
+}
+
+/// The outcome for one selected account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRowResult {
+    pub uid: String,
+    pub label: String,
+    pub error: Option<crate::error::AppError>,
 }
 
 /// Emails compare case-insensitively and ignore surrounding space.

@@ -1,26 +1,432 @@
 //! Account operations shared by the CLI, the server functions and (later)
-//! the REST API. Each change is one transaction.
-use super::{canonical_email, is_valid_email, repo, UserId, UserState};
+//! the REST API. Every change is one transaction that also writes the
+//! activity log; bulk changes commit each row on its own savepoint.
+use super::repo::{self, UserRecord};
+use super::{
+    canonical_email, is_valid_email, BulkAction, BulkRowResult, DeletePreview, UserDetail, UserForm, UserId, UserPage,
+    UserQuery, UserState,
+};
+use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::{password, sessions, tokens};
 use crate::db::begin_write;
-use crate::groups::{repo as groups_repo, SystemGroup};
+use crate::error::{FieldError, ServiceError};
+use crate::groups::{repo as groups_repo, GroupKind, SystemGroup};
+use crate::i18n::Msg;
 use crate::state::AppState;
+use serde_json::json;
+use sqlx::SqliteConnection;
 
-#[derive(Debug, thiserror::Error)]
-pub enum UserError {
-    #[error("`{0}` is not a valid email address")]
-    InvalidEmail(String),
-    #[error("an account with email {0} already exists")]
-    DuplicateEmail(String),
-    #[error("first and last name must each be 1 to 100 characters")]
-    InvalidName,
-    #[error("the password does not meet the rule: {0}")]
-    WeakPassword(String),
-    #[error("no account with email {0}")]
-    NotFound(String),
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+pub const MAX_NOTE: usize = 1000;
+/// The most rows one bulk call takes; the page sends larger selections in chunks.
+pub const MAX_BULK: usize = 500;
+/// "Select all that match" stops here.
+pub const MAX_SELECTION: i64 = 1_000_000;
+
+fn name_ok(s: &str) -> bool {
+    let n = s.trim().chars().count();
+    (1..=100).contains(&n) && !s.chars().any(char::is_control)
 }
+
+/// Field-level checks of the account form.
+pub fn validate(form: &UserForm) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if form.email.trim().is_empty() {
+        errs.push(FieldError::new("email", Msg::ErrRequired));
+    } else if !is_valid_email(&form.email) {
+        errs.push(FieldError::new("email", Msg::ErrEmailInvalid));
+    }
+    for (field, value) in [("first_name", &form.first_name), ("last_name", &form.last_name)] {
+        if value.trim().is_empty() {
+            errs.push(FieldError::new(field, Msg::ErrRequired));
+        } else if !name_ok(value) {
+            errs.push(FieldError::new(field, Msg::ErrNameLength).with_arg(100));
+        }
+    }
+    if form.note.chars().count() > MAX_NOTE {
+        errs.push(FieldError::new("note", Msg::ErrTooLong).with_arg(MAX_NOTE));
+    }
+    errs
+}
+
+fn check_password(state: &AppState, pw: &str) -> Result<(), ServiceError> {
+    password::check_policy(pw, state.settings.password_min_length).map_err(|e| ServiceError::Validation(vec![e]))
+}
+
+async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<UserRecord, ServiceError> {
+    repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
+}
+
+/// The last active administrator must stay an active administrator.
+async fn guard_last_admin(conn: &mut SqliteConnection, user: &UserRecord) -> Result<(), ServiceError> {
+    if user.is_admin && user.state() == UserState::Active && repo::count_active_admins(conn).await? <= 1 {
+        return Err(ServiceError::Refused(Msg::ErrLastAdmin));
+    }
+    Ok(())
+}
+
+fn guard_not_self(actor: &Actor, user: &UserRecord) -> Result<(), ServiceError> {
+    if actor.id == Some(user.user_id()) {
+        return Err(ServiceError::Refused(Msg::ErrNotYourself));
+    }
+    Ok(())
+}
+
+fn label(u: &UserRecord) -> String {
+    format!("{} {} <{}>", u.first_name, u.last_name, u.email)
+}
+
+/// Records a change to an account in the activity log, in the caller's transaction.
+async fn log(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    u: &UserRecord,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    let change =
+        Change { action, target_kind: "user", target_uid: &u.uid, target_label: &label(u), before, after, reason };
+    activity::record(conn, actor, change).await?;
+    Ok(())
+}
+
+pub async fn list(state: &AppState, q: &UserQuery) -> Result<UserPage, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let (rows, total) = repo::list(&mut conn, q).await?;
+    Ok(UserPage { rows, total, page: q.page(), per_page: q.per_page() })
+}
+
+pub async fn matching_uids(state: &AppState, q: &UserQuery) -> Result<Vec<String>, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(repo::matching_uids(&mut conn, q, MAX_SELECTION).await?)
+}
+
+pub async fn detail(state: &AppState, viewer: Option<UserId>, uid: &str) -> Result<UserDetail, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let u = find(&mut conn, uid).await?;
+    let groups = groups_repo::refs_for_user(&mut conn, u.user_id()).await?;
+    Ok(UserDetail {
+        is_self: viewer == Some(u.user_id()),
+        state: u.state(),
+        uid: u.uid,
+        email: u.email,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        note: u.note,
+        registered_at: u.registered_at,
+        has_password: u.has_password,
+        version: u.version,
+        groups,
+        is_admin: u.is_admin,
+    })
+}
+
+/// Adds an active account in Developers. Without a password it cannot sign
+/// in until one is set (or, later, a reset link is used).
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    form: UserForm,
+    password: Option<String>,
+) -> Result<String, ServiceError> {
+    let mut errs = validate(&form);
+    let password = password.filter(|p| !p.is_empty());
+    if let Some(p) = &password {
+        if let Err(ServiceError::Validation(e)) = check_password(state, p) {
+            errs.extend(e);
+        }
+    }
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
+    }
+    let hash = match password {
+        Some(p) => Some(state.hasher.hash(p).await),
+        None => None,
+    };
+    let mut tx = begin_write(&state.pool).await?;
+    if repo::email_taken(&mut tx, &form.email, None).await? {
+        return Err(ServiceError::field("email", Msg::ErrEmailTaken));
+    }
+    let note = Some(form.note.trim()).filter(|n| !n.is_empty());
+    let id = repo::insert_with_note(
+        &mut tx,
+        &repo::NewUser {
+            email: &form.email,
+            first_name: &form.first_name,
+            last_name: &form.last_name,
+            password_hash: hash.as_deref(),
+            must_change_password: false,
+        },
+        note,
+    )
+    .await?;
+    groups_repo::add_to_system_group(&mut tx, id, SystemGroup::Developers).await?;
+    let created = repo::by_uid_id(&mut tx, id).await?;
+    log(&mut tx, actor, "user.created", &created, None, Some(created.snapshot()), None).await?;
+    tx.commit().await?;
+    Ok(created.uid)
+}
+
+/// Edits name, email and note, refusing if someone saved in between.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    form: UserForm,
+    version: i64,
+) -> Result<(), ServiceError> {
+    let errs = validate(&form);
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
+    }
+    let mut tx = begin_write(&state.pool).await?;
+    let before = find(&mut tx, uid).await?;
+    if before.version != version {
+        return Err(ServiceError::Conflict);
+    }
+    if repo::email_taken(&mut tx, &form.email, Some(before.user_id())).await? {
+        return Err(ServiceError::field("email", Msg::ErrEmailTaken));
+    }
+    if !repo::update_profile(&mut tx, before.user_id(), &form, version).await? {
+        return Err(ServiceError::Conflict);
+    }
+    let after = find(&mut tx, uid).await?;
+    log(&mut tx, actor, "user.updated", &after, Some(before.snapshot()), Some(after.snapshot()), None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An administrator sets a specific password. By default the account must
+/// choose its own at the next sign-in; every session of the account ends.
+pub async fn set_password(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    new_password: String,
+    must_change: bool,
+) -> Result<(), ServiceError> {
+    check_password(state, &new_password)?;
+    let hash = state.hasher.hash(new_password).await;
+    let mut tx = begin_write(&state.pool).await?;
+    let u = find(&mut tx, uid).await?;
+    let self_change = actor.id == Some(u.user_id());
+    repo::set_password(&mut tx, u.user_id(), &hash, must_change && !self_change).await?;
+    sessions::delete_all_for_user(&mut tx, u.user_id(), None).await?;
+    log(
+        &mut tx,
+        actor,
+        "user.password_set",
+        &u,
+        None,
+        Some(json!({ "mustChangePassword": must_change && !self_change })),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn change_state(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    u: &UserRecord,
+    to: UserState,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    if u.state() == to {
+        return Ok(());
+    }
+    if to != UserState::Active {
+        guard_not_self(actor, u)?;
+        guard_last_admin(conn, u).await?;
+    }
+    repo::set_state(conn, u.user_id(), to).await?;
+    if to != UserState::Active {
+        // A blocked account's sessions end now, not at their expiry.
+        sessions::delete_all_for_user(conn, u.user_id(), None).await?;
+    }
+    log(
+        conn,
+        actor,
+        if to == UserState::Blocked { "user.blocked" } else { "user.activated" },
+        u,
+        Some(json!({ "state": u.state })),
+        Some(json!({ "state": to.as_str() })),
+        reason,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Block or activate (activate also turns a pending account active).
+pub async fn set_state(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    to: UserState,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    if !matches!(to, UserState::Active | UserState::Blocked) {
+        return Err(ServiceError::Refused(Msg::ErrBadState));
+    }
+    let mut tx = begin_write(&state.pool).await?;
+    let u = find(&mut tx, uid).await?;
+    change_state(&mut tx, actor, &u, to, reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_preview(state: &AppState, uid: &str) -> Result<DeletePreview, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let u = find(&mut conn, uid).await?;
+    Ok(DeletePreview {
+        groups: groups_repo::names_for_user(&mut conn, u.user_id()).await?,
+        sessions: repo::count_sessions(&mut conn, u.user_id()).await?,
+        subscriptions: 0,
+        email: u.email,
+    })
+}
+
+/// Deletes the account with its memberships and sessions (cascade).
+pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let u = find(&mut tx, uid).await?;
+    guard_not_self(actor, &u)?;
+    guard_last_admin(&mut tx, &u).await?;
+    let groups = groups_repo::names_for_user(&mut tx, u.user_id()).await?;
+    repo::delete(&mut tx, u.user_id()).await?;
+    let mut before = u.snapshot();
+    before["groups"] = json!(groups);
+    log(&mut tx, actor, "user.deleted", &u, Some(before), None, reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes an account an administrator or takes that away: an explicit,
+/// confirmed action, never a side effect of group editing.
+pub async fn set_admin(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    admin: bool,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let u = find(&mut tx, uid).await?;
+    if u.is_admin == admin {
+        return Ok(());
+    }
+    if admin {
+        if u.state() != UserState::Active {
+            return Err(ServiceError::Refused(Msg::ErrAdminMustBeActive));
+        }
+        groups_repo::add_to_system_group(&mut tx, u.user_id(), SystemGroup::Administrators).await?;
+    } else {
+        guard_not_self(actor, &u)?;
+        guard_last_admin(&mut tx, &u).await?;
+        groups_repo::remove_from_system_group(&mut tx, u.user_id(), SystemGroup::Administrators).await?;
+    }
+    log(
+        &mut tx,
+        actor,
+        if admin { "user.admin_granted" } else { "user.admin_revoked" },
+        &u,
+        Some(json!({ "administrator": !admin })),
+        Some(json!({ "administrator": admin })),
+        reason,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies one action to many accounts. Each row gets its own savepoint, so
+/// a refused row leaves no trace and does not undo the others; the chunk
+/// commits once (one fsync, not one per row).
+pub async fn bulk(
+    state: &AppState,
+    actor: &Actor,
+    uids: &[String],
+    action: &BulkAction,
+    reason: Option<&str>,
+) -> Result<Vec<BulkRowResult>, ServiceError> {
+    if uids.len() > MAX_BULK {
+        return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(MAX_BULK));
+    }
+    let mut tx = begin_write(&state.pool).await?;
+    let group = match action {
+        BulkAction::AddToGroup(g) | BulkAction::RemoveFromGroup(g) => {
+            let (id, row) = groups_repo::by_uid(&mut tx, g).await?.ok_or(ServiceError::Refused(Msg::ErrGroupGone))?;
+            if row.kind == GroupKind::System {
+                return Err(ServiceError::Refused(Msg::ErrSystemMembership));
+            }
+            Some((id, row))
+        }
+        _ => None,
+    };
+    let mut results = Vec::with_capacity(uids.len());
+    for uid in uids {
+        let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+        let outcome: Result<String, ServiceError> = async {
+            let u = find(&mut sp, uid).await?;
+            match (action, &group) {
+                (BulkAction::Block, _) => change_state(&mut sp, actor, &u, UserState::Blocked, reason).await?,
+                (BulkAction::Activate, _) => change_state(&mut sp, actor, &u, UserState::Active, reason).await?,
+                (BulkAction::AddToGroup(_), Some((gid, g))) => {
+                    if groups_repo::add_member(&mut sp, *gid, u.user_id()).await? {
+                        membership_activity(&mut sp, actor, &u, g, true, reason).await?;
+                    }
+                }
+                (BulkAction::RemoveFromGroup(_), Some((gid, g))) => {
+                    if groups_repo::remove_member(&mut sp, *gid, u.user_id()).await? {
+                        membership_activity(&mut sp, actor, &u, g, false, reason).await?;
+                    }
+                }
+                _ => unreachable!("group actions always resolve their group"),
+            }
+            Ok(u.email)
+        }
+        .await;
+        match outcome {
+            Ok(email) => {
+                sp.commit().await?;
+                results.push(BulkRowResult { uid: uid.clone(), label: email, error: None });
+            }
+            Err(ServiceError::Db(e)) => return Err(ServiceError::Db(e)),
+            Err(e) => {
+                sp.rollback().await?;
+                results.push(BulkRowResult { uid: uid.clone(), label: uid.clone(), error: Some(e.into()) });
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+async fn membership_activity(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    u: &UserRecord,
+    g: &crate::groups::GroupRow,
+    added: bool,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    let detail = json!({ "group": g.name, "groupId": g.uid });
+    log(
+        conn,
+        actor,
+        if added { "group.member_added" } else { "group.member_removed" },
+        u,
+        (!added).then(|| detail.clone()),
+        added.then_some(detail),
+        reason,
+    )
+    .await?;
+    Ok(())
+}
+
+// ---- administrators from the command line and first start ----
 
 pub struct NewAdmin {
     pub email: String,
@@ -30,24 +436,18 @@ pub struct NewAdmin {
     pub password: Option<String>,
 }
 
-fn valid_name(s: &str) -> bool {
-    let n = s.trim().chars().count();
-    (1..=100).contains(&n) && !s.chars().any(char::is_control)
-}
-
-fn check_password(state: &AppState, pw: &str) -> Result<(), UserError> {
-    password::check_policy(pw, state.settings.password_min_length)
-        .map_err(|e| UserError::WeakPassword(e.message(crate::i18n::Lang::En)))
-}
-
 /// Creates an active administrator (member of Administrators and Developers).
 /// Returns the id and the generated one-time password, if one was generated.
-pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Option<String>), UserError> {
-    if !is_valid_email(&new.email) {
-        return Err(UserError::InvalidEmail(new.email));
-    }
-    if !valid_name(&new.first_name) || !valid_name(&new.last_name) {
-        return Err(UserError::InvalidName);
+pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Option<String>), ServiceError> {
+    let form = UserForm {
+        email: new.email.clone(),
+        first_name: new.first_name,
+        last_name: new.last_name,
+        note: String::new(),
+    };
+    let errs = validate(&form);
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
     }
     let (pw, generated) = match new.password {
         Some(p) => {
@@ -58,15 +458,15 @@ pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Op
     };
     let hash = state.hasher.hash(pw.clone()).await;
     let mut tx = begin_write(&state.pool).await?;
-    if repo::credentials_by_email(&mut tx, &canonical_email(&new.email)).await?.is_some() {
-        return Err(UserError::DuplicateEmail(new.email));
+    if repo::email_taken(&mut tx, &form.email, None).await? {
+        return Err(ServiceError::field("email", Msg::ErrEmailTaken));
     }
     let id = repo::insert(
         &mut tx,
         &repo::NewUser {
-            email: &new.email,
-            first_name: &new.first_name,
-            last_name: &new.last_name,
+            email: &form.email,
+            first_name: &form.first_name,
+            last_name: &form.last_name,
             password_hash: Some(&hash),
             must_change_password: generated,
         },
@@ -74,6 +474,17 @@ pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Op
     .await?;
     groups_repo::add_to_system_group(&mut tx, id, SystemGroup::Administrators).await?;
     groups_repo::add_to_system_group(&mut tx, id, SystemGroup::Developers).await?;
+    let created = repo::by_uid_id(&mut tx, id).await?;
+    log(
+        &mut tx,
+        &Actor::cli(),
+        "user.created",
+        &created,
+        None,
+        Some(json!({ "email": created.email, "administrator": true })),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, generated.then_some(pw)))
 }
@@ -85,7 +496,7 @@ pub async fn reset_admin_password(
     state: &AppState,
     email: &str,
     new_password: Option<String>,
-) -> Result<Option<String>, UserError> {
+) -> Result<Option<String>, ServiceError> {
     let (pw, generated) = match new_password {
         Some(p) => {
             check_password(state, &p)?;
@@ -98,18 +509,29 @@ pub async fn reset_admin_password(
     let creds = repo::credentials_by_email(&mut tx, &canonical_email(email))
         .await?
         .filter(|c| c.is_admin && c.state != "deleted")
-        .ok_or_else(|| UserError::NotFound(email.to_string()))?;
+        .ok_or(ServiceError::Refused(Msg::ErrNoSuchAdmin))?;
     let id = UserId(creds.id);
     repo::set_password(&mut tx, id, &hash, generated).await?;
     repo::set_state(&mut tx, id, UserState::Active).await?;
     sessions::delete_all_for_user(&mut tx, id, None).await?;
+    let u = repo::by_uid_id(&mut tx, id).await?;
+    log(
+        &mut tx,
+        &Actor::cli(),
+        "user.password_set",
+        &u,
+        Some(json!({ "state": creds.state })),
+        Some(json!({ "state": "active", "mustChangePassword": generated })),
+        Some("recovery from the command line"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(generated.then_some(pw))
 }
 
 /// On first start with no administrator, creates one from the settings, or
 /// with a generated password. Returns the generated password to print once.
-pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(String, String)>, UserError> {
+pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(String, String)>, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     if groups_repo::count_members(&mut conn, SystemGroup::Administrators).await? > 0 {
         return Ok(None);

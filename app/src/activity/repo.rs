@@ -1,0 +1,97 @@
+//! Every SQL statement on `activity` lives here.
+use super::{ActivityEntry, Actor};
+use sqlx::SqliteConnection;
+
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub target_kind: &'a str,
+    pub target_uid: &'a str,
+    pub target_label: &'a str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub reason: Option<&'a str>,
+}
+
+/// Written inside the transaction of the change it describes.
+pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -> Result<(), sqlx::Error> {
+    let reason = c
+        .reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| r.chars().take(super::MAX_REASON).collect::<String>());
+    sqlx::query(
+        "INSERT INTO activity (actor_id, actor_label, action, target_kind, target_uid, target_label, before, after, reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(actor.id.map(|i| i.0))
+    .bind(&actor.label)
+    .bind(c.action)
+    .bind(c.target_kind)
+    .bind(c.target_uid)
+    .bind(c.target_label)
+    .bind(c.before.map(|v| v.to_string()))
+    .bind(c.after.map(|v| v.to_string()))
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: i64,
+    actor_label: String,
+    action: String,
+    target_kind: String,
+    target_uid: String,
+    target_label: String,
+    before: Option<String>,
+    after: Option<String>,
+    reason: Option<String>,
+}
+
+/// Newest first; optionally only the entries about one user or group.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    target: Option<(&str, &str)>,
+    limit: u32,
+    offset: u64,
+) -> Result<(Vec<ActivityEntry>, i64), sqlx::Error> {
+    let (filter, kind, uid) = match target {
+        Some((k, u)) => ("WHERE target_kind = ? AND target_uid = ?", k, u),
+        None => ("WHERE ? = ?", "", ""),
+    };
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT id, at, actor_label, action, target_kind, target_uid, target_label, before, after, reason
+         FROM activity {filter} ORDER BY id DESC LIMIT ? OFFSET ?"
+    ))
+    .bind(kind)
+    .bind(uid)
+    .bind(limit as i64)
+    .bind(offset as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM activity {filter}"))
+        .bind(kind)
+        .bind(uid)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| ActivityEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor_label,
+                action: r.action,
+                target_kind: r.target_kind,
+                target_uid: r.target_uid,
+                target_label: r.target_label,
+                before: r.before,
+                after: r.after,
+                reason: r.reason,
+            })
+            .collect(),
+        total,
+    ))
+}

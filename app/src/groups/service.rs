@@ -1,0 +1,199 @@
+//! Group operations: custom and external groups are the administrators';
+//! system groups refuse every change to themselves.
+use super::{repo, GroupDeletePreview, GroupForm, GroupKind, GroupRow, MAX_GROUP_DESCRIPTION, MAX_GROUP_NAME};
+use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::db::begin_write;
+use crate::error::{FieldError, ServiceError};
+use crate::i18n::Msg;
+use crate::state::AppState;
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+pub fn validate(kind: GroupKind, form: &GroupForm) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let name = form.name.trim();
+    if name.is_empty() {
+        errs.push(FieldError::new("name", Msg::ErrRequired));
+    } else if name.chars().count() > MAX_GROUP_NAME || name.chars().any(char::is_control) {
+        errs.push(FieldError::new("name", Msg::ErrTooLong).with_arg(MAX_GROUP_NAME));
+    }
+    if form.description.chars().count() > MAX_GROUP_DESCRIPTION {
+        errs.push(FieldError::new("description", Msg::ErrTooLong).with_arg(MAX_GROUP_DESCRIPTION));
+    }
+    if kind == GroupKind::External {
+        let ext = form.external_id.trim();
+        if ext.is_empty() {
+            errs.push(FieldError::new("external_id", Msg::ErrRequired));
+        } else if ext.chars().count() > 1000 || ext.chars().any(char::is_control) {
+            errs.push(FieldError::new("external_id", Msg::ErrTooLong).with_arg(1000));
+        }
+    }
+    errs
+}
+
+/// A readable resource name from the group name: "Partner APIs" -> "partner-apis".
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    let s: String = s.trim_end_matches('-').chars().take(60).collect();
+    if s.is_empty() {
+        "group".into()
+    } else {
+        s
+    }
+}
+
+async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<(i64, GroupRow), ServiceError> {
+    repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
+}
+
+fn snapshot(g: &GroupRow) -> serde_json::Value {
+    json!({ "name": g.name, "description": g.description, "type": g.kind.as_str(), "externalId": g.external_id })
+}
+
+pub async fn list(state: &AppState, q: &str, page: u32, per_page: u32) -> Result<(Vec<GroupRow>, i64), ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let per = per_page.clamp(1, 100);
+    Ok(repo::list(&mut conn, q, per, (page.max(1) as u64 - 1) * per as u64).await?)
+}
+
+pub async fn get(state: &AppState, uid: &str) -> Result<GroupRow, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(find(&mut conn, uid).await?.1)
+}
+
+pub async fn create(state: &AppState, actor: &Actor, kind: GroupKind, form: GroupForm) -> Result<String, ServiceError> {
+    if kind == GroupKind::System {
+        return Err(ServiceError::Refused(Msg::ErrSystemGroup));
+    }
+    let errs = validate(kind, &form);
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
+    }
+    let mut tx = begin_write(&state.pool).await?;
+    if repo::name_taken(&mut tx, &form.name, None).await? {
+        return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
+    }
+    let base = slug(&form.name);
+    let mut uid = base.clone();
+    let mut n = 2;
+    while repo::uid_taken(&mut tx, &uid).await? {
+        uid = format!("{base}-{n}");
+        n += 1;
+    }
+    repo::insert(&mut tx, &uid, kind, &form).await?;
+    let (_, row) = find(&mut tx, &uid).await?;
+    activity::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "group.created",
+            target_kind: "group",
+            target_uid: &uid,
+            target_label: &row.name,
+            before: None,
+            after: Some(snapshot(&row)),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(uid)
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    form: GroupForm,
+    version: i64,
+) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let (id, before) = find(&mut tx, uid).await?;
+    if before.kind == GroupKind::System {
+        return Err(ServiceError::Refused(Msg::ErrSystemGroup));
+    }
+    let errs = validate(before.kind, &form);
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
+    }
+    if before.version != version {
+        return Err(ServiceError::Conflict);
+    }
+    if repo::name_taken(&mut tx, &form.name, Some(id)).await? {
+        return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
+    }
+    if !repo::update(&mut tx, id, &form, before.kind, version).await? {
+        return Err(ServiceError::Conflict);
+    }
+    let (_, after) = find(&mut tx, uid).await?;
+    activity::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "group.updated",
+            target_kind: "group",
+            target_uid: uid,
+            target_label: &after.name,
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_preview(state: &AppState, uid: &str) -> Result<GroupDeletePreview, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let (_, g) = find(&mut conn, uid).await?;
+    if g.kind == GroupKind::System {
+        return Err(ServiceError::Refused(Msg::ErrSystemGroup));
+    }
+    // Product links arrive with products; until then there are none.
+    Ok(GroupDeletePreview { name: g.name, members: g.members, product_links: 0 })
+}
+
+pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let (id, g) = find(&mut tx, uid).await?;
+    if g.kind == GroupKind::System {
+        return Err(ServiceError::Refused(Msg::ErrSystemGroup));
+    }
+    repo::delete(&mut tx, id).await?;
+    let mut before = snapshot(&g);
+    before["members"] = json!(g.members);
+    activity::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "group.deleted",
+            target_kind: "group",
+            target_uid: uid,
+            target_label: &g.name,
+            before: Some(before),
+            after: None,
+            reason,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_are_readable_resource_names() {
+        assert_eq!(super::slug("Partner APIs"), "partner-apis");
+        assert_eq!(super::slug("  Ünïcode & co. "), "n-code-co");
+        assert_eq!(super::slug("!!!"), "group");
+    }
+}

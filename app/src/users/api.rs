@@ -1,0 +1,141 @@
+//! Server functions for the users screens. Each checks the caller, then
+//! calls one service function; the REST API will call the same services.
+use super::{BulkAction, BulkRowResult, DeletePreview, UserDetail, UserPage, UserQuery};
+use crate::activity::ActivityPage;
+use crate::error::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use {super::service, crate::auth::ssr::*};
+
+#[server(endpoint = "admin/users/list", input = Json)]
+pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
+    run(async move {
+        require_admin()?;
+        Ok(service::list(&app_state(), &query).await?)
+    })
+    .await
+}
+
+/// Every uid that matches the query (for "select all that match").
+#[server(endpoint = "admin/users/matching", input = Json)]
+pub async fn matching_user_uids(query: UserQuery) -> Result<Vec<String>, AppError> {
+    run(async move {
+        require_admin()?;
+        Ok(service::matching_uids(&app_state(), &query).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/get")]
+pub async fn get_user(uid: String) -> Result<UserDetail, AppError> {
+    run(async move {
+        let me = require_admin()?;
+        Ok(service::detail(&app_state(), Some(me.user_id), &uid).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/create")]
+pub async fn create_user(
+    email: String,
+    first_name: String,
+    last_name: String,
+    password: String,
+    note: String,
+) -> Result<String, AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        let form = super::UserForm { email, first_name, last_name, note };
+        let password = Some(password).filter(|p| !p.is_empty());
+        Ok(service::create(&app_state(), &actor, form, password).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/update")]
+pub async fn update_user(
+    uid: String,
+    version: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    note: String,
+) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        let form = super::UserForm { email, first_name, last_name, note };
+        Ok(service::update(&app_state(), &actor, &uid, form, version).await?)
+    })
+    .await
+}
+
+/// `must_change` is a checkbox: present ("on") when ticked.
+#[server(endpoint = "admin/users/set_password")]
+pub async fn set_user_password(uid: String, password: String, must_change: Option<String>) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::set_password(&app_state(), &actor, &uid, password, must_change.is_some()).await?)
+    })
+    .await
+}
+
+/// `state` is "active" or "blocked".
+#[server(endpoint = "admin/users/set_state")]
+pub async fn set_user_state(uid: String, state: String, reason: Option<String>) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        let to = super::UserState::parse(&state).ok_or(AppError::Refused(crate::i18n::Msg::ErrBadState))?;
+        Ok(service::set_state(&app_state(), &actor, &uid, to, reason.as_deref()).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/delete_preview")]
+pub async fn user_delete_preview(uid: String) -> Result<DeletePreview, AppError> {
+    run(async move {
+        require_admin()?;
+        Ok(service::delete_preview(&app_state(), &uid).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/delete")]
+pub async fn delete_user(uid: String, reason: Option<String>) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::delete(&app_state(), &actor, &uid, reason.as_deref()).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/set_admin")]
+pub async fn set_user_admin(uid: String, admin: bool, reason: Option<String>) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::set_admin(&app_state(), &actor, &uid, admin, reason.as_deref()).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/bulk", input = Json)]
+pub async fn bulk_users(
+    uids: Vec<String>,
+    action: BulkAction,
+    reason: Option<String>,
+) -> Result<Vec<BulkRowResult>, AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::bulk(&app_state(), &actor, &uids, &action, reason.as_deref()).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/users/activity")]
+pub async fn user_activity(uid: String, page: u32) -> Result<ActivityPage, AppError> {
+    run(async move {
+        require_admin()?;
+        Ok(crate::activity::api::page_of(Some(("user", &uid)), page).await?)
+    })
+    .await
+}
