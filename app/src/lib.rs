@@ -25,7 +25,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app. Runs on the server only; it also sets
@@ -103,17 +103,17 @@ pub fn App() -> impl IntoView {
         <Title text=move || i18n.t(i18n::Msg::AppName)/>
         <Router>
             <Routes fallback=|| view! { <portal::NotFound/> }>
-                <ParentRoute path=path!("/admin") view=admin::AdminLayout>
-                    <Route path=path!("") view=admin::Dashboard/>
-                    <Route path=path!("users") view=users::pages::UsersPage/>
-                    <Route path=path!("users/new") view=users::pages::NewUserPage/>
-                    <Route path=path!("users/:uid") view=users::pages::UserDetailPage/>
-                    <Route path=path!("groups") view=groups::pages::GroupsPage/>
-                    <Route path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
-                    <Route path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
-                    <Route path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
-                    <Route path=path!("emails") view=|| admin::placeholder(i18n::Msg::NavEmails, i18n::Msg::EmailsEmpty)/>
-                    <Route path=path!("activity") view=activity::pages::ActivityPage/>
+                <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=SsrMode::Async>
+                    <Route ssr=SsrMode::Async path=path!("") view=admin::Dashboard/>
+                    <Route ssr=SsrMode::Async path=path!("users") view=users::pages::UsersPage/>
+                    <Route ssr=SsrMode::Async path=path!("users/new") view=users::pages::NewUserPage/>
+                    <Route ssr=SsrMode::Async path=path!("users/:uid") view=users::pages::UserDetailPage/>
+                    <Route ssr=SsrMode::Async path=path!("groups") view=groups::pages::GroupsPage/>
+                    <Route ssr=SsrMode::Async path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
+                    <Route ssr=SsrMode::Async path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
+                    <Route ssr=SsrMode::Async path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
+                    <Route ssr=SsrMode::Async path=path!("emails") view=|| admin::placeholder(i18n::Msg::NavEmails, i18n::Msg::EmailsEmpty)/>
+                    <Route ssr=SsrMode::Async path=path!("activity") view=activity::pages::ActivityPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>
                     <Route path=path!("") view=portal::HomePage/>

@@ -47,8 +47,8 @@ export async function newPage(browser, locale = 'en-US') {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => {
-    // A refused sign-in is answered 401 on purpose; Chromium logs every such load.
-    if (m.type() === 'error' && !/Failed to load resource: .* 401/.test(m.text())) page.errors.push(m.text());
+    // Refused input is answered 4xx on purpose (401, 409, 422); Chromium logs every such load.
+    if (m.type() === 'error' && !/Failed to load resource: .* status of 4\d\d/.test(m.text())) page.errors.push(m.text());
   });
   return page;
 }

@@ -50,76 +50,81 @@ const NAV: [(&str, Msg); 7] = [
     ("/admin/activity", Msg::NavActivity),
 ];
 
-/// Guards the admin area in the page too (the server already refused
-/// anonymous and non-admin requests for /admin before rendering).
+/// The admin frame. The server already refused anonymous and non-admin
+/// requests for /admin before rendering; `AdminGuard` repeats the check for
+/// navigation inside the app. The `<Outlet/>` stays outside every Suspense:
+/// a suspended closure that re-runs would re-create the page's resources
+/// with new ids on the server and break hydration.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let me = expect_context::<MeResource>();
     let i18n = use_i18n();
+    view! {
+        <div class="admin">
+            <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
+            <header class="topbar">
+                <a class="brand" href="/admin">
+                    <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22"/>
+                    {tr(Msg::AppName)}
+                    <span class="brand-sub">{tr(Msg::AdminTitle)}</span>
+                </a>
+                <div class="topbar-right">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            me.await.ok().flatten().map(|me| {
+                                let name = me.display_name();
+                                view! { <span class="whoami">{move || Msg::SignedInAs.fmt(i18n.lang.get(), &[&name])}</span> }
+                            })
+                        })}
+                    </Transition>
+                    <a href="/">{tr(Msg::NavPortal)}</a>
+                    <LanguageSwitch/>
+                    <SignOutButton/>
+                </div>
+            </header>
+            <div class="admin-body">
+                <nav class="sidenav" aria-label=tr(Msg::NavAdmin)>
+                    <ul>
+                        {NAV
+                            .into_iter()
+                            .map(|(href, label)| view! { <li><A href=href exact=true>{tr(label)}</A></li> })
+                            .collect_view()}
+                    </ul>
+                </nav>
+                <main id="main" class="content">
+                    <AdminGuard/>
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// Sends anonymous visitors to sign-in and tells developers they have no access.
+#[component]
+fn AdminGuard() -> impl IntoView {
+    let me = expect_context::<MeResource>();
     let location = use_location();
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) if me.is_admin && !me.must_change_password => {
-                        let name = me.display_name();
-                        view! {
-                            <div class="admin">
-                                <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
-                                <header class="topbar">
-                                    <a class="brand" href="/admin">
-                                        <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22"/>
-                                        {tr(Msg::AppName)}
-                                        <span class="brand-sub">{tr(Msg::AdminTitle)}</span>
-                                    </a>
-                                    <div class="topbar-right">
-                                        <span class="whoami">{move || Msg::SignedInAs.fmt(i18n.lang.get(), &[&name])}</span>
-                                        <a href="/">{tr(Msg::NavPortal)}</a>
-                                        <LanguageSwitch/>
-                                        <SignOutButton/>
-                                    </div>
-                                </header>
-                                <div class="admin-body">
-                                    <nav class="sidenav" aria-label=tr(Msg::NavAdmin)>
-                                        <ul>
-                                            {NAV
-                                                .into_iter()
-                                                .map(|(href, label)| {
-                                                    view! {
-                                                        <li>
-                                                            <A href=href exact=true>{tr(label)}</A>
-                                                        </li>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    </nav>
-                                    <main id="main" class="content">
-                                        <Outlet/>
-                                    </main>
-                                </div>
-                            </div>
-                        }
-                            .into_any()
-                    }
+                    Ok(Some(me)) if me.is_admin && !me.must_change_password => ().into_any(),
                     Ok(Some(me)) if me.is_admin => view! { <Redirect path="/profile"/> }.into_any(),
-                    Ok(Some(_)) => {
-                        view! {
-                            <main class="narrow">
-                                <h1>{tr(Msg::ForbiddenTitle)}</h1>
-                                <p>{tr(Msg::ErrForbidden)}</p>
-                                <p><a href="/">{tr(Msg::BackHome)}</a></p>
-                            </main>
-                        }
-                            .into_any()
-                    }
+                    Ok(Some(_)) => view! {
+                        <div class="narrow" data-testid="forbidden">
+                            <h1>{tr(Msg::ForbiddenTitle)}</h1>
+                            <p>{tr(Msg::ErrForbidden)}</p>
+                            <p><a href="/">{tr(Msg::BackHome)}</a></p>
+                        </div>
+                    }.into_any(),
                     _ => {
                         let next = location.pathname.get_untracked();
                         view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

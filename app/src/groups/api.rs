@@ -1,5 +1,5 @@
 //! Server functions for the groups screens.
-use super::{GroupDeletePreview, GroupKind, GroupRow};
+use super::{GroupDeletePreview, GroupRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -44,7 +44,7 @@ pub async fn create_group(
 ) -> Result<String, AppError> {
     run(async move {
         let actor = require_admin_actor()?;
-        let kind = GroupKind::parse(&kind).unwrap_or(GroupKind::Custom);
+        let kind = super::GroupKind::parse(&kind).unwrap_or(super::GroupKind::Custom);
         let form = super::GroupForm { name, description, external_id: external_id.unwrap_or_default() };
         Ok(service::create(&app_state(), &actor, kind, form).await?)
     })

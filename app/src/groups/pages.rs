@@ -118,8 +118,7 @@ pub fn GroupDetailPage() -> impl IntoView {
     let params = use_params_map();
     let uid = Memo::new(move |_| params.read().get("uid").unwrap_or_default());
     let update = ServerAction::<UpdateGroup>::new();
-    let reload = RwSignal::new(0u32);
-    let group = Resource::new(move || (uid.get(), update.version().get(), reload.get()), |(uid, ..)| get_group(uid));
+    let group = Resource::new(move || (uid.get(), update.version().get()), |(uid, _)| get_group(uid));
     view! {
         <Transition fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -129,7 +128,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                         <p class="error-banner" role="alert">{move || e.message(i18n.lang.get())}</p>
                         <p><a href="/admin/groups">{tr(Msg::BackToGroups)}</a></p>
                     }.into_any(),
-                    Ok(g) => view! { <GroupDetail g update reload/> }.into_any(),
+                    Ok(g) => view! { <GroupDetail g update/> }.into_any(),
                 }
             })}
         </Transition>
@@ -137,7 +136,7 @@ pub fn GroupDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>, reload: RwSignal<u32>) -> impl IntoView {
+fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>) -> impl IntoView {
     let i18n = use_i18n();
     let system = g.kind == GroupKind::System;
     let error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
@@ -228,7 +227,7 @@ fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>, reload: RwSignal<
             </section>
             <section class="card wide">
                 <h2>{tr(Msg::Members)}</h2>
-                <Members group_uid=uid.clone() system reload/>
+                <Members group_uid=uid.clone() system/>
             </section>
         </div>
     }
@@ -237,7 +236,10 @@ fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>, reload: RwSignal<
 /// Members with search and paging; for custom and external groups also
 /// "remove selected" and an "add members" picker.
 #[component]
-fn Members(group_uid: String, system: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn Members(group_uid: String, system: bool) -> impl IntoView {
+    // Its own reload: bumping the page's would re-create this component and
+    // lose the outcome message the administrator has not read yet.
+    let reload = RwSignal::new(0u32);
     let i18n = use_i18n();
     let q = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);

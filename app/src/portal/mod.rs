@@ -76,11 +76,14 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let me = expect_context::<MeResource>();
+    // Created here, not inside the suspended view, so the server and the
+    // browser number their resources the same way.
+    let groups = Resource::new(|| (), |_| my_groups());
     view! {
         <Suspense fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) => view! { <Profile me/> }.into_any(),
+                    Ok(Some(me)) => view! { <Profile me groups/> }.into_any(),
                     _ => view! { <Redirect path="/sign-in?next=/profile"/> }.into_any(),
                 }
             })}
@@ -89,10 +92,9 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(me: crate::auth::Me) -> impl IntoView {
+fn Profile(me: crate::auth::Me, groups: Resource<Result<Vec<String>, AppError>>) -> impl IntoView {
     let actions = expect_context::<SessionActions>();
     let action = actions.change_password;
-    let groups = Resource::new(|| (), |_| my_groups());
     let i18n = use_i18n();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let done = move || matches!(action.value().get(), Some(Ok(())));
