@@ -152,3 +152,15 @@ pub fn state_badge(state: crate::users::UserState) -> impl IntoView {
     let class = format!("badge state-{}", state.as_str());
     view! { <span class=class>{tr(state.label())}</span> }
 }
+
+/// The logo and name in the top bar, with the area's name beside it.
+#[component]
+pub fn Brand(href: &'static str, sub: Msg) -> impl IntoView {
+    view! {
+        <a class="brand" href=href>
+            <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22"/>
+            {tr(Msg::AppName)}
+            <span class="brand-sub">{tr(sub)}</span>
+        </a>
+    }
+}

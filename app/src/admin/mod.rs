@@ -1,6 +1,6 @@
 //! The administrator area: layout, navigation and dashboard. Later issues
 //! replace the placeholder screens with users, groups, products and more.
-use crate::components::{LanguageSwitch, SignOutButton};
+use crate::components::{Brand, LanguageSwitch, SignOutButton};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::MeResource;
@@ -63,11 +63,7 @@ pub fn AdminLayout() -> impl IntoView {
         <div class="admin">
             <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
             <header class="topbar">
-                <a class="brand" href="/admin">
-                    <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22"/>
-                    {tr(Msg::AppName)}
-                    <span class="brand-sub">{tr(Msg::AdminTitle)}</span>
-                </a>
+                <Brand href="/admin" sub=Msg::AdminTitle/>
                 <div class="topbar-right">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {

@@ -1,5 +1,5 @@
 //! The developer portal: home, profile and the shared page frame.
-use crate::components::{field_error, ErrorBanner, LanguageSwitch, SignOutButton};
+use crate::components::{field_error, Brand, ErrorBanner, LanguageSwitch, SignOutButton};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::{MeResource, SessionActions};
@@ -25,11 +25,7 @@ pub fn PortalLayout() -> impl IntoView {
         <div class="portal">
             <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
             <header class="topbar">
-                <a class="brand" href="/">
-                    <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22"/>
-                    {tr(Msg::AppName)}
-                    <span class="brand-sub">{tr(Msg::Tagline)}</span>
-                </a>
+                <Brand href="/" sub=Msg::Tagline/>
                 <nav class="topbar-right" aria-label=tr(Msg::NavPortal)>
                     <a href="/">{tr(Msg::NavHome)}</a>
                     <Transition fallback=|| ()>

@@ -436,6 +436,18 @@ pub struct NewAdmin {
     pub password: Option<String>,
 }
 
+/// The operator's password (checked against the rule), or a generated
+/// one-time password; the flag says which.
+fn chosen_or_generated(state: &AppState, password: Option<String>) -> Result<(String, bool), ServiceError> {
+    match password {
+        Some(p) => {
+            check_password(state, &p)?;
+            Ok((p, false))
+        }
+        None => Ok((tokens::generate_password(), true)),
+    }
+}
+
 /// Creates an active administrator (member of Administrators and Developers).
 /// Returns the id and the generated one-time password, if one was generated.
 pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Option<String>), ServiceError> {
@@ -449,13 +461,7 @@ pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Op
     if !errs.is_empty() {
         return Err(ServiceError::Validation(errs));
     }
-    let (pw, generated) = match new.password {
-        Some(p) => {
-            check_password(state, &p)?;
-            (p, false)
-        }
-        None => (tokens::generate_password(), true),
-    };
+    let (pw, generated) = chosen_or_generated(state, new.password)?;
     let hash = state.hasher.hash(pw.clone()).await;
     let mut tx = begin_write(&state.pool).await?;
     if repo::email_taken(&mut tx, &form.email, None).await? {
@@ -497,13 +503,7 @@ pub async fn reset_admin_password(
     email: &str,
     new_password: Option<String>,
 ) -> Result<Option<String>, ServiceError> {
-    let (pw, generated) = match new_password {
-        Some(p) => {
-            check_password(state, &p)?;
-            (p, false)
-        }
-        None => (tokens::generate_password(), true),
-    };
+    let (pw, generated) = chosen_or_generated(state, new_password)?;
     let hash = state.hasher.hash(pw.clone()).await;
     let mut tx = begin_write(&state.pool).await?;
     let creds = repo::credentials_by_email(&mut tx, &canonical_email(email))
