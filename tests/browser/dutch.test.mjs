@@ -1,0 +1,41 @@
+// The admin screens in Dutch: a browser that prefers Dutch gets every label
+// in Dutch, with no English left over in the navigation and list controls.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, shot } from './harness.mjs';
+
+const ADMIN = { email: 'admin@example.com', password: 'browser-test-passphrase' };
+let server, browser;
+
+before(async () => {
+  server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('a Dutch browser gets the admin screens in Dutch', async () => {
+  const page = await newPage(browser, 'nl-NL');
+  await page.goto(server.base + '/sign-in?next=/admin/users');
+  await page.getByRole('heading', { name: 'Inloggen bij Gatehouse' }).waitFor();
+  await page.fill('#email', ADMIN.email);
+  await page.fill('#password', ADMIN.password);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL(server.base + '/admin/users');
+  await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
+  await page.getByTestId('users-table').waitFor();
+  const text = await page.locator('body').textContent();
+  for (const dutch of ['Gebruikers', 'Groepen', 'Activiteit', '+ Gebruiker toevoegen', 'Alle statussen', 'Geregistreerd', 'Actief']) {
+    assert.ok(text.includes(dutch), `missing "${dutch}"`);
+  }
+  for (const english of ['Add user', 'All states', 'Registered', 'Sign out']) {
+    assert.ok(!text.includes(english), `English left over: "${english}"`);
+  }
+  await shot(page, '20-users-dutch');
+  await page.goto(server.base + '/admin/groups/developers');
+  await page.getByText('Dit is een systeemgroep').waitFor();
+  await shot(page, '21-group-dutch');
+  assert.deepEqual(page.errors, []);
+});
