@@ -172,6 +172,8 @@ messages! {
     StatePending => "Pending", "In afwachting";
     StateDeleted => "Deleted", "Verwijderd";
     KindSystem => "System", "Systeem";
+    GroupDevelopers => "Developers", "Ontwikkelaars";
+    GroupGuests => "Guests", "Gasten";
     KindCustom => "Custom", "Eigen";
     KindExternal => "External", "Extern";
     Account => "Account", "Account";

@@ -27,7 +27,7 @@ test('a Dutch browser gets the admin screens in Dutch', async () => {
   await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
   await page.getByTestId('users-table').waitFor();
   const text = await page.locator('body').textContent();
-  for (const dutch of ['Gebruikers', 'Groepen', 'Activiteit', '+ Gebruiker toevoegen', 'Alle statussen', 'Geregistreerd', 'Actief']) {
+  for (const dutch of ['Gebruikers', 'Groepen', 'Activiteit', '+ Gebruiker toevoegen', 'Alle statussen', 'Geregistreerd', 'Actief', 'Beheerders, Ontwikkelaars']) {
     assert.ok(text.includes(dutch), `missing "${dutch}"`);
   }
   for (const english of ['Add user', 'All states', 'Registered', 'Sign out']) {
@@ -36,6 +36,7 @@ test('a Dutch browser gets the admin screens in Dutch', async () => {
   await shot(page, '20-users-dutch');
   await page.goto(server.base + '/admin/groups/developers');
   await page.getByText('Dit is een systeemgroep').waitFor();
+  assert.equal(await page.locator('h1').first().textContent(), 'Ontwikkelaars Systeem');
   await shot(page, '21-group-dutch');
   assert.deepEqual(page.errors, []);
 });

@@ -28,6 +28,23 @@ impl SystemGroup {
     }
 }
 
+/// System groups are shown in the page's language; their stored names stay
+/// the APIM names (no custom group can take them: names are unique).
+pub fn display_name(name: &str, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::Msg;
+    match name {
+        "Administrators" => Msg::StatAdmins.text(lang).into(),
+        "Developers" => Msg::GroupDevelopers.text(lang).into(),
+        "Guests" => Msg::GroupGuests.text(lang).into(),
+        other => other.into(),
+    }
+}
+
+/// Several group names, each shown as `display_name` does, joined by commas.
+pub fn display_names(names: &[String], lang: crate::i18n::Lang) -> String {
+    names.iter().map(|n| display_name(n, lang)).collect::<Vec<_>>().join(", ")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupKind {
@@ -97,3 +114,17 @@ pub struct GroupDeletePreview {
 
 pub const MAX_GROUP_NAME: usize = 300;
 pub const MAX_GROUP_DESCRIPTION: usize = 1000;
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+
+    #[test]
+    fn system_groups_are_shown_in_the_page_language() {
+        assert_eq!(super::display_name("Developers", Lang::Nl), "Ontwikkelaars");
+        assert_eq!(super::display_name("Administrators", Lang::En), "Administrators");
+        assert_eq!(super::display_name("Beta testers", Lang::Nl), "Beta testers");
+        let names = vec!["Administrators".to_string(), "Guests".to_string()];
+        assert_eq!(super::display_names(&names, Lang::Nl), "Beheerders, Gasten");
+    }
+}

@@ -60,7 +60,7 @@ pub fn GroupsPage() -> impl IntoView {
                                 <tbody>
                                     {p.rows.into_iter().map(|g| view! {
                                         <tr>
-                                            <td><a href=format!("/admin/groups/{}", g.uid)>{g.name.clone()}</a></td>
+                                            <td><a href=format!("/admin/groups/{}", g.uid)>{let name = g.name.clone(); move || super::display_name(&name, i18n.lang.get())}</a></td>
                                             <td>{kind_badge(g.kind)}</td>
                                             <td>{g.description.clone().unwrap_or_default()}
                                                 {g.external_id.clone().map(|x| view! { <div class="muted small">{x}</div> })}</td>
@@ -176,8 +176,8 @@ fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>) -> impl IntoView 
         })
     };
     view! {
-        <p class="crumbs"><a href="/admin/groups">{tr(Msg::NavGroups)}</a>" / "{g.name.clone()}</p>
-        <div class="page-head"><h1>{g.name.clone()}" "{kind_badge(g.kind)}</h1></div>
+        <p class="crumbs"><a href="/admin/groups">{tr(Msg::NavGroups)}</a>" / "{let name = g.name.clone(); move || super::display_name(&name, i18n.lang.get())}</p>
+        <div class="page-head"><h1>{let name = g.name.clone(); move || super::display_name(&name, i18n.lang.get())}" "{kind_badge(g.kind)}</h1></div>
         {system.then(|| view! { <p class="notice" role="note">{tr(Msg::SystemGroupNote)}</p> })}
         <ErrorBanner error=Signal::derive(move || delete_error.get())/>
         <div class="detail-grid">

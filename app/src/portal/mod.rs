@@ -109,7 +109,7 @@ fn Profile(me: crate::auth::Me, groups: Resource<Result<Vec<String>, AppError>>)
             <dd>
                 <Transition fallback=|| "…">
                     {move || Suspend::new(async move {
-                        groups.await.map(|g| g.join(", ")).unwrap_or_default()
+                        groups.await.map(|g| crate::groups::display_names(&g, i18n.lang.get_untracked())).unwrap_or_default()
                     })}
                 </Transition>
             </dd>

@@ -5,7 +5,7 @@ use super::{BulkAction, BulkRowResult, UserQuery, UserSort, UserState, PAGE_SIZE
 use crate::activity::pages::ActivityList;
 use crate::components::{field_error, format_count, format_date, state_badge, ConfirmPanel, ErrorBanner};
 use crate::error::AppError;
-use crate::groups::{api::list_groups, GroupKind};
+use crate::groups::{api::list_groups, display_name, display_names, GroupKind};
 use crate::i18n::{tr, use_i18n, Msg};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -175,7 +175,8 @@ pub fn UsersPage() -> impl IntoView {
                             <option value="">{tr(Msg::AllGroups)}</option>
                             {all_groups.into_iter().map(|g| {
                                 let uid = g.uid.clone();
-                                view! { <option value=g.uid selected=move || query.get().group.as_deref() == Some(uid.as_str())>{g.name}</option> }
+                                let name = g.name.clone();
+                                view! { <option value=g.uid selected=move || query.get().group.as_deref() == Some(uid.as_str())>{move || display_name(&name, i18n.lang.get())}</option> }
                             }).collect_view()}
                         </select>
                         <label class="sr-only" for="sort">{tr(Msg::SortBy)}</label>
@@ -325,7 +326,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 <td><a href=format!("/admin/users/{}", u.uid)>{name.clone()}</a></td>
                                                 <td>{u.email.clone()}</td>
                                                 <td>{state_badge(u.state)}</td>
-                                                <td class="groups-cell">{u.groups.join(", ")}</td>
+                                                <td class="groups-cell">{move || display_names(&u.groups, i18n.lang.get())}</td>
                                                 <td>{format_date(u.registered_at)}</td>
                                             </tr>
                                         }
@@ -506,7 +507,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                         <dt>{tr(Msg::Registered)}</dt><dd>{format_date(u.registered_at)}</dd>
                                         <dt>{tr(Msg::Groups)}</dt>
                                         <dd data-testid="user-groups">
-                                            {u.groups.iter().map(|g| view! { <a class="chip" href=format!("/admin/groups/{}", g.uid)>{g.name.clone()}</a>" " }).collect_view()}
+                                            {u.groups.iter().map(|g| { let name = g.name.clone(); view! { <a class="chip" href=format!("/admin/groups/{}", g.uid)>{move || display_name(&name, i18n.lang.get())}</a>" " } }).collect_view()}
                                         </dd>
                                         <dt>{tr(Msg::Password)}</dt>
                                         <dd>{if u.has_password { tr(Msg::PasswordIsSet)() } else { tr(Msg::PasswordNotSet)() }}</dd>
@@ -601,7 +602,7 @@ fn PendingConfirm(
                 {move || Suspend::new(async move {
                     preview.await.ok().flatten().map(|p| view! {
                         <ul class="goes-with" data-testid="delete-preview">
-                            <li>{move || Msg::GoesGroups.fmt(i18n.lang.get(), &[&p.groups.len(), &p.groups.join(", ")])}</li>
+                            <li>{move || Msg::GoesGroups.fmt(i18n.lang.get(), &[&p.groups.len(), &display_names(&p.groups, i18n.lang.get())])}</li>
                             <li>{move || Msg::GoesSessions.fmt(i18n.lang.get(), &[&p.sessions])}</li>
                             <li>{move || Msg::GoesSubscriptions.fmt(i18n.lang.get(), &[&p.subscriptions])}</li>
                         </ul>
