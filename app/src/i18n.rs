@@ -173,6 +173,8 @@ messages! {
     StateDeleted => "Deleted", "Verwijderd";
     KindSystem => "System", "Systeem";
     GroupDevelopers => "Developers", "Ontwikkelaars";
+    Identities => "Sign-in methods", "Inlogmethoden";
+    IdentityBasic => "Email and password", "E-mail en wachtwoord";
     GroupGuests => "Guests", "Gasten";
     KindCustom => "Custom", "Eigen";
     KindExternal => "External", "Extern";

@@ -27,6 +27,7 @@ async fn an_added_user_is_active_in_developers_and_a_duplicate_email_is_refused_
     assert_eq!(u["email"], "ada@example.com");
     let groups: Vec<&str> = u["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(groups, ["Developers"]);
+    assert_eq!(u["identities"], json!([{"provider": "Basic", "id": "ada@example.com"}]));
     // She can sign in at once.
     let dev = app.client();
     assert!(app.sign_in(&dev, "ada@example.com", "analytical engine").await.headers().get("set-cookie").is_some());

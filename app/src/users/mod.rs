@@ -137,9 +137,18 @@ pub struct UserDetail {
     pub has_password: bool,
     pub version: i64,
     pub groups: Vec<GroupRef>,
+    pub identities: Vec<Identity>,
     pub is_admin: bool,
     /// The administrator looking at the page is this user.
     pub is_self: bool,
+}
+
+/// A way to sign in (APIM's UserIdentityContract). For now every account has
+/// one: provider "Basic", the email/password identity, whose id is the email.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub provider: String,
+    pub id: String,
 }
 
 /// The editable fields of an account (add and edit).

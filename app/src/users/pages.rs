@@ -509,6 +509,10 @@ pub fn UserDetailPage() -> impl IntoView {
                                         <dd data-testid="user-groups">
                                             {u.groups.iter().map(|g| { let name = g.name.clone(); view! { <a class="chip" href=format!("/admin/groups/{}", g.uid)>{move || display_name(&name, i18n.lang.get())}</a>" " } }).collect_view()}
                                         </dd>
+                                        <dt>{tr(Msg::Identities)}</dt>
+                                        <dd data-testid="user-identities">
+                                            {u.identities.iter().map(|i| view! { <div>{tr(Msg::IdentityBasic)}": "{i.id.clone()}</div> }).collect_view()}
+                                        </dd>
                                         <dt>{tr(Msg::Password)}</dt>
                                         <dd>{if u.has_password { tr(Msg::PasswordIsSet)() } else { tr(Msg::PasswordNotSet)() }}</dd>
                                     </dl>

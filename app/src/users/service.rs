@@ -107,6 +107,7 @@ pub async fn detail(state: &AppState, viewer: Option<UserId>, uid: &str) -> Resu
     let u = find(&mut conn, uid).await?;
     let groups = groups_repo::refs_for_user(&mut conn, u.user_id()).await?;
     Ok(UserDetail {
+        identities: vec![super::Identity { provider: "Basic".into(), id: u.email.clone() }],
         is_self: viewer == Some(u.user_id()),
         state: u.state(),
         uid: u.uid,
