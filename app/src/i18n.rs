@@ -143,12 +143,9 @@ messages! {
     StatGroups => "Groups", "Groepen";
     StatAdmins => "Administrators", "Beheerders";
     Refresh => "Refresh", "Vernieuwen";
-    UsersEmpty => "Here you will add, invite, search, block and delete developer accounts, and change many at once.", "Hier voeg je ontwikkelaarsaccounts toe, nodig je ze uit, zoek, blokkeer en verwijder je ze, en wijzig je er veel tegelijk.";
-    GroupsEmpty => "Here you will manage the system groups Administrators, Developers and Guests, custom groups and external groups, and their members.", "Hier beheer je de systeemgroepen Beheerders, Ontwikkelaars en Gasten, eigen groepen en externe groepen, en hun leden.";
     ProductsEmpty => "Here you will define products, bundles of APIs, and choose which groups can see them.", "Hier definieer je producten, bundels van API's, en kies je welke groepen ze zien.";
     SubscriptionsEmpty => "Here you will approve, suspend and cancel developers' subscriptions to products.", "Hier keur je abonnementen van ontwikkelaars op producten goed, schort je ze op en zeg je ze op.";
     EmailsEmpty => "Here you will see every email Gatehouse sends, its delivery state, and edit the email templates.", "Hier zie je elke e-mail die Gatehouse verstuurt, de bezorgstatus, en bewerk je de e-mailsjablonen.";
-    ActivityEmpty => "Here you will see every change an administrator made: who, when, what, before and after.", "Hier zie je elke wijziging van een beheerder: wie, wanneer, wat, ervoor en erna.";
     ComingSoon => "Nothing here yet.", "Hier staat nog niets.";
     // portal
     PortalWelcome => "Welcome to the developer portal", "Welkom bij het ontwikkelaarsportaal";

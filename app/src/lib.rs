@@ -20,7 +20,7 @@ pub mod db;
 pub mod state;
 
 use auth::{ChangePassword, SignIn, SignOut};
-use i18n::{initial_lang, I18n, Lang};
+use i18n::{initial_lang, I18n};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
@@ -123,9 +123,4 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
-}
-
-/// Used by language-independent code that needs the default.
-pub fn default_lang() -> Lang {
-    Lang::default()
 }

@@ -2,17 +2,14 @@
 // add a user and see them Active in Developers; block and activate; delete;
 // create a group, select three users and add them to it, then remove one;
 // try to rename Administrators and see it refused.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, shot, clickUntil } from './harness.mjs';
+import { ADMIN, serverAndBrowser, newPage, shot, clickUntil } from './harness.mjs';
 
-const ADMIN = { email: 'admin@example.com', password: 'browser-test-passphrase' };
-let server, browser, page;
-
-before(async () => {
-  server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchBrowser();
-  page = await newPage(browser);
+let server, page;
+serverAndBrowser(async (ctx) => {
+  server = ctx.server;
+  page = await newPage(ctx.browser);
   await page.goto(server.base + '/sign-in?next=/admin/users');
   // Wait for hydration so the form is submitted by the app, not as a plain POST.
   await clickUntil(page, 'button[lang="nl"]', async () => (await page.getAttribute('html', 'lang')) === 'nl');
@@ -21,10 +18,6 @@ before(async () => {
   await page.fill('#password', ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(server.base + '/admin/users');
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
 });
 
 async function addUser(email, first, last, password = '') {

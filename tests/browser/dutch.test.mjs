@@ -1,29 +1,19 @@
 // The admin screens in Dutch: a browser that prefers Dutch gets every label
 // in Dutch, with no English left over in the navigation and list controls.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, shot } from './harness.mjs';
+import { ADMIN, serverAndBrowser, newPage, shot } from './harness.mjs';
 
-const ADMIN = { email: 'admin@example.com', password: 'browser-test-passphrase' };
-let server, browser;
-
-before(async () => {
-  server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const ctx = serverAndBrowser();
 
 test('a Dutch browser gets the admin screens in Dutch', async () => {
-  const page = await newPage(browser, 'nl-NL');
-  await page.goto(server.base + '/sign-in?next=/admin/users');
+  const page = await newPage(ctx.browser, 'nl-NL');
+  await page.goto(ctx.server.base + '/sign-in?next=/admin/users');
   await page.getByRole('heading', { name: 'Inloggen bij Gatehouse' }).waitFor();
   await page.fill('#email', ADMIN.email);
   await page.fill('#password', ADMIN.password);
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL(server.base + '/admin/users');
+  await page.waitForURL(ctx.server.base + '/admin/users');
   await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
   await page.getByTestId('users-table').waitFor();
   const text = await page.locator('body').textContent();
@@ -34,7 +24,7 @@ test('a Dutch browser gets the admin screens in Dutch', async () => {
     assert.ok(!text.includes(english), `English left over: "${english}"`);
   }
   await shot(page, '20-users-dutch');
-  await page.goto(server.base + '/admin/groups/developers');
+  await page.goto(ctx.server.base + '/admin/groups/developers');
   await page.getByText('Dit is een systeemgroep').waitFor();
   assert.equal(await page.locator('h1').first().textContent(), 'Ontwikkelaars Systeem');
   await shot(page, '21-group-dutch');

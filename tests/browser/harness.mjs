@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const shots = join(root, 'target/test-output/screenshots');
@@ -68,4 +69,24 @@ export async function clickUntil(page, selector, check, timeoutMs = 20_000) {
     await page.waitForTimeout(300);
   }
   throw new Error(`clicking ${selector} never took effect: is the page hydrated?`);
+}
+
+export const ADMIN = { email: 'admin@example.com', password: 'browser-test-passphrase' };
+
+/**
+ * Registers hooks that start a server (with ADMIN as first administrator) and a browser for a
+ * test file; `setup(ctx)` runs once both are up (in the same hook, so the order is certain).
+ */
+export function serverAndBrowser(setup = async () => {}) {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
+    ctx.browser = await launchBrowser();
+    await setup(ctx);
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    ctx.server?.stop();
+  });
+  return ctx;
 }

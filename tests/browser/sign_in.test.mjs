@@ -1,24 +1,14 @@
 // Seed procedure: open the portal, sign in as the administrator, see the
 // dashboard after hydration, sign out; a wrong password shows its error.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, shot, clickUntil } from './harness.mjs';
+import { ADMIN, serverAndBrowser, newPage, shot, clickUntil } from './harness.mjs';
 
-const ADMIN = { email: 'admin@example.com', password: 'browser-test-passphrase' };
-let server, browser;
-
-before(async () => {
-  server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const ctx = serverAndBrowser();
 
 test('the administrator signs in, uses the live dashboard and signs out', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.server.base + '/');
   await page.getByRole('heading', { name: 'Welcome to the developer portal' }).waitFor();
   await shot(page, '01-portal-home');
 
@@ -42,7 +32,7 @@ test('the administrator signs in, uses the live dashboard and signs out', async 
 
   await page.fill('#password', ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(server.base + '/admin');
+  await page.waitForURL(ctx.server.base + '/admin');
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   const stats = page.getByTestId('stats');
   await stats.waitFor();
@@ -57,13 +47,13 @@ test('the administrator signs in, uses the live dashboard and signs out', async 
   await page.getByRole('link', { name: 'Groups' }).click();
   await page.getByRole('heading', { name: 'Groups' }).waitFor();
   assert.match(await page.getByTestId('groups-table').textContent(), /Administrators.*Developers.*Guests/s);
-  assert.equal(page.url(), server.base + '/admin/groups');
+  assert.equal(page.url(), ctx.server.base + '/admin/groups');
   await shot(page, '05-admin-groups');
 
   await page.getByTestId('sign-out').click();
   await page.getByRole('link', { name: 'Sign in' }).waitFor();
   await shot(page, '06-signed-out');
-  const res = await page.goto(server.base + '/admin');
+  const res = await page.goto(ctx.server.base + '/admin');
   assert.match(page.url(), /\/sign-in\?next=%2Fadmin$/);
   assert.ok(res.ok());
 

@@ -58,7 +58,7 @@ pub async fn sign_in(
 
     let mut tx = begin_write(&state.pool).await?;
     if let Some(old) = old_session {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(old).execute(&mut *tx).await?;
+        sessions::delete(&mut *tx, &old).await?;
     }
     let token = sessions::create(&mut tx, crate::users::UserId(creds.id), user_agent, now()).await?;
     tx.commit().await?;

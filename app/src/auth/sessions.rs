@@ -79,8 +79,11 @@ pub async fn create(
     Ok(token)
 }
 
-pub async fn delete(pool: &SqlitePool, session_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(session_hash).execute(pool).await?;
+pub async fn delete<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    session_hash: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(session_hash).execute(db).await?;
     Ok(())
 }
 
@@ -121,14 +124,13 @@ pub async fn resolve(
     now: i64,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let hash = hash_token(token);
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT s.user_id, u.uid, s.created_at, s.last_seen_at, u.email, u.first_name, u.last_name, u.state,
-                u.must_change_password,
-                EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
-                        WHERE gm.user_id = u.id AND g.uid = 'administrators') AS is_admin
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = ?",
-    )
+                    u.must_change_password, {}
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id_hash = ?",
+        crate::users::repo::IS_ADMIN
+    ))
     .bind(&hash)
     .fetch_optional(pool)
     .await?;

@@ -2,6 +2,10 @@
 use super::{UserForm, UserId, UserQuery, UserRow, UserSort, UserState};
 use sqlx::SqliteConnection;
 
+/// Whether the account `u` is in Administrators, as a column `is_admin`.
+pub const IS_ADMIN: &str = "EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
+     WHERE gm.user_id = u.id AND g.uid = 'administrators') AS is_admin";
+
 #[derive(sqlx::FromRow, Debug)]
 pub struct Credentials {
     pub id: i64,
@@ -15,12 +19,10 @@ pub async fn credentials_by_email(
     conn: &mut SqliteConnection,
     email_canonical: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.state, u.password_hash, u.must_change_password,
-                EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
-                        WHERE gm.user_id = u.id AND g.uid = 'administrators') AS is_admin
-         FROM users u WHERE u.email_canonical = ?",
-    )
+    sqlx::query_as(&format!(
+        "SELECT u.id, u.state, u.password_hash, u.must_change_password, {IS_ADMIN}
+             FROM users u WHERE u.email_canonical = ?"
+    ))
     .bind(email_canonical)
     .fetch_optional(conn)
     .await
@@ -285,13 +287,11 @@ impl UserRecord {
 }
 
 pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
-                u.password_hash IS NOT NULL AS has_password, u.version,
-                EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
-                        WHERE gm.user_id = u.id AND g.uid = 'administrators') AS is_admin
-         FROM users u WHERE u.uid = ?",
-    )
+                    u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}
+             FROM users u WHERE u.uid = ?"
+    ))
     .bind(uid)
     .fetch_optional(conn)
     .await
