@@ -201,6 +201,7 @@ messages! {
     NoUsersMatch => "No accounts match this search and these filters.", "Geen accounts voldoen aan deze zoekopdracht en filters.";
     ClearFilters => "Clear search and filters", "Zoekopdracht en filters wissen";
     Range => "{0}–{1} of {2}", "{0}–{1} van {2}";
+    MoreThan => "more than {0}", "meer dan {0}";
     Pages => "Pages", "Pagina's";
     Previous => "← Previous", "← Vorige";
     Next => "Next →", "Volgende →";
@@ -208,6 +209,7 @@ messages! {
     SelectPage => "Select all on this page", "Alles op deze pagina selecteren";
     AllOnPageSelected => "All {0} accounts on this page are selected.", "Alle {0} accounts op deze pagina zijn geselecteerd.";
     SelectAllMatching => "Select all {0} that match", "Alle {0} overeenkomende selecteren";
+    SelectAllMatchingMany => "Select all that match ({0})", "Alles selecteren wat overeenkomt ({0})";
     NSelected => "{0} selected", "{0} geselecteerd";
     BulkActions => "Actions on the selected accounts", "Acties op de geselecteerde accounts";
     ChooseGroup => "Choose a group…", "Kies een groep…";

@@ -59,6 +59,7 @@ pub async fn serve(state: AppState) -> Result<(), String> {
             site.display()
         );
     }
+    tokio::spawn(app::users::service::search_index_upkeep(state.clone()));
     let app = router(state);
     // Tests and scripts wait for this line; keep its shape.
     println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());

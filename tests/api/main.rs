@@ -7,3 +7,4 @@ mod pages;
 mod security;
 mod sign_in;
 mod users;
+mod users_list;

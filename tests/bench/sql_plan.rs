@@ -9,6 +9,12 @@ async fn main() {
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", args[1])).await.unwrap();
     let version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(&mut conn).await.unwrap();
     println!("sqlite {version}");
+    // SQL_PRAGMAS="PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536" tries connection settings.
+    if let Ok(pragmas) = std::env::var("SQL_PRAGMAS") {
+        for p in pragmas.split(';').filter(|p| !p.trim().is_empty()) {
+            sqlx::query(p).execute(&mut conn).await.unwrap();
+        }
+    }
     let sql = &args[2];
     let bind = args.get(3);
     let mut q = sqlx::query(sql);

@@ -104,6 +104,13 @@ const LAST: &[&str] = &[
     "Vos",
 ];
 
+/// Which of the 20 teams an account joins: a hash of its id, so that team
+/// membership does not follow the name pattern (with `i % 20`, every member
+/// of a team shared one of two first names).
+fn team_of(id: i64) -> i64 {
+    id * 2_654_435_761 % 4_294_967_291 % 20
+}
+
 async fn seed(app: &TestServer, total: usize) {
     let state = app.state().await;
     let mut conn = state.pool.acquire().await.unwrap();
@@ -141,8 +148,8 @@ async fn seed(app: &TestServer, total: usize) {
             let email = format!("{}.{}{}@example{}.com", first.to_lowercase(), last.to_lowercase(), i, i % 97);
             let state = if i % 50 == 0 { "blocked" } else { "active" };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, registered_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, registered_at, search_text)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(format!("{i:016x}"))
             .bind(&email)
@@ -151,13 +158,14 @@ async fn seed(app: &TestServer, total: usize) {
             .bind(last)
             .bind(state)
             .bind(1_700_000_000 + i as i64 * 60)
+            .bind(app::users::search_text(first, last, &email))
             .fetch_one(&mut *tx)
             .await
             .unwrap();
             sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?), (?, ?)")
                 .bind(dev)
                 .bind(id)
-                .bind(team0 + (i % 20) as i64)
+                .bind(team0 + team_of(id))
                 .bind(id)
                 .execute(&mut *tx)
                 .await
@@ -192,6 +200,13 @@ async fn main() {
     let mut dir = None;
     for n in sizes {
         let app = match dir.take() {
+            // BENCH_FROM=/path/of/a/snapshot.db starts from a copy of a kept
+            // database (BENCH_SNAPSHOT) instead of seeding again.
+            None if std::env::var("BENCH_FROM").is_ok() => {
+                let d = tempfile::tempdir().unwrap();
+                std::fs::copy(std::env::var("BENCH_FROM").unwrap(), d.path().join("gatehouse.db")).unwrap();
+                TestServer::start_in(d, &[("GATEHOUSE_LOG", "error")])
+            }
             None => TestServer::start_with(&[
                 ("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL),
                 ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD),
@@ -200,6 +215,15 @@ async fn main() {
             Some(d) => TestServer::start_in(d, &[("GATEHOUSE_LOG", "error")]),
         };
         seed(&app, n).await;
+        {
+            // What the server's upkeep does at start and every ten minutes:
+            // merge the search index's segments (see search_index_upkeep).
+            let state = app.state().await;
+            let mut conn = state.pool.acquire().await.unwrap();
+            let t = Instant::now();
+            while app::users::repo::merge_search_index(&mut conn, 200).await.unwrap() {}
+            println!("merged the search index in {:.1} s", t.elapsed().as_secs_f64());
+        }
         let admin = app.admin().await;
         let url = app.url("/api/admin/users/list");
 
@@ -207,22 +231,40 @@ async fn main() {
         let probe: serde_json::Value =
             admin.post(&url).json(&query("silv", 1, "name")).send().await.unwrap().json().await.unwrap();
         let deep_page = (n as u32 / 25) * 9 / 10;
+        // Next from the page before `deep_page` carries the uid of that
+        // page's last row: the same request the pager's Next link makes.
+        let cursor: String = {
+            let state = app.state().await;
+            let mut conn = state.pool.acquire().await.unwrap();
+            sqlx::query_scalar("SELECT uid FROM users ORDER BY registered_at, id LIMIT 1 OFFSET ?")
+                .bind((deep_page as i64 - 1) * 25 - 1)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+        };
         println!(
-            "{n} accounts: search 'silv' matches {} accounts; deep page = page {deep_page} of {}",
+            "{n} accounts: search 'silv' matches {} accounts (exact: {}); deep page = page {deep_page} of {}",
             probe["total"],
+            probe["total_exact"],
             n / 25 + 1
         );
+        let mut by_cursor = query("", deep_page, "registered");
+        by_cursor["query"]["after"] = json!(cursor);
+        let mut in_group = query("", 1, "name");
+        in_group["query"]["group"] = json!("team-07");
 
         for (label, body) in [
             ("search 'hopper4242' (few), page 1 by name", query("hopper4242", 1, "name")),
             ("search 'silv', page 1 by name", query("silv", 1, "name")),
             ("search 'example4', page 1 by email", query("example4", 1, "email")),
             ("unfiltered, page 1 by name", query("", 1, "name")),
-            ("unfiltered, deep page by registration", query("", deep_page, "registered")),
+            ("group team-07, page 1 by name", in_group),
+            ("deep page by registration, Next (cursor)", by_cursor),
+            ("deep page by registration, ?page= (OFFSET)", query("", deep_page, "registered")),
         ] {
             let (client, url, body) = (admin.clone(), url.clone(), body.clone());
             let report = load::run(workers, secs, move |_| client.post(&url).json(&body)).await;
-            println!("  {n:>8} | {label:<40} | {report}");
+            println!("  {n:>8} | {label:<44} | {report}");
         }
         dir = Some(app.stop());
     }

@@ -4,20 +4,12 @@
 // try to rename Administrators and see it refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, serverAndBrowser, newPage, shot, clickUntil } from './harness.mjs';
+import { adminPage, serverAndBrowser, shot } from './harness.mjs';
 
 let server, page;
 serverAndBrowser(async (ctx) => {
   server = ctx.server;
-  page = await newPage(ctx.browser);
-  await page.goto(server.base + '/sign-in?next=/admin/users');
-  // Wait for hydration so the form is submitted by the app, not as a plain POST.
-  await clickUntil(page, 'button[lang="nl"]', async () => (await page.getAttribute('html', 'lang')) === 'nl');
-  await page.click('button[lang="en"]');
-  await page.fill('#email', ADMIN.email);
-  await page.fill('#password', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(server.base + '/admin/users');
+  page = await adminPage(ctx);
 });
 
 async function addUser(email, first, last, password = '') {

@@ -73,6 +73,20 @@ export async function clickUntil(page, selector, check, timeoutMs = 20_000) {
 
 export const ADMIN = { email: 'admin@example.com', password: 'browser-test-passphrase' };
 
+/** A new page signed in as ADMIN through the sign-in form, landed on `next`. */
+export async function adminPage(ctx, next = '/admin/users') {
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.server.base + '/sign-in?next=' + next);
+  // Wait for hydration so the form is submitted by the app, not as a plain POST.
+  await clickUntil(page, 'button[lang="nl"]', async () => (await page.getAttribute('html', 'lang')) === 'nl');
+  await page.click('button[lang="en"]');
+  await page.fill('#email', ADMIN.email);
+  await page.fill('#password', ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(ctx.server.base + next);
+  return page;
+}
+
 /**
  * Registers hooks that start a server (with ADMIN as first administrator) and a browser for a
  * test file; `setup(ctx)` runs once both are up (in the same hook, so the order is certain).

@@ -376,7 +376,7 @@ fn Members(group_uid: String, system: bool) -> impl IntoView {
                     Err(e) => view! { <p class="error-banner" role="alert">{move || e.message(i18n.lang.get())}</p> }.into_any(),
                     Ok(p) if p.rows.is_empty() => view! { <p class="muted" data-testid="no-members">{tr(Msg::NoMembers)}</p> }.into_any(),
                     Ok(p) => {
-                        let more = (p.page as i64) * (p.per_page as i64) < p.total;
+                        let more = p.has_next;
                         let page_no = p.page;
                         view! {
                             <table class="data" data-testid="members-table">

@@ -34,8 +34,8 @@ pub async fn remove_from_system_group(
 
 pub async fn count_members(conn: &mut SqliteConnection, group: SystemGroup) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM group_members gm JOIN groups g ON g.id = gm.group_id
-         JOIN users u ON u.id = gm.user_id WHERE g.uid = ? AND u.state <> 'deleted'",
+        // Kept by triggers (migration 0003).
+        "SELECT member_count FROM groups WHERE uid = ?",
     )
     .bind(group.uid())
     .fetch_one(conn)
@@ -102,7 +102,7 @@ impl Row {
 }
 
 const SELECT: &str = "SELECT g.id, g.uid, g.name, g.description, g.kind, g.external_id, g.version,
-        (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS members
+        g.member_count AS members
      FROM groups g";
 
 /// Groups whose name or description contains `q`: system groups first, then by name.

@@ -99,9 +99,16 @@ pub struct UserQuery {
     pub group: Option<String>,
     pub sort: UserSort,
     pub desc: bool,
-    /// 1-based.
+    /// 1-based. Without a cursor it is also the position (an OFFSET).
     pub page: u32,
     pub per_page: u32,
+    /// The page after (or before) the account with this uid: how Next and
+    /// Previous page, so a page deep in a million accounts costs what the
+    /// first one does. `page` then only labels the position.
+    #[serde(default)]
+    pub after: Option<String>,
+    #[serde(default)]
+    pub before: Option<String>,
 }
 
 impl UserQuery {
@@ -120,7 +127,12 @@ impl UserQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPage {
     pub rows: Vec<UserRow>,
+    /// Exact when `total_exact`; otherwise a lower bound ("more than 1,000"):
+    /// counting every match of a broad search at a million accounts would
+    /// cost more than the page itself.
     pub total: i64,
+    pub total_exact: bool,
+    pub has_next: bool,
     pub page: u32,
     pub per_page: u32,
 }
@@ -183,6 +195,12 @@ pub struct BulkRowResult {
     pub uid: String,
     pub label: String,
     pub error: Option<crate::error::AppError>,
+}
+
+/// What the users search looks in: "first last email", lower-cased, so a
+/// search can span the full name. The search term is lower-cased the same way.
+pub fn search_text(first_name: &str, last_name: &str, email: &str) -> String {
+    format!("{} {} {}", first_name.trim(), last_name.trim(), email.trim()).to_lowercase()
 }
 
 /// Emails compare case-insensitively and ignore surrounding space.

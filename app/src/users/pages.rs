@@ -30,6 +30,8 @@ fn query_from_url() -> Memo<UserQuery> {
             desc: get("desc").is_some_and(|d| d == "1"),
             page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
             per_page: get("per").and_then(|p| p.parse().ok()).unwrap_or(PAGE_SIZES[0]),
+            after: get("after"),
+            before: get("before"),
         }
     })
 }
@@ -65,6 +67,11 @@ pub fn list_url(q: &UserQuery) -> String {
     }
     if q.page() > 1 {
         parts.push(format!("page={}", q.page()));
+    }
+    if let Some(uid) = &q.after {
+        parts.push(format!("after={}", enc(uid)));
+    } else if let Some(uid) = &q.before {
+        parts.push(format!("before={}", enc(uid)));
     }
     if parts.is_empty() {
         "/admin/users".into()
@@ -279,14 +286,32 @@ pub fn UsersPage() -> impl IntoView {
                         let first = (page.page as i64 - 1) * page.per_page as i64 + 1;
                         let last = first + shown - 1;
                         let q = query.get_untracked();
-                        let prev = (page.page > 1).then(|| list_url(&UserQuery { page: page.page - 1, ..q.clone() }));
-                        let next = (last < total).then(|| list_url(&UserQuery { page: page.page + 1, ..q.clone() }));
+                        // Next and Previous carry the uid of the row they continue
+                        // from (keyset paging); page 1 needs none.
+                        let first_uid = page.rows.first().map(|r| r.uid.clone());
+                        let last_uid = page.rows.last().map(|r| r.uid.clone());
+                        let prev = (page.page > 1).then(|| {
+                            let before = if page.page > 2 { first_uid } else { None };
+                            list_url(&UserQuery { page: page.page - 1, after: None, before, ..q.clone() })
+                        });
+                        let next = page.has_next.then(|| {
+                            list_url(&UserQuery { page: page.page + 1, after: last_uid, before: None, ..q.clone() })
+                        });
+                        let total_exact = page.total_exact;
+                        let has_next = page.has_next;
+                        let total_label = move |lang| {
+                            if total_exact { format_count(total, lang) } else { Msg::MoreThan.fmt(lang, &[&format_count(total - 1, lang)]) }
+                        };
                         view! {
-                            {move || (all_on_page.get() && total > shown && (selected.get().len() as i64) < total).then(|| view! {
+                            {move || (all_on_page.get() && (total > shown || has_next) && (selected.get().len() as i64) < total).then(|| view! {
                                 <p class="select-all-note">
                                     {move || Msg::AllOnPageSelected.fmt(i18n.lang.get(), &[&shown])}" "
                                     <button type="button" class="link-button link" data-testid="select-all-matching" on:click=select_all_matching>
-                                        {move || Msg::SelectAllMatching.fmt(i18n.lang.get(), &[&format_count(total, i18n.lang.get())])}
+                                        {move || if total_exact {
+                                            Msg::SelectAllMatching.fmt(i18n.lang.get(), &[&total_label(i18n.lang.get())])
+                                        } else {
+                                            Msg::SelectAllMatchingMany.fmt(i18n.lang.get(), &[&total_label(i18n.lang.get())])
+                                        }}
                                     </button>
                                 </p>
                             })}
@@ -334,13 +359,13 @@ pub fn UsersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <nav class="pager" aria-label=tr(Msg::Pages)>
-                                <span data-testid="range">{move || Msg::Range.fmt(i18n.lang.get(), &[&format_count(first, i18n.lang.get()), &format_count(last, i18n.lang.get()), &format_count(total, i18n.lang.get())])}</span>
+                                <span data-testid="range">{move || Msg::Range.fmt(i18n.lang.get(), &[&format_count(first, i18n.lang.get()), &format_count(last, i18n.lang.get()), &total_label(i18n.lang.get())])}</span>
                                 {prev.map(|href| view! { <a href=href rel="prev">{tr(Msg::Previous)}</a> })}
                                 {next.map(|href| view! { <a href=href rel="next">{tr(Msg::Next)}</a> })}
                                 <span class="per-page">
                                     {tr(Msg::PerPage)}" "
                                     {PAGE_SIZES.into_iter().map(|n| {
-                                        let href = list_url(&UserQuery { per_page: n, page: 1, ..q.clone() });
+                                        let href = list_url(&UserQuery { per_page: n, page: 1, after: None, before: None, ..q.clone() });
                                         let current = q.per_page() == n;
                                         view! { <a href=href aria-current=current.then_some("true")>{n}</a>" " }
                                     }).collect_view()}
