@@ -56,6 +56,24 @@ async fn anonymous_visitors_are_sent_to_sign_in_from_any_admin_page() {
     let res = app.client().get(app.url("/admin/groups")).send().await.unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers().get("location").unwrap(), "/sign-in?next=%2Fadmin%2Fgroups");
+    // A bookmarked view keeps its search and page through the sign-in.
+    let res = app.client().get(app.url("/admin/users?q=ada&page=2")).send().await.unwrap();
+    assert_eq!(res.headers().get("location").unwrap(), "/sign-in?next=%2Fadmin%2Fusers%3Fq%3Dada%26page%3D2");
+    let client = app.client();
+    let res = client
+        .post(app.url("/api/sign_in"))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Accept", "text/html")
+        .form(&[
+            ("email", gatehouse_tests::ADMIN_EMAIL),
+            ("password", gatehouse_tests::ADMIN_PASSWORD),
+            ("next", "/admin/users?q=ada&page=2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "a form post without scripts is redirected: {}", res.status());
+    assert_eq!(res.headers().get("location").unwrap(), "/admin/users?q=ada&page=2");
 }
 
 #[tokio::test]
