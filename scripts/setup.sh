@@ -5,6 +5,7 @@
 #    `rustup target add wasm32-unknown-unknown`), else Debian's rustc-web +
 #    rust-web-src (std built from source) and lld-22 as the wasm linker;
 #  - the wasm-bindgen CLI at exactly the version in Cargo.lock;
+#  - for the email tests: Debian's python3-aiosmtpd, a real SMTP server;
 #  - for the browser tests: Debian chromium and the npm packages
 #    (playwright-core, and binaryen's wasm-opt: never Debian's binaryen 108,
 #    which silently breaks hydration).
@@ -48,7 +49,13 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --quiet
 fi
 
-# 3. browser tests and wasm-opt
+# 3. a real SMTP server for the email tests: aiosmtpd, run by Debian's python3
+if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "setup: installing Debian python3-aiosmtpd (the tests' SMTP server)"
+  apt_install python3 python3-aiosmtpd
+fi
+
+# 4. browser tests and wasm-opt
 if [ $browser = 1 ]; then
   if ! [ -x /usr/bin/chromium ]; then
     echo "setup: installing Debian chromium"

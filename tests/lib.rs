@@ -205,3 +205,92 @@ impl TestServer {
         body.as_str().unwrap().to_string()
     }
 }
+
+/// A real SMTP server for the tests: Debian's aiosmtpd (installed by
+/// scripts/setup.sh), storing what it receives in a Maildir.
+pub struct SmtpServer {
+    child: Option<std::process::Child>,
+    pub port: u16,
+    pub maildir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    pub fn start() -> SmtpServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut s = SmtpServer { child: None, port, maildir: tempfile::tempdir().unwrap() };
+        s.resume();
+        s
+    }
+
+    /// Starts it again on the same port and Maildir.
+    pub fn resume(&mut self) {
+        let child = Command::new("/usr/bin/python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(self.maildir.path().join("mail"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd (run scripts/setup.sh)");
+        self.child = Some(child);
+        // Ready when it accepts a connection.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// The server settings that point Gatehouse at this server.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("GATEHOUSE_SMTP_HOST", "127.0.0.1".into()),
+            ("GATEHOUSE_SMTP_PORT", self.port.to_string()),
+            ("GATEHOUSE_SMTP_SECURITY", "none".into()),
+            ("GATEHOUSE_SMTP_RETRY_SECONDS", "1".into()),
+        ]
+    }
+
+    /// Every message received so far, as raw text.
+    pub fn messages(&self) -> Vec<String> {
+        let dir = self.maildir.path().join("mail").join("new");
+        let mut out: Vec<String> = std::fs::read_dir(&dir)
+            .map(|rd| rd.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// Waits until at least `n` messages arrived (or panics after `secs`).
+    pub fn wait_for(&self, n: usize, secs: u64) -> Vec<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            assert!(std::time::Instant::now() < deadline, "{} of {n} messages arrived in {secs} s", m.len());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

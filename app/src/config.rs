@@ -20,6 +20,17 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("admin_email", "", "email of the first administrator, created on first start"),
     ("admin_password", "", "password of the first administrator; generated and printed once if empty"),
     ("log", "info", "log filter, e.g. info or gatehouse=debug"),
+    (
+        "smtp_host",
+        "",
+        "SMTP server for outgoing email; empty: keep messages on the Emails screen and in <data_dir>/outbox",
+    ),
+    ("smtp_port", "587", "SMTP port"),
+    ("smtp_security", "starttls", "starttls, tls (implicit, usually port 465) or none (local relays only)"),
+    ("smtp_username", "", "SMTP user name, if the server wants one"),
+    ("smtp_password", "", "SMTP password"),
+    ("mail_from", "Gatehouse <gatehouse@localhost>", "sender of every email"),
+    ("smtp_retry_seconds", "30", "first wait after a temporary SMTP failure; it doubles each time, up to an hour"),
 ];
 
 pub const MAX_PASSWORD_LENGTH: usize = crate::auth::MAX_PASSWORD_LEN;
@@ -49,6 +60,23 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// Where email goes. Without a host, messages are kept (Emails screen, .eml files).
+#[derive(Clone, Debug)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub bind: SocketAddr,
@@ -64,6 +92,9 @@ pub struct Settings {
     pub admin_email: Option<String>,
     pub admin_password: Option<Secret>,
     pub log: String,
+    pub smtp: Option<Smtp>,
+    pub mail_from: String,
+    pub smtp_retry_secs: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -163,7 +194,35 @@ impl Settings {
             Some("true") | Some("1") | Some("yes") => true,
             Some(other) => return Err(invalid("trust_proxy_headers", format!("`{other}`: expected true or false"))),
         };
+        let smtp = match get("smtp_host") {
+            None => None,
+            Some(host) => Some(Smtp {
+                host,
+                port: num(get("smtp_port"), 587, "smtp_port")?,
+                security: match get("smtp_security").as_deref() {
+                    None | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        return Err(invalid("smtp_security", format!("`{other}`: expected starttls, tls or none")))
+                    }
+                },
+                username: get("smtp_username"),
+                password: get("smtp_password").map(Secret::new),
+            }),
+        };
+        let mail_from = get("mail_from").unwrap_or_else(|| "Gatehouse <gatehouse@localhost>".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid("mail_from", format!("`{mail_from}` is not an address like Name <name@example.com>")));
+        }
+        let smtp_retry_secs: i64 = num(get("smtp_retry_seconds"), 30, "smtp_retry_seconds")?;
+        if smtp_retry_secs < 1 {
+            return Err(invalid("smtp_retry_seconds", "must be at least 1".into()));
+        }
         Ok(Settings {
+            smtp,
+            mail_from,
+            smtp_retry_secs,
             bind,
             public_url,
             data_dir,

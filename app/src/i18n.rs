@@ -145,7 +145,25 @@ messages! {
     Refresh => "Refresh", "Vernieuwen";
     ProductsEmpty => "Here you will define products, bundles of APIs, and choose which groups can see them.", "Hier definieer je producten, bundels van API's, en kies je welke groepen ze zien.";
     SubscriptionsEmpty => "Here you will approve, suspend and cancel developers' subscriptions to products.", "Hier keur je abonnementen van ontwikkelaars op producten goed, schort je ze op en zeg je ze op.";
-    EmailsEmpty => "Here you will see every email Gatehouse sends, its delivery state, and edit the email templates.", "Hier zie je elke e-mail die Gatehouse verstuurt, de bezorgstatus, en bewerk je de e-mailsjablonen.";
+    EmailsIntro => "Every email Gatehouse sends, newest first, with its delivery state. Temporary SMTP failures are retried with growing waits; a message the server refused can be retried here.", "Elke e-mail die Gatehouse verstuurt, nieuwste eerst, met de bezorgstatus. Tijdelijke SMTP-fouten worden met steeds langere pauzes opnieuw geprobeerd; een bericht dat de server weigerde, kun je hier opnieuw versturen.";
+    EmailsKeeping => "No SMTP server is configured: messages are kept here and as .eml files in the data folder, not sent. Set GATEHOUSE_SMTP_HOST to send them.", "Er is geen SMTP-server ingesteld: berichten worden hier en als .eml-bestanden in de datamap bewaard, niet verstuurd. Stel GATEHOUSE_SMTP_HOST in om ze te versturen.";
+    NoEmails => "No email has been sent yet.", "Er is nog geen e-mail verstuurd.";
+    SendTestEmail => "Send a test message to me", "Stuur mij een testbericht";
+    TestEmailQueued => "The test message is queued; its state shows below.", "Het testbericht staat in de wachtrij; de status staat hieronder.";
+    TestEmailSubject => "Gatehouse test message", "Testbericht van Gatehouse";
+    TestEmailBody => "Hello {0}, this is a test message from Gatehouse at {1}. If you can read it, email delivery works.", "Hallo {0}, dit is een testbericht van Gatehouse op {1}. Als je dit kunt lezen, werkt het versturen van e-mail.";
+    EmailTo => "To", "Aan";
+    EmailSubject => "Subject", "Onderwerp";
+    EmailAttempts => "Attempts", "Pogingen";
+    EmailServerReply => "Server reply", "Antwoord van de server";
+    EmailQueued => "Queued", "In de wachtrij";
+    EmailSending => "Sending", "Bezig";
+    EmailSent => "Sent", "Verstuurd";
+    EmailKept => "Kept (no SMTP)", "Bewaard (geen SMTP)";
+    EmailFailed => "Failed", "Mislukt";
+    EmailCancelled => "Cancelled", "Geannuleerd";
+    EmailNotFailed => "Only a failed message can be retried.", "Alleen een mislukt bericht kan opnieuw worden verstuurd.";
+    Retry => "Retry", "Opnieuw";
     ComingSoon => "Nothing here yet.", "Hier staat nog niets.";
     // portal
     PortalWelcome => "Welcome to the developer portal", "Welkom bij het ontwikkelaarsportaal";

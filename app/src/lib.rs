@@ -6,6 +6,7 @@ pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod components;
+pub mod emails;
 pub mod error;
 pub mod groups;
 pub mod i18n;
@@ -112,7 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
                     <Route ssr=SsrMode::Async path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
                     <Route ssr=SsrMode::Async path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
-                    <Route ssr=SsrMode::Async path=path!("emails") view=|| admin::placeholder(i18n::Msg::NavEmails, i18n::Msg::EmailsEmpty)/>
+                    <Route ssr=SsrMode::Async path=path!("emails") view=emails::pages::EmailsPage/>
                     <Route ssr=SsrMode::Async path=path!("activity") view=activity::pages::ActivityPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>

@@ -13,6 +13,8 @@ pub struct AppState {
     pub email_throttle: Arc<Throttle>,
     /// Failed sign-ins per client address (more generous: offices share one).
     pub ip_throttle: Arc<Throttle>,
+    /// Wakes the email delivery worker after a message is committed.
+    pub outbox: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -23,6 +25,7 @@ impl AppState {
             hasher: Hasher::default(),
             email_throttle: Arc::new(Throttle::new(5)),
             ip_throttle: Arc::new(Throttle::new(30)),
+            outbox: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

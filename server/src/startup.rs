@@ -60,6 +60,15 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         );
     }
     tokio::spawn(app::users::service::search_index_upkeep(state.clone()));
+    let mailer = app::emails::delivery::Mailer::from_settings(&state.settings)?;
+    match &state.settings.smtp {
+        None => tracing::warn!(
+            "no SMTP server configured (GATEHOUSE_SMTP_HOST): email is kept on the Emails screen and in {}",
+            state.settings.data_dir.join("outbox").display()
+        ),
+        Some(s) => tracing::info!("email goes through SMTP server {}:{}", s.host, s.port),
+    }
+    tokio::spawn(app::emails::delivery::run(state.clone(), mailer));
     let app = router(state);
     // Tests and scripts wait for this line; keep its shape.
     println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());

@@ -1,6 +1,7 @@
 //! Integration tests against the real server binary (one test binary, many
 //! modules, as in zero2prod's tests/api).
 mod cli;
+mod emails;
 mod first_admin;
 mod groups;
 mod pages;

@@ -1,0 +1,162 @@
+//! The delivery worker: takes due messages from the outbox and sends them
+//! over SMTP (lettre), or keeps them when no SMTP server is configured.
+use super::{repo, EmailStatus};
+use crate::config::{Settings, SmtpSecurity};
+use crate::db::now;
+use crate::state::AppState;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// After this many attempts a message that keeps failing temporarily is
+/// given up (at 30 s doubling to an hour, about 9 hours of trying).
+const MAX_ATTEMPTS: i64 = 12;
+/// A worker owns the messages it claimed this long; if it dies, they are due again.
+const LEASE_SECS: i64 = 300;
+/// Looked at even without a wake-up (messages whose retry time has come).
+const POLL: Duration = Duration::from_secs(2);
+
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// No SMTP server: .eml files in this folder, and the Emails screen.
+    Keep(PathBuf),
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
+        let Some(s) = &settings.smtp else {
+            return Ok(Mailer::Keep(settings.data_dir.join("outbox")));
+        };
+        let builder = match s.security {
+            SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host),
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host),
+            SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)),
+        }
+        .map_err(|e| format!("SMTP server {}: {e}", s.host))?;
+        let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(30)));
+        if let (Some(user), Some(pass)) = (&s.username, &s.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
+        }
+        Ok(Mailer::Smtp(builder.build()))
+    }
+}
+
+/// What became of one attempt.
+enum Outcome {
+    Done(EmailStatus),
+    Retry(String),
+    Fail(String),
+}
+
+fn build(from: &str, c: &repo::Claimed) -> Result<Message, String> {
+    let to_addr = c.recipient.parse().map_err(|e| format!("recipient {}: {e}", c.recipient))?;
+    let name = Some(c.recipient_name.clone()).filter(|n| !n.is_empty());
+    Message::builder()
+        .message_id(Some(c.message_id.clone()))
+        .from(from.parse::<Mailbox>().map_err(|e| format!("sender {from}: {e}"))?)
+        .to(Mailbox::new(name, to_addr))
+        .subject(c.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(c.text_body.clone(), c.html_body.clone()))
+        .map_err(|e| e.to_string())
+}
+
+async fn attempt(mailer: &Mailer, from: &str, c: &repo::Claimed) -> Outcome {
+    let message = match build(from, c) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Fail(e),
+    };
+    match mailer {
+        Mailer::Keep(dir) => {
+            let path = dir.join(format!("{:08}.eml", c.id));
+            let bytes = message.formatted();
+            let written = async {
+                tokio::fs::create_dir_all(dir).await?;
+                // Kept messages hold live links: readable by the owner only.
+                let mut opts = tokio::fs::OpenOptions::new();
+                opts.write(true).create(true).truncate(true);
+                #[cfg(unix)]
+                opts.mode(0o600);
+                use tokio::io::AsyncWriteExt;
+                let mut f = opts.open(&path).await?;
+                f.write_all(&bytes).await?;
+                f.sync_all().await
+            };
+            match written.await {
+                Ok(()) => Outcome::Done(EmailStatus::Kept),
+                Err(e) => Outcome::Retry(format!("{}: {e}", path.display())),
+            }
+        }
+        Mailer::Smtp(smtp) => match smtp.send(message).await {
+            Ok(_) => Outcome::Done(EmailStatus::Sent),
+            // 5xx: the server will not take it, however often we ask.
+            Err(e) if e.is_permanent() => Outcome::Fail(e.to_string()),
+            // 4xx, refused connections, timeouts: try again later.
+            Err(e) => Outcome::Retry(e.to_string()),
+        },
+    }
+}
+
+/// Seconds before attempt `attempts + 1`: base doubling per attempt, at
+/// most an hour, with up to 10% jitter so a backlog does not retry in step.
+pub fn backoff(base_secs: i64, attempts: i64) -> i64 {
+    use rand::Rng;
+    let wait = base_secs.saturating_mul(1i64 << (attempts - 1).clamp(0, 20)).min(3600);
+    wait + rand::thread_rng().gen_range(0..=wait / 10)
+}
+
+/// Runs for the life of the process.
+pub async fn run(state: AppState, mailer: Mailer) {
+    let from = state.settings.mail_from.clone();
+    loop {
+        let claimed = async {
+            let mut conn = state.pool.acquire().await?;
+            let t = now();
+            repo::claim(&mut conn, t, t + LEASE_SECS, 10).await
+        }
+        .await;
+        let claimed = match claimed {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming outgoing email");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = state.outbox.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+            }
+            continue;
+        }
+        for c in claimed {
+            let outcome = attempt(&mailer, &from, &c).await;
+            let recorded = async {
+                let mut conn = state.pool.acquire().await?;
+                match &outcome {
+                    Outcome::Done(status) => repo::mark_done(&mut conn, c.id, *status, now()).await,
+                    Outcome::Retry(e) if c.attempts < MAX_ATTEMPTS => {
+                        let next = now() + backoff(state.settings.smtp_retry_secs, c.attempts);
+                        repo::mark_retry(&mut conn, c.id, next, e).await
+                    }
+                    Outcome::Retry(e) | Outcome::Fail(e) => repo::mark_failed(&mut conn, c.id, e).await,
+                }
+            }
+            .await;
+            if let Err(e) = recorded {
+                tracing::warn!(error = %e, id = c.id, "recording an email delivery");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert!((30..=33).contains(&super::backoff(30, 1)));
+        assert!((60..=66).contains(&super::backoff(30, 2)));
+        assert!((3600..=3960).contains(&super::backoff(30, 12)));
+    }
+}

@@ -1,0 +1,160 @@
+//! Every SQL statement on `email_outbox` lives here.
+use super::{EmailStatus, EmailSummary};
+use sqlx::SqliteConnection;
+
+/// A message to write to the outbox, inside the caller's transaction.
+pub struct NewEmail<'a> {
+    pub kind: &'a str,
+    pub user_id: Option<i64>,
+    pub recipient: &'a str,
+    pub recipient_name: &'a str,
+    pub lang: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    /// Host part of the Message-ID (the sender's domain).
+    pub domain: &'a str,
+}
+
+pub async fn enqueue(conn: &mut SqliteConnection, m: &NewEmail<'_>) -> Result<i64, sqlx::Error> {
+    // Fixed when the row is written, so a message sent twice after a crash
+    // carries the same Message-ID and mail clients show it once.
+    let message_id = format!("<{}@{}>", crate::auth::tokens::random_token(), m.domain);
+    sqlx::query_scalar(
+        "INSERT INTO email_outbox (kind, user_id, recipient, recipient_name, lang, subject, text_body, html_body, message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(m.kind)
+    .bind(m.user_id)
+    .bind(m.recipient)
+    .bind(m.recipient_name)
+    .bind(m.lang)
+    .bind(m.subject)
+    .bind(m.text_body)
+    .bind(m.html_body)
+    .bind(message_id)
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(sqlx::FromRow, Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub recipient: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub message_id: String,
+    pub attempts: i64,
+}
+
+/// Takes up to `limit` due messages for one worker until `lease_until`. A
+/// row whose lease ran out (its worker died mid-send) is due again.
+pub async fn claim(
+    conn: &mut SqliteConnection,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE email_outbox SET status = 'sending', lease_until = ?1, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM email_outbox
+                      WHERE (status = 'queued' AND next_attempt_at <= ?2) OR (status = 'sending' AND lease_until <= ?2)
+                      ORDER BY id LIMIT ?3)
+         RETURNING id, recipient, recipient_name, subject, text_body, html_body, message_id, attempts",
+    )
+    .bind(lease_until)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Delivered (`sent`) or kept for the Emails screen (`kept`).
+pub async fn mark_done(conn: &mut SqliteConnection, id: i64, status: EmailStatus, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_outbox SET status = ?, sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?")
+        .bind(status.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A temporary failure: try again at `next_at`.
+pub async fn mark_retry(conn: &mut SqliteConnection, id: i64, next_at: i64, error: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
+    )
+    .bind(next_at)
+    .bind(error)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(conn: &mut SqliteConnection, id: i64, error: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?")
+        .bind(error)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Puts a failed message back in the queue (the Retry button). False if it
+/// was not failed.
+pub async fn requeue_failed(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status = 'failed'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    kind: String,
+    recipient: String,
+    subject: String,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+/// Newest first.
+pub async fn list(conn: &mut SqliteConnection, page: u32, per: u32) -> Result<(Vec<EmailSummary>, i64), sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at
+         FROM email_outbox ORDER BY id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(per as i64)
+    .bind((page.max(1) as i64 - 1) * per as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox").fetch_one(conn).await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| EmailSummary {
+                id: r.id,
+                kind: r.kind,
+                recipient: r.recipient,
+                subject: r.subject,
+                status: EmailStatus::parse(&r.status).unwrap_or(EmailStatus::Queued),
+                attempts: r.attempts,
+                last_error: r.last_error,
+                created_at: r.created_at,
+                sent_at: r.sent_at,
+            })
+            .collect(),
+        total,
+    ))
+}

@@ -1,0 +1,104 @@
+//! The outbox and its delivery, with a real SMTP server (aiosmtpd).
+use gatehouse_tests::{call_form, SmtpServer, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+async fn emails(admin: &reqwest::Client, app: &TestServer) -> Vec<Value> {
+    let (s, page) = call_form(admin, app, "/api/admin/emails/list", &[("page", "1")]).await;
+    assert_eq!(s, 200, "{page}");
+    page["rows"].as_array().unwrap().clone()
+}
+
+/// Polls the Emails list until `check` holds for every row (or panics).
+async fn wait_until(
+    admin: &reqwest::Client,
+    app: &TestServer,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let rows = emails(admin, app).await;
+        if !rows.is_empty() && rows.iter().all(&check) {
+            return rows;
+        }
+        assert!(Instant::now() < deadline, "never {what}: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
+}
+
+#[tokio::test]
+async fn an_smtp_outage_loses_nothing_and_each_message_arrives_once() {
+    let mut smtp = SmtpServer::start();
+    let smtp_env = smtp.env();
+    let mut env: Vec<(&str, &str)> =
+        vec![("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL), ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)];
+    env.extend(smtp_env.iter().map(|(k, v)| (*k, v.as_str())));
+    let app = TestServer::start_with(&env);
+    let admin = app.admin().await;
+
+    // One message while the server is up.
+    assert_eq!(call_form(&admin, &app, "/api/admin/emails/send_test", &[]).await.0, 200);
+    let first = smtp.wait_for(1, 20);
+    assert_eq!(header(&first[0], "Subject"), Some("Gatehouse test message"));
+    assert!(first[0].contains("text/plain") && first[0].contains("text/html"), "both parts: {}", first[0]);
+    assert!(header(&first[0], "To").unwrap().contains(ADMIN_EMAIL));
+
+    // Down: 20 more are accepted, tried, and wait with the server's answer.
+    smtp.stop();
+    for _ in 0..20 {
+        assert_eq!(call_form(&admin, &app, "/api/admin/emails/send_test", &[]).await.0, 200);
+    }
+    let rows = wait_until(&admin, &app, "tried while down", |r| {
+        r["status"] == "sent"
+            || (r["status"] == "queued" && r["attempts"].as_i64() >= Some(1) && !r["last_error"].is_null())
+    })
+    .await;
+    assert_eq!(rows.len(), 21);
+
+    // Up again: all 20 arrive, each once, with their own Message-ID.
+    smtp.resume();
+    smtp.wait_for(21, 60);
+    wait_until(&admin, &app, "all sent", |r| r["status"] == "sent").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let all = smtp.messages();
+    assert_eq!(all.len(), 21, "no message twice");
+    let mut ids: Vec<&str> = all.iter().map(|m| header(m, "Message-ID").expect("Message-ID")).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 21);
+}
+
+#[tokio::test]
+async fn without_an_smtp_server_messages_are_kept_on_the_emails_screen_and_as_files() {
+    let app = TestServer::start();
+    let admin = app.admin().await;
+    let (s, _) = call_form(&admin, &app, "/api/admin/emails/send_test", &[]).await;
+    assert_eq!(s, 200);
+    wait_until(&admin, &app, "kept", |r| r["status"] == "kept").await;
+    let (_, page) = call_form(&admin, &app, "/api/admin/emails/list", &[("page", "1")]).await;
+    assert_eq!(page["keeping"], true);
+    let eml = app.db_path().parent().unwrap().join("outbox").join("00000001.eml");
+    let text = std::fs::read_to_string(&eml).expect("the .eml file");
+    assert!(text.contains("Subject: Gatehouse test message"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&eml).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "owner only: it can hold live links"
+    );
+
+    // Only administrators see or send email.
+    app.create_developer("dev@example.com", "developer password").await;
+    let dev = app.client();
+    app.sign_in(&dev, "dev@example.com", "developer password").await;
+    assert_eq!(call_form(&dev, &app, "/api/admin/emails/send_test", &[]).await.0, 403);
+    assert_eq!(call_form(&dev, &app, "/api/admin/emails/list", &[("page", "1")]).await.0, 403);
+    // A message that is not failed cannot be retried.
+    let (s, e) = call_form(&admin, &app, "/api/admin/emails/retry", &[("id", "1")]).await;
+    assert_eq!(s, 409, "{e}");
+}
