@@ -167,6 +167,8 @@ struct Plan {
     more_than: Option<i64>,
     /// The group filter's member count, when there is one.
     group_members: Option<i64>,
+    /// How many accounts have the state filter's state, when there is one.
+    state_count: Option<i64>,
 }
 
 impl Plan {
@@ -277,8 +279,14 @@ fn intersect(a: Option<Vec<i64>>, b: Vec<i64>) -> Option<Vec<i64>> {
 /// yields their ids from its own index; the rest become conditions checked
 /// while walking the sort order.
 async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::Error> {
-    let mut plan =
-        Plan { source: Source::All, conditions: Vec::new(), binds: Vec::new(), more_than: None, group_members: None };
+    let mut plan = Plan {
+        source: Source::All,
+        conditions: Vec::new(),
+        binds: Vec::new(),
+        more_than: None,
+        group_members: None,
+        state_count: None,
+    };
     let term = q.q.trim().to_lowercase();
     let mut candidates: Option<Vec<i64>> = None;
     let mut broad_term = !term.is_empty();
@@ -320,6 +328,7 @@ async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::
             .bind(st.as_str())
             .fetch_one(&mut *conn)
             .await?;
+        plan.state_count = Some(n);
         if n <= EXACT_CAP {
             let ids = id_set(&mut *conn, "SELECT id FROM users WHERE state = ?1 LIMIT ?2", st.as_str()).await?;
             candidates = intersect(candidates, ids);
@@ -467,17 +476,17 @@ async fn count(conn: &mut SqliteConnection, q: &UserQuery, plan: &Plan) -> Resul
         let n: (i64,) = plan.bind_all(sqlx::query_as(&sql)).fetch_one(conn).await?;
         return Ok((n.0, true));
     }
-    let only_state = q.state.is_some() && plan.conditions.len() == 1;
-    if plan.conditions.is_empty() || (only_state && q.q.trim().is_empty() && q.group.is_none()) {
-        // Totals per state are kept by triggers (see migration 0002).
-        // Every state when there is no state filter (state IS NULL).
-        let n: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts WHERE ?1 IS NULL OR state = ?1")
-            .bind(q.state.filter(|_| only_state).map(|s| s.as_str()))
-            .fetch_one(conn)
-            .await?;
+    if plan.conditions.is_empty() {
+        // No filter at all. Totals per state are kept by triggers (see migration 0002).
+        let n: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await?;
         return Ok((n, true));
     }
-    if let (Some(members), true) = (plan.group_members, plan.conditions.len() == 1 && q.q.trim().is_empty()) {
+    let one_filter = plan.conditions.len() == 1 && q.q.trim().is_empty();
+    if let (Some(n), true) = (plan.state_count, one_filter && q.group.is_none()) {
+        // The state filter alone: plan() read its total already.
+        return Ok((n, true));
+    }
+    if let (Some(members), true) = (plan.group_members, one_filter && q.state.is_none()) {
         // Members per group are kept by triggers (see migration 0003).
         return Ok((members, true));
     }
