@@ -294,3 +294,94 @@ impl Drop for SmtpServer {
         self.stop();
     }
 }
+
+/// A header of a raw message.
+pub fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
+}
+
+/// The decoded body of the first part with this content type (text/plain or
+/// text/html), handling quoted-printable and base64 as lettre writes them.
+pub fn mime_part(raw: &str, content_type: &str) -> Option<String> {
+    let raw = raw.replace("\r\n", "\n");
+    let start = raw.find(&format!("Content-Type: {content_type}"))?;
+    let rest = &raw[start..];
+    let (headers, body) = rest.split_once("\n\n")?;
+    let body = body.split("\n--").next().unwrap_or(body);
+    let encoding = headers
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Transfer-Encoding: "))
+        .unwrap_or("7bit")
+        .trim()
+        .to_ascii_lowercase();
+    match encoding.as_str() {
+        "base64" => {
+            use base64::Engine as _;
+            let joined: String = body.split_whitespace().collect();
+            let bytes = base64::engine::general_purpose::STANDARD.decode(joined).ok()?;
+            String::from_utf8(bytes).ok()
+        }
+        "quoted-printable" => {
+            let mut out = Vec::new();
+            let b = body.replace("=\n", "");
+            let bytes = b.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'=' && i + 2 < bytes.len() {
+                    if let Ok(v) = u8::from_str_radix(&b[i + 1..i + 3], 16) {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                }
+                out.push(bytes[i]);
+                i += 1;
+            }
+            String::from_utf8(out).ok()
+        }
+        _ => Some(body.to_string()),
+    }
+}
+
+/// The one-time link (`…/l/{purpose}/{token}`) in a message's text part.
+pub fn link_in(raw: &str) -> String {
+    let text = mime_part(raw, "text/plain").expect("a text/plain part");
+    text.split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains("/l/"))
+        .expect("a link in the message")
+        .to_string()
+}
+
+/// The message sent to `to` whose subject contains `subject`, waiting up to `secs`.
+pub fn wait_for_mail(smtp: &SmtpServer, to: &str, subject: &str, secs: u64) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(m) = smtp.messages().into_iter().find(|m| {
+            header(m, "To").is_some_and(|t| t.contains(to)) && header(m, "Subject").is_some_and(|s| s.contains(subject))
+        }) {
+            return m;
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail to {to} about {subject:?} within {secs} s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Starts a server that sends through `smtp`, with extra settings.
+pub fn start_with_smtp(smtp: &SmtpServer, extra: &[(&str, &str)]) -> TestServer {
+    let smtp_env = smtp.env();
+    let mut env: Vec<(&str, &str)> =
+        vec![("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL), ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)];
+    env.extend(smtp_env.iter().map(|(k, v)| (*k, v.as_str())));
+    env.extend_from_slice(extra);
+    TestServer::start_with(&env)
+}
+
+/// Restarts a server on the same data with extra settings (for example a
+/// moved clock), keeping the SMTP settings.
+pub fn restart_with_smtp(app: TestServer, smtp: &SmtpServer, extra: &[(&str, &str)]) -> TestServer {
+    let dir = app.stop();
+    let smtp_env = smtp.env();
+    let mut env: Vec<(&str, &str)> = smtp_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.extend_from_slice(extra);
+    TestServer::start_in(dir, &env)
+}

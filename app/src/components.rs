@@ -164,3 +164,21 @@ pub fn Brand(href: &'static str, sub: Msg) -> impl IntoView {
         </a>
     }
 }
+
+/// A new password and its confirmation (fields `password` and `confirm`),
+/// with the rule stated before typing and each failure under its field.
+#[component]
+pub fn NewPasswordFields(min_len: usize, #[prop(into)] error: Signal<Option<AppError>>, label: Msg) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let rule = move || Msg::PasswordRule.fmt(i18n.lang.get(), &[&min_len, &crate::auth::MAX_PASSWORD_LEN]);
+    view! {
+        <p class="muted" id="password-rule">{rule}</p>
+        <label for="password">{tr(label)}</label>
+        <input id="password" name="password" type="password" autocomplete="new-password"
+            aria-describedby="password-rule" required autofocus/>
+        {field_error(error, "password")}
+        <label for="confirm">{tr(Msg::ConfirmPassword)}</label>
+        <input id="confirm" name="confirm" type="password" autocomplete="new-password" required/>
+        {field_error(error, "confirm")}
+    }
+}

@@ -31,6 +31,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("smtp_password", "", "SMTP password"),
     ("mail_from", "Gatehouse <gatehouse@localhost>", "sender of every email"),
     ("smtp_retry_seconds", "30", "first wait after a temporary SMTP failure; it doubles each time, up to an hour"),
+    ("organization_name", "Gatehouse", "your organisation's name, as emails and the portal show it"),
+    ("invitation_valid_hours", "48", "how long an invitation link works"),
+    ("verification_valid_hours", "24", "how long a sign-up verification link works"),
+    ("reset_valid_minutes", "60", "how long a password reset link works"),
+    ("clock_offset_seconds", "0", "for tests only: moves the server's clock (link and session expiry) by this much"),
 ];
 
 pub const MAX_PASSWORD_LENGTH: usize = crate::auth::MAX_PASSWORD_LEN;
@@ -95,6 +100,11 @@ pub struct Settings {
     pub smtp: Option<Smtp>,
     pub mail_from: String,
     pub smtp_retry_secs: i64,
+    pub organization_name: String,
+    pub invitation_valid_secs: i64,
+    pub verification_valid_secs: i64,
+    pub reset_valid_secs: i64,
+    pub clock_offset_secs: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -219,7 +229,29 @@ impl Settings {
         if smtp_retry_secs < 1 {
             return Err(invalid("smtp_retry_seconds", "must be at least 1".into()));
         }
+        let positive = |key: &str, v: i64| {
+            if v < 1 {
+                Err(ConfigError::Invalid { key: key.into(), reason: "must be at least 1".into() })
+            } else {
+                Ok(v)
+            }
+        };
+        let invitation_valid_secs =
+            positive("invitation_valid_hours", num(get("invitation_valid_hours"), 48, "invitation_valid_hours")?)?
+                * 3600;
+        let verification_valid_secs = positive(
+            "verification_valid_hours",
+            num(get("verification_valid_hours"), 24, "verification_valid_hours")?,
+        )? * 3600;
+        let reset_valid_secs =
+            positive("reset_valid_minutes", num(get("reset_valid_minutes"), 60, "reset_valid_minutes")?)? * 60;
+        let clock_offset_secs: i64 = num(get("clock_offset_seconds"), 0, "clock_offset_seconds")?;
         Ok(Settings {
+            organization_name: get("organization_name").unwrap_or_else(|| "Gatehouse".into()),
+            invitation_valid_secs,
+            verification_valid_secs,
+            reset_valid_secs,
+            clock_offset_secs,
             smtp,
             mail_from,
             smtp_retry_secs,

@@ -44,6 +44,18 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static,
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// Seconds added to the system clock (setting `clock_offset_seconds`): lets
+/// a test see a link expire without waiting two days.
+static CLOCK_OFFSET: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+pub fn set_clock_offset(secs: i64) {
+    CLOCK_OFFSET.store(secs, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The application's clock, in unix seconds. Every expiry check uses this,
+/// never SQLite's `unixepoch()`.
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    let system =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    system + CLOCK_OFFSET.load(std::sync::atomic::Ordering::Relaxed)
 }

@@ -51,6 +51,9 @@ pub enum AppError {
     /// A business rule refused the change (last administrator, system group…).
     #[error("refused: {0:?}")]
     Refused(Msg),
+    /// An emailed link that cannot be used (used, expired, replaced…).
+    #[error("link: {0:?}")]
+    Link(crate::links::LinkProblem),
     #[error("internal error")]
     Internal,
     /// Transport and (de)serialization problems reported by server_fn.
@@ -75,6 +78,7 @@ impl AppError {
             AppError::Validation(_) => Msg::ErrValidation.text(lang).into(),
             AppError::Conflict => Msg::ErrConflict.text(lang).into(),
             AppError::Refused(m) => m.text(lang).into(),
+            AppError::Link(p) => p.title().text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
             AppError::Transport(e) => Msg::ErrNetwork.fmt(lang, &[e]),
         }
@@ -110,6 +114,8 @@ pub enum ServiceError {
     Conflict,
     #[error("{}", .0.text(Lang::En))]
     Refused(Msg),
+    #[error("link: {0:?}")]
+    Link(crate::links::LinkProblem),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -141,6 +147,7 @@ impl From<ServiceError> for AppError {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Conflict => AppError::Conflict,
             ServiceError::Refused(m) => AppError::Refused(m),
+            ServiceError::Link(p) => AppError::Link(p),
             ServiceError::Db(e) => e.into(),
         }
     }

@@ -10,7 +10,11 @@ pub mod emails;
 pub mod error;
 pub mod groups;
 pub mod i18n;
+pub mod invitations;
+pub mod links;
 pub mod portal;
+pub mod recovery;
+pub mod signup;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -77,6 +81,20 @@ pub struct SessionActions {
     pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
     pub change_password: ServerAction<ChangePassword>,
+    /// Bumped by pages that sign in or out by other means (accepting an
+    /// invitation, resetting a password).
+    pub epoch: RwSignal<u32>,
+}
+
+/// Reads "who is signed in" again once `done` turns true (a page that signed
+/// in or out by another door than the session actions).
+pub fn refresh_me_when(done: impl Fn() -> bool + Send + Sync + 'static) {
+    let session = expect_context::<SessionActions>();
+    Effect::new(move |_| {
+        if done() {
+            session.epoch.update(|n| *n += 1);
+        }
+    });
 }
 
 pub type MeResource = Resource<Result<Option<auth::Me>, error::AppError>>;
@@ -90,11 +108,17 @@ pub fn App() -> impl IntoView {
         sign_in: ServerAction::<SignIn>::new(),
         sign_out: ServerAction::<SignOut>::new(),
         change_password: ServerAction::<ChangePassword>::new(),
+        epoch: RwSignal::new(0),
     };
     provide_context(actions);
     let me: MeResource = Resource::new(
         move || {
-            (actions.sign_in.version().get(), actions.sign_out.version().get(), actions.change_password.version().get())
+            (
+                actions.sign_in.version().get(),
+                actions.sign_out.version().get(),
+                actions.change_password.version().get(),
+                actions.epoch.get(),
+            )
         },
         |_| auth::current_user(),
     );
@@ -108,18 +132,29 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("") view=admin::Dashboard/>
                     <Route ssr=SsrMode::Async path=path!("users") view=users::pages::UsersPage/>
                     <Route ssr=SsrMode::Async path=path!("users/new") view=users::pages::NewUserPage/>
+                    <Route ssr=SsrMode::Async path=path!("users/invite") view=invitations::pages::InvitePage/>
+                    <Route ssr=SsrMode::Async path=path!("invitations") view=invitations::pages::InvitationsPage/>
+                    <Route ssr=SsrMode::Async path=path!("settings") view=signup::pages::SettingsPage/>
                     <Route ssr=SsrMode::Async path=path!("users/:uid") view=users::pages::UserDetailPage/>
                     <Route ssr=SsrMode::Async path=path!("groups") view=groups::pages::GroupsPage/>
                     <Route ssr=SsrMode::Async path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
                     <Route ssr=SsrMode::Async path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
                     <Route ssr=SsrMode::Async path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
                     <Route ssr=SsrMode::Async path=path!("emails") view=emails::pages::EmailsPage/>
+                    <Route ssr=SsrMode::Async path=path!("emails/templates") view=emails::pages::TemplatesPage/>
+                    <Route ssr=SsrMode::Async path=path!("emails/templates/:name") view=emails::pages::TemplateEditorPage/>
+                    <Route ssr=SsrMode::Async path=path!("emails/:id") view=emails::pages::EmailMessagePage/>
                     <Route ssr=SsrMode::Async path=path!("activity") view=activity::pages::ActivityPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>
                     <Route path=path!("") view=portal::HomePage/>
                     <Route path=path!("sign-in") view=auth::pages::SignInPage/>
                     <Route path=path!("profile") view=portal::ProfilePage/>
+                    <Route ssr=SsrMode::Async path=path!("invitation") view=invitations::pages::AcceptInvitationPage/>
+                    <Route path=path!("forgot-password") view=recovery::pages::ForgotPasswordPage/>
+                    <Route ssr=SsrMode::Async path=path!("reset-password") view=recovery::pages::ResetPasswordPage/>
+                    <Route ssr=SsrMode::Async path=path!("sign-up") view=signup::pages::SignUpPage/>
+                    <Route ssr=SsrMode::Async path=path!("verify-email") view=signup::pages::VerifyEmailPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -19,6 +19,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: SqlitePool, settings: Settings) -> Self {
+        crate::db::set_clock_offset(settings.clock_offset_secs);
         AppState {
             pool,
             settings: Arc::new(settings),

@@ -20,8 +20,11 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    let links_state = state.clone();
     Router::new()
         .route("/health", get(|| async { "ok" }))
+        // The emailed link: its token moves into a cookie, then to the page.
+        .route("/l/{purpose}/{token}", get(move |path| app::links::web::follow(links_state.clone(), path)))
         .leptos_routes_with_context(&options, routes, ctx.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -33,7 +36,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
 }
 
-pub async fn serve(state: AppState) -> Result<(), String> {
+pub async fn serve(mut state: AppState) -> Result<(), String> {
     let started = Instant::now();
     app::auth::password::Hasher::warm_up();
     match app::users::service::ensure_first_admin(&state).await {
@@ -52,6 +55,13 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if state.settings.public_url.ends_with(":0") {
+        // Bound to "any free port" without a public URL: links in emails
+        // must name the port actually taken.
+        let mut settings = (*state.settings).clone();
+        settings.public_url = format!("http://{addr}");
+        state.settings = std::sync::Arc::new(settings);
+    }
     let site = state.settings.site_root.join("pkg").join("gatehouse.wasm");
     if !site.exists() {
         tracing::warn!(

@@ -1,7 +1,8 @@
 // Starts the real server binary on a free port with a fresh data folder, and
 // a headless Debian Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -11,8 +12,8 @@ export const root = resolve(import.meta.dirname, '../..');
 export const shots = join(root, 'target/test-output/screenshots');
 mkdirSync(shots, { recursive: true });
 
-export async function startServer(env = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
+/** Starts the server; `dir` reuses a data folder (a restart on the same data). */
+export async function startServer(env = {}, dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'))) {
   const bin = process.env.GATEHOUSE_BIN ?? join(root, 'target/release/gatehouse');
   const child = spawn(bin, ['serve'], {
     cwd: root,
@@ -30,7 +31,66 @@ export async function startServer(env = {}) {
     });
     child.on('exit', (code) => fail(new Error(`server exited with ${code}:\n${seen}`)));
   });
-  return { base, stop: () => child.kill('SIGTERM') };
+  const exited = new Promise((ok) => child.on('exit', ok));
+  return { base, dir, stop: () => child.kill('SIGTERM'), stopped: () => { child.kill('SIGTERM'); return exited; } };
+}
+
+async function freePort() {
+  return new Promise((ok) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => ok(port)); });
+  });
+}
+
+/** Debian's aiosmtpd (installed by scripts/setup.sh) on a free port, keeping mail in a Maildir. */
+export async function startSmtp() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-smtp-'));
+  const child = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
+    '-c', 'aiosmtpd.handlers.Mailbox', join(dir, 'mail')], { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise((ok) => {
+      const s = connect(port, '127.0.0.1', () => { s.end(); ok(true); });
+      s.on('error', () => ok(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const env = { GATEHOUSE_SMTP_HOST: '127.0.0.1', GATEHOUSE_SMTP_PORT: String(port),
+                GATEHOUSE_SMTP_SECURITY: 'none', GATEHOUSE_SMTP_RETRY_SECONDS: '1' };
+  const messages = () => {
+    try {
+      return readdirSync(join(dir, 'mail', 'new')).map((f) => readFileSync(join(dir, 'mail', 'new', f), 'utf8'));
+    } catch { return []; }
+  };
+  /** Waits for a message to `to` whose subject contains `subject`; returns it decoded. */
+  const waitForMail = async (to, subject, exclude = []) => {
+    for (let i = 0; i < 300; i++) {
+      const found = messages().map(decodeMail).find((m) => m.to.includes(to) && m.subject.includes(subject)
+        && !exclude.includes(m.link));
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no mail to ${to} about "${subject}"`);
+  };
+  return { env, messages, waitForMail, stop: () => child.kill() };
+}
+
+/** Headers, the decoded text part and the one-time link of a raw message. */
+export function decodeMail(raw) {
+  raw = raw.replace(/\r\n/g, '\n');
+  const header = (name) => (raw.match(new RegExp(`^${name}: (.*)$`, 'm')) ?? [])[1] ?? '';
+  const i = raw.indexOf('Content-Type: text/plain');
+  const part = raw.slice(i);
+  const sep = part.indexOf('\n\n');
+  const head = part.slice(0, sep);
+  let body = part.slice(sep + 2).split('\n--')[0];
+  if (/Content-Transfer-Encoding: base64/i.test(head)) body = Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8');
+  else if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
+    body = Buffer.from(body.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  }
+  const link = (body.match(/https?:\/\/\S+\/l\/\S+/) ?? [])[0];
+  return { to: header('To'), subject: header('Subject'), text: body, link };
 }
 
 export async function launchBrowser() {

@@ -20,8 +20,9 @@ pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -
         .filter(|r| !r.is_empty())
         .map(|r| r.chars().take(super::MAX_REASON).collect::<String>());
     sqlx::query(
-        "INSERT INTO activity (actor_id, actor_label, action, target_kind, target_uid, target_label, before, after, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO activity (actor_id, actor_label, action, target_kind, target_uid, target_label, before, after, reason,
+                               at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(actor.id.map(|i| i.0))
     .bind(&actor.label)
@@ -32,6 +33,7 @@ pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -
     .bind(c.before.map(|v| v.to_string()))
     .bind(c.after.map(|v| v.to_string()))
     .bind(reason)
+    .bind(crate::db::now())
     .execute(conn)
     .await?;
     Ok(())

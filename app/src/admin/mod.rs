@@ -40,14 +40,16 @@ pub async fn dashboard_stats() -> Result<AdminStats, AppError> {
     .await
 }
 
-const NAV: [(&str, Msg); 7] = [
+const NAV: [(&str, Msg); 9] = [
     ("/admin", Msg::NavDashboard),
     ("/admin/users", Msg::NavUsers),
+    ("/admin/invitations", Msg::NavInvitations),
     ("/admin/groups", Msg::NavGroups),
     ("/admin/products", Msg::NavProducts),
     ("/admin/subscriptions", Msg::NavSubscriptions),
     ("/admin/emails", Msg::NavEmails),
     ("/admin/activity", Msg::NavActivity),
+    ("/admin/settings", Msg::NavSettings),
 ];
 
 /// The admin frame. The server already refused anonymous and non-admin

@@ -164,6 +164,7 @@ pub mod ssr {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Conflict => StatusCode::CONFLICT,
                 AppError::Refused(_) => StatusCode::CONFLICT,
+                AppError::Link(_) => StatusCode::GONE,
                 AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Throttled { retry_after_secs } => {
                     res.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());

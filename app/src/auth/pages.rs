@@ -28,6 +28,10 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if action.pending().get() { tr(Msg::SigningIn)() } else { tr(Msg::SignInButton)() }}
                 </button>
             </ActionForm>
+            <p class="form-links">
+                <a href="/forgot-password" data-testid="forgot-link">{tr(Msg::ForgotLink)}</a>
+                <a href="/sign-up">{tr(Msg::SignUpLink)}</a>
+            </p>
         </section>
     }
 }

@@ -75,8 +75,20 @@ impl Hasher {
     }
 }
 
-/// The password rule (length only here; the common-password list comes with
-/// the email flows). Counted in characters, not bytes, and never trimmed.
+/// Passwords everyone tries first (shipped with the binary), lower-cased.
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static LIST: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("common-passwords.txt").lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+    })
+}
+
+pub fn is_common(password: &str) -> bool {
+    common_passwords().contains(password.to_lowercase().as_str())
+}
+
+/// The password rule: length, then the common-password list. Counted in
+/// characters, not bytes, and never trimmed.
 pub fn check_policy(password: &str, min_len: usize) -> Result<(), crate::error::FieldError> {
     use crate::error::FieldError;
     use crate::i18n::Msg;
@@ -86,6 +98,9 @@ pub fn check_policy(password: &str, min_len: usize) -> Result<(), crate::error::
     }
     if n > MAX_PASSWORD_LENGTH {
         return Err(FieldError::new("password", Msg::ErrPasswordTooLong).with_arg(MAX_PASSWORD_LENGTH));
+    }
+    if is_common(password) {
+        return Err(FieldError::new("password", Msg::ErrPasswordCommon));
     }
     Ok(())
 }
@@ -134,5 +149,16 @@ mod tests {
         assert!(check_policy("1234567", 8).is_err());
         assert!(check_policy("ééééééé€", 8).is_ok());
         assert!(check_policy(&"x".repeat(129), 8).is_err());
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert!(is_common("password"));
+        assert!(is_common("Sunshine"));
+        assert!(is_common("qwertyuiop"));
+        assert!(!is_common("correct horse battery staple"));
+        let e = check_policy("Football1", 8);
+        assert!(e.is_ok() || e.unwrap_err().msg == crate::i18n::Msg::ErrPasswordCommon);
+        assert_eq!(check_policy("iloveyou", 8).unwrap_err().msg, crate::i18n::Msg::ErrPasswordCommon);
     }
 }

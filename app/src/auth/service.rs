@@ -65,6 +65,22 @@ pub async fn sign_in(
     Ok(SignedIn { token, is_admin: creds.is_admin, must_change_password: creds.must_change_password })
 }
 
+/// The rule for a password chosen on a link page (invitation, reset): the
+/// policy, and the confirmation must match. Field names `password`, `confirm`.
+pub fn check_new_password(
+    state: &AppState,
+    new_password: &str,
+    confirm: &str,
+) -> Result<(), crate::error::ServiceError> {
+    if let Err(e) = password::check_policy(new_password, state.settings.password_min_length) {
+        return Err(crate::error::ServiceError::Validation(vec![e]));
+    }
+    if new_password != confirm {
+        return Err(crate::error::ServiceError::field("confirm", Msg::ErrPasswordMismatch));
+    }
+    Ok(())
+}
+
 /// Changes the caller's own password (current one required), clears the
 /// must-change flag and signs out every other session. Returns the token of
 /// the new session that replaces the current one.

@@ -15,6 +15,8 @@ use std::time::Duration;
 const MAX_ATTEMPTS: i64 = 12;
 /// A worker owns the messages it claimed this long; if it dies, they are due again.
 const LEASE_SECS: i64 = 300;
+/// What a delivered message that carried a one-time link keeps of its body.
+const SCRUBBED: &str = "(Removed after delivery: this message carried a one-time link.)";
 /// Looked at even without a wake-up (messages whose retry time has come).
 const POLL: Duration = Duration::from_secs(2);
 
@@ -131,11 +133,43 @@ pub async fn run(state: AppState, mailer: Mailer) {
             continue;
         }
         for c in claimed {
+            if let Some(link) = c.link_id {
+                // A newer link, a use or a block since the message was
+                // written: sending it now would only confuse.
+                let live = async {
+                    let mut conn = state.pool.acquire().await?;
+                    let live = crate::links::repo::is_live(&mut conn, link, now()).await?;
+                    if !live {
+                        repo::mark_cancelled(
+                            &mut conn,
+                            c.id,
+                            "not sent: its link was used, replaced or cancelled first",
+                        )
+                        .await?;
+                    }
+                    Ok::<bool, sqlx::Error>(live)
+                }
+                .await;
+                match live {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, id = c.id, "checking an email's link");
+                        continue;
+                    }
+                }
+            }
             let outcome = attempt(&mailer, &from, &c).await;
             let recorded = async {
                 let mut conn = state.pool.acquire().await?;
                 match &outcome {
-                    Outcome::Done(status) => repo::mark_done(&mut conn, c.id, *status, now()).await,
+                    Outcome::Done(status) => {
+                        repo::mark_done(&mut conn, c.id, *status, now()).await?;
+                        if *status == EmailStatus::Sent {
+                            repo::scrub(&mut conn, c.id, SCRUBBED).await?;
+                        }
+                        Ok(())
+                    }
                     Outcome::Retry(e) if c.attempts < MAX_ATTEMPTS => {
                         let next = now() + backoff(state.settings.smtp_retry_secs, c.attempts);
                         repo::mark_retry(&mut conn, c.id, next, e).await

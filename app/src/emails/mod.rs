@@ -9,6 +9,7 @@ pub mod pages;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod templates;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,3 +80,46 @@ pub struct EmailPage {
     /// No SMTP server is configured: messages are kept, not sent.
     pub keeping: bool,
 }
+
+/// One language of a template in the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateText {
+    pub lang: crate::i18n::Lang,
+    pub subject: String,
+    pub body: String,
+    /// The shipped text (not edited).
+    pub is_default: bool,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<i64>,
+}
+
+/// A template with both languages and what the preview needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateDetail {
+    pub name: templates::TemplateName,
+    pub texts: Vec<TemplateText>,
+    pub organization: String,
+    pub portal_url: String,
+    /// How long this template's link works (0 when it carries none).
+    pub link_valid_secs: i64,
+}
+
+/// The templates list: name and whether each language is edited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSummary {
+    pub name: templates::TemplateName,
+    pub edited: Vec<crate::i18n::Lang>,
+}
+
+/// One message in full, as the Emails screen opens it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailMessage {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub status: EmailStatus,
+}
+
+pub const MAX_SUBJECT: usize = 1000;
+pub const MAX_BODY: usize = 20_000;

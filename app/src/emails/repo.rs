@@ -14,6 +14,8 @@ pub struct NewEmail<'a> {
     pub html_body: &'a str,
     /// Host part of the Message-ID (the sender's domain).
     pub domain: &'a str,
+    /// The one-time link the message carries, checked again just before sending.
+    pub link_id: Option<i64>,
 }
 
 pub async fn enqueue(conn: &mut SqliteConnection, m: &NewEmail<'_>) -> Result<i64, sqlx::Error> {
@@ -21,8 +23,9 @@ pub async fn enqueue(conn: &mut SqliteConnection, m: &NewEmail<'_>) -> Result<i6
     // carries the same Message-ID and mail clients show it once.
     let message_id = format!("<{}@{}>", crate::auth::tokens::random_token(), m.domain);
     sqlx::query_scalar(
-        "INSERT INTO email_outbox (kind, user_id, recipient, recipient_name, lang, subject, text_body, html_body, message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO email_outbox (kind, user_id, recipient, recipient_name, lang, subject, text_body, html_body,
+                                   message_id, link_id, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(m.kind)
     .bind(m.user_id)
@@ -33,6 +36,9 @@ pub async fn enqueue(conn: &mut SqliteConnection, m: &NewEmail<'_>) -> Result<i6
     .bind(m.text_body)
     .bind(m.html_body)
     .bind(message_id)
+    .bind(m.link_id)
+    .bind(crate::db::now())
+    .bind(crate::db::now())
     .fetch_one(conn)
     .await
 }
@@ -47,6 +53,7 @@ pub struct Claimed {
     pub html_body: String,
     pub message_id: String,
     pub attempts: i64,
+    pub link_id: Option<i64>,
 }
 
 /// Takes up to `limit` due messages for one worker until `lease_until`. A
@@ -62,7 +69,7 @@ pub async fn claim(
          WHERE id IN (SELECT id FROM email_outbox
                       WHERE (status = 'queued' AND next_attempt_at <= ?2) OR (status = 'sending' AND lease_until <= ?2)
                       ORDER BY id LIMIT ?3)
-         RETURNING id, recipient, recipient_name, subject, text_body, html_body, message_id, attempts",
+         RETURNING id, recipient, recipient_name, subject, text_body, html_body, message_id, attempts, link_id",
     )
     .bind(lease_until)
     .bind(now)
@@ -157,4 +164,107 @@ pub async fn list(conn: &mut SqliteConnection, page: u32, per: u32) -> Result<(V
             .collect(),
         total,
     ))
+}
+
+/// Gives up a message before it is sent (its link was used, replaced or
+/// cancelled in the meantime).
+pub async fn mark_cancelled(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_outbox SET status = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?")
+        .bind(why)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes the one-time link from a delivered message: the outbox is no
+/// longer a place to find working links once the mail has left.
+pub async fn scrub(conn: &mut SqliteConnection, id: i64, note: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_outbox SET text_body = ?, html_body = ? WHERE id = ? AND link_id IS NOT NULL")
+        .bind(note)
+        .bind(format!("<p>{}</p>", super::templates::html_escape(note)))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An administrator's version of a template, if there is one.
+pub async fn template_override(
+    conn: &mut SqliteConnection,
+    name: &str,
+    lang: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT subject, body FROM email_templates WHERE name = ? AND lang = ?")
+        .bind(name)
+        .bind(lang)
+        .fetch_optional(conn)
+        .await
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TemplateRow {
+    pub name: String,
+    pub lang: String,
+    pub subject: String,
+    pub body: String,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// Every edited template (a handful of rows).
+pub async fn template_overrides(conn: &mut SqliteConnection) -> Result<Vec<TemplateRow>, sqlx::Error> {
+    sqlx::query_as("SELECT name, lang, subject, body, updated_at, updated_by FROM email_templates")
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn save_template(
+    conn: &mut SqliteConnection,
+    name: &str,
+    lang: &str,
+    subject: &str,
+    body: &str,
+    by: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO email_templates (name, lang, subject, body, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name, lang) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(name)
+    .bind(lang)
+    .bind(subject)
+    .bind(body)
+    .bind(at)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Back to the shipped text. False if it was not edited.
+pub async fn delete_template(conn: &mut SqliteConnection, name: &str, lang: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM email_templates WHERE name = ? AND lang = ?")
+        .bind(name)
+        .bind(lang)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn message(conn: &mut SqliteConnection, id: i64) -> Result<Option<super::EmailMessage>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, String)> =
+        sqlx::query_as("SELECT id, recipient, subject, text_body, status FROM email_outbox WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id, recipient, subject, text_body, status)| super::EmailMessage {
+        id,
+        recipient,
+        subject,
+        text_body,
+        status: EmailStatus::parse(&status).unwrap_or(EmailStatus::Queued),
+    }))
 }

@@ -1,10 +1,13 @@
 //! What administrators do with outgoing email.
-use super::{repo, EmailPage};
+use super::templates::{duration_text, render_html, render_text, TemplateName, Values};
+use super::{repo, EmailMessage, EmailPage, TemplateDetail, TemplateSummary, TemplateText};
 use crate::activity::Actor;
 use crate::db::{begin_write, now};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Msg};
 use crate::state::AppState;
+use crate::users::UserId;
+use sqlx::SqliteConnection;
 
 /// The domain of the sender address: the host part of every Message-ID.
 pub fn sender_domain(mail_from: &str) -> String {
@@ -14,8 +17,14 @@ pub fn sender_domain(mail_from: &str) -> String {
         .unwrap_or_else(|_| "localhost".into())
 }
 
-/// Mails a test message to the administrator who asks (their stored address).
-pub async fn send_test(state: &AppState, actor: &Actor, lang: Lang) -> Result<i64, ServiceError> {
+/// A test message to the administrator who asks (their stored address),
+/// built from their name and address by `compose` into (subject, text, html).
+async fn send_to_self(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    compose: impl FnOnce(&str, &str, &str) -> (String, String, String),
+) -> Result<i64, ServiceError> {
     let Some(user) = actor.id else { return Err(ServiceError::NotFound) };
     let mut tx = begin_write(&state.pool).await?;
     let (email, first, last): (String, String, String) =
@@ -23,9 +32,7 @@ pub async fn send_test(state: &AppState, actor: &Actor, lang: Lang) -> Result<i6
             .bind(user.0)
             .fetch_one(&mut *tx)
             .await?;
-    let url = &state.settings.public_url;
-    let text = Msg::TestEmailBody.fmt(lang, &[&first, url]);
-    let html = format!("<p>{}</p>", html_escape(&text));
+    let (subject, text, html) = compose(&email, &first, &last);
     let id = repo::enqueue(
         &mut tx,
         &repo::NewEmail {
@@ -34,16 +41,28 @@ pub async fn send_test(state: &AppState, actor: &Actor, lang: Lang) -> Result<i6
             recipient: &email,
             recipient_name: &format!("{first} {last}"),
             lang: lang.code(),
-            subject: &Msg::TestEmailSubject.fmt(lang, &[]),
+            subject: &subject,
             text_body: &text,
             html_body: &html,
             domain: &sender_domain(&state.settings.mail_from),
+            link_id: None,
         },
     )
     .await?;
     tx.commit().await?;
     state.outbox.notify_one();
     Ok(id)
+}
+
+/// The Emails screen's "Send a test message to me".
+pub async fn send_test(state: &AppState, actor: &Actor, lang: Lang) -> Result<i64, ServiceError> {
+    let url = state.settings.public_url.clone();
+    send_to_self(state, actor, lang, |_, first, _| {
+        let text = Msg::TestEmailBody.fmt(lang, &[&first, &url]);
+        let html = format!("<p>{}</p>", super::templates::html_escape(&text));
+        (Msg::TestEmailSubject.fmt(lang, &[]), text, html)
+    })
+    .await
 }
 
 pub async fn list(state: &AppState, page: u32) -> Result<EmailPage, ServiceError> {
@@ -64,6 +83,259 @@ pub async fn retry(state: &AppState, id: i64) -> Result<(), ServiceError> {
     Ok(())
 }
 
-pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Who a templated message goes to: always the stored account, never an
+/// address typed by a visitor.
+pub struct Recipient {
+    pub user_id: UserId,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub lang: Lang,
+}
+
+impl Recipient {
+    pub fn of(u: &crate::users::repo::UserRecord) -> Recipient {
+        Recipient {
+            user_id: u.user_id(),
+            email: u.email.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            lang: Lang::from_code(&u.lang).unwrap_or_default(),
+        }
+    }
+}
+
+/// A one-time link a message carries.
+pub struct Link<'a> {
+    pub id: i64,
+    pub url: &'a str,
+    pub valid_secs: i64,
+}
+
+/// The template's text in `lang`: the administrator's version or the shipped one.
+pub async fn template_text(
+    conn: &mut SqliteConnection,
+    name: TemplateName,
+    lang: Lang,
+) -> Result<(String, String), sqlx::Error> {
+    Ok(match repo::template_override(conn, name.api_name(), lang.code()).await? {
+        Some(t) => t,
+        None => {
+            let (s, b) = name.default_text(lang);
+            (s.to_string(), b.to_string())
+        }
+    })
+}
+
+/// Renders a template for one account and writes it to the outbox, in the
+/// caller's transaction. The caller wakes the worker after committing.
+pub async fn enqueue_template(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    name: TemplateName,
+    to: &Recipient,
+    link: Option<Link<'_>>,
+) -> Result<i64, sqlx::Error> {
+    let (subject, body) = template_text(conn, name, to.lang).await?;
+    let values = Values {
+        first_name: to.first_name.clone(),
+        last_name: to.last_name.clone(),
+        email: to.email.clone(),
+        organization: state.settings.organization_name.clone(),
+        portal_url: state.settings.public_url.clone(),
+        confirm_url: link.as_ref().map(|l| l.url.to_string()).unwrap_or_default(),
+        link_valid_for: link.as_ref().map(|l| duration_text(l.valid_secs, to.lang)).unwrap_or_default(),
+    };
+    // A subject is one line: a newline typed into a template must not become a header break.
+    let subject = render_text(&subject, &values).replace(['\r', '\n'], " ");
+    repo::enqueue(
+        conn,
+        &repo::NewEmail {
+            kind: name.kind(),
+            user_id: Some(to.user_id.0),
+            recipient: &to.email,
+            recipient_name: &format!("{} {}", to.first_name, to.last_name),
+            lang: to.lang.code(),
+            subject: &subject,
+            text_body: &render_text(&body, &values),
+            html_body: &render_html(&body, &values),
+            domain: &sender_domain(&state.settings.mail_from),
+            link_id: link.map(|l| l.id),
+        },
+    )
+    .await
+}
+
+// ---- templates: list, edit, reset, test ----
+
+fn link_valid_secs(state: &AppState, name: TemplateName) -> i64 {
+    use crate::links::{service::valid_secs, LinkPurpose};
+    match name {
+        TemplateName::Invitation => valid_secs(&state.settings, LinkPurpose::Invitation),
+        TemplateName::SignupConfirmation => valid_secs(&state.settings, LinkPurpose::Verification),
+        TemplateName::ResetByAdmin | TemplateName::ResetRequested => valid_secs(&state.settings, LinkPurpose::Reset),
+        TemplateName::Welcome | TemplateName::AccountClosed => 0,
+    }
+}
+
+pub async fn templates(state: &AppState) -> Result<Vec<TemplateSummary>, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let edited = repo::template_overrides(&mut conn).await?;
+    Ok(TemplateName::ALL
+        .into_iter()
+        .map(|name| TemplateSummary {
+            name,
+            edited: edited
+                .iter()
+                .filter(|r| r.name == name.api_name())
+                .filter_map(|r| Lang::from_code(&r.lang))
+                .collect(),
+        })
+        .collect())
+}
+
+pub async fn template(state: &AppState, name: TemplateName) -> Result<TemplateDetail, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let edited = repo::template_overrides(&mut conn).await?;
+    let texts = Lang::ALL
+        .into_iter()
+        .map(|lang| match edited.iter().find(|r| r.name == name.api_name() && r.lang == lang.code()) {
+            Some(r) => TemplateText {
+                lang,
+                subject: r.subject.clone(),
+                body: r.body.clone(),
+                is_default: false,
+                updated_by: Some(r.updated_by.clone()),
+                updated_at: Some(r.updated_at),
+            },
+            None => {
+                let (subject, body) = name.default_text(lang);
+                TemplateText {
+                    lang,
+                    subject: subject.into(),
+                    body: body.into(),
+                    is_default: true,
+                    updated_by: None,
+                    updated_at: None,
+                }
+            }
+        })
+        .collect();
+    Ok(TemplateDetail {
+        name,
+        texts,
+        organization: state.settings.organization_name.clone(),
+        portal_url: state.settings.public_url.clone(),
+        link_valid_secs: link_valid_secs(state, name),
+    })
+}
+
+/// The rules for an edited template, each failure naming its field.
+pub fn check_template(name: TemplateName, subject: &str, body: &str) -> Result<(), ServiceError> {
+    use crate::error::FieldError;
+    let mut errs = Vec::new();
+    for (field, text, max) in [("subject", subject, super::MAX_SUBJECT), ("body", body, super::MAX_BODY)] {
+        if text.trim().is_empty() {
+            errs.push(FieldError::new(field, Msg::ErrRequired));
+        } else if text.chars().count() > max {
+            errs.push(FieldError::new(field, Msg::ErrTooLong).with_arg(max));
+        } else {
+            let unknown = super::templates::unknown_placeholders(name, text);
+            if !unknown.is_empty() {
+                errs.push(FieldError::new(field, Msg::ErrUnknownPlaceholders).with_arg(unknown.join(", ")));
+            }
+        }
+    }
+    if subject.contains(['\r', '\n']) {
+        errs.push(FieldError::new("subject", Msg::ErrOneLine));
+    }
+    // A link email without its link would leave the developer stuck.
+    if name.has_link() && !body.contains("$ConfirmUrl") && !errs.iter().any(|e| e.field == "body") {
+        errs.push(FieldError::new("body", Msg::ErrConfirmUrlRequired));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Validation(errs))
+    }
+}
+
+/// A template edit or reset, in the activity log.
+async fn log_template(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    name: TemplateName,
+    lang: Lang,
+    after: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let label = format!("{} ({})", name.title().text(Lang::En), lang.code());
+    let change = crate::activity::repo::Change {
+        action: "template.changed",
+        target_kind: "template",
+        target_uid: name.api_name(),
+        target_label: &label,
+        before: None,
+        after: Some(after),
+        reason: None,
+    };
+    crate::activity::repo::record(conn, actor, change).await
+}
+
+pub async fn save_template(
+    state: &AppState,
+    actor: &Actor,
+    name: TemplateName,
+    lang: Lang,
+    subject: &str,
+    body: &str,
+) -> Result<(), ServiceError> {
+    check_template(name, subject, body)?;
+    let mut tx = begin_write(&state.pool).await?;
+    repo::save_template(&mut tx, name.api_name(), lang.code(), subject.trim(), body, &actor.label, now()).await?;
+    log_template(&mut tx, actor, name, lang, serde_json::json!({ "subject": subject.trim() })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reset to default: the shipped text again.
+pub async fn reset_template(
+    state: &AppState,
+    actor: &Actor,
+    name: TemplateName,
+    lang: Lang,
+) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    if repo::delete_template(&mut tx, name.api_name(), lang.code()).await? {
+        log_template(&mut tx, actor, name, lang, serde_json::json!({ "default": true })).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Mails the text in the editor (saved or not) to the administrator, with
+/// their own name and a sample link.
+pub async fn send_template_test(
+    state: &AppState,
+    actor: &Actor,
+    name: TemplateName,
+    lang: Lang,
+    subject: &str,
+    body: &str,
+) -> Result<i64, ServiceError> {
+    check_template(name, subject, body)?;
+    let org = &state.settings.organization_name;
+    let mut values = Values::sample(lang, org, &state.settings.public_url, link_valid_secs(state, name).max(3600));
+    send_to_self(state, actor, lang, |email, first, last| {
+        values.first_name = first.into();
+        values.last_name = last.into();
+        values.email = email.into();
+        let subject = format!("[TEST] {}", render_text(subject, &values).replace(['\r', '\n'], " "));
+        (subject, render_text(body, &values), render_html(body, &values))
+    })
+    .await
+}
+
+pub async fn message(state: &AppState, id: i64) -> Result<EmailMessage, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    repo::message(&mut conn, id).await?.ok_or(ServiceError::NotFound)
 }

@@ -100,11 +100,13 @@ pub async fn user_delete_preview(uid: String) -> Result<DeletePreview, AppError>
     .await
 }
 
+/// `notify` ("true"): email the developer that the account is closed.
 #[server(endpoint = "admin/users/delete")]
-pub async fn delete_user(uid: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn delete_user(uid: String, reason: Option<String>, notify: Option<bool>) -> Result<(), AppError> {
     run(async move {
         let actor = require_admin_actor()?;
-        Ok(service::delete(&app_state(), &actor, &uid, reason.as_deref()).await?)
+        let notify = notify.unwrap_or(false);
+        Ok(service::delete_notifying(&app_state(), &actor, &uid, reason.as_deref(), notify).await?)
     })
     .await
 }

@@ -153,6 +153,8 @@ pub struct UserDetail {
     pub is_admin: bool,
     /// The administrator looking at the page is this user.
     pub is_self: bool,
+    /// The newest invitation of this account, if it was invited.
+    pub invitation: Option<crate::invitations::InvitationRow>,
 }
 
 /// A way to sign in (APIM's UserIdentityContract). For now every account has

@@ -160,7 +160,10 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{tr(Msg::NavUsers)}</h1>
-            <A href="/admin/users/new" attr:class="button" attr:data-testid="add-user">{tr(Msg::AddUser)}</A>
+            <div class="actions">
+                <A href="/admin/users/invite" attr:class="button secondary" attr:data-testid="invite-user">{tr(Msg::InviteButton)}</A>
+                <A href="/admin/users/new" attr:class="button" attr:data-testid="add-user">{tr(Msg::AddUser)}</A>
+            </div>
         </div>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -427,6 +430,7 @@ enum Pending {
     Delete,
     GrantAdmin,
     RevokeAdmin,
+    SendReset,
 }
 
 #[component]
@@ -445,6 +449,8 @@ pub fn UserDetailPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let action_error = RwSignal::new(None::<AppError>);
     let notice = RwSignal::new(None::<Msg>);
+    // The delete confirmation's "email the developer" box.
+    let notify_closed = RwSignal::new(true);
     let update_error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
     let pw_error = Signal::derive(move || set_pw.value().get().and_then(|r| r.err()));
     let navigate = use_navigate();
@@ -460,7 +466,8 @@ pub fn UserDetailPage() -> impl IntoView {
                 Pending::Activate => set_user_state(uid, "active".into(), reason).await.map(|_| Msg::DoneActivated),
                 Pending::GrantAdmin => set_user_admin(uid, true, reason).await.map(|_| Msg::DoneAdminGranted),
                 Pending::RevokeAdmin => set_user_admin(uid, false, reason).await.map(|_| Msg::DoneAdminRevoked),
-                Pending::Delete => set_deleted(uid, reason).await,
+                Pending::Delete => set_deleted(uid, reason, notify_closed.get_untracked()).await,
+                Pending::SendReset => crate::recovery::api::send_reset_link(uid).await.map(|_| Msg::DoneResetSent),
             };
             busy.set(false);
             pending.set(None);
@@ -493,6 +500,49 @@ pub fn UserDetailPage() -> impl IntoView {
                         let uid_v = u.uid.clone();
                         let uid_pw = u.uid.clone();
                         let uid_act = u.uid.clone();
+                        let run_pending = move |which: &'static str, key: String| {
+                            busy.set(true);
+                            action_error.set(None);
+                            spawn_local(async move {
+                                let r = pending_action(which, key).await;
+                                busy.set(false);
+                                match r {
+                                    Ok(m) => { notice.set(Some(m)); reload.update(|n| *n += 1); }
+                                    Err(e) => action_error.set(Some(e)),
+                                }
+                            });
+                        };
+                        let pending_box = match (&u.invitation, u.state) {
+                            (Some(inv), _) => {
+                                let (k1, k2) = (inv.uid.clone(), inv.uid.clone());
+                                let can_resend = inv.state != crate::invitations::InvitationState::Accepted && u.state == UserState::Pending;
+                                let can_revoke = matches!(inv.state, crate::invitations::InvitationState::Pending | crate::invitations::InvitationState::Expired);
+                                let class = format!("badge inv-{}", inv.state.as_str());
+                                let sent = format_date(inv.last_sent_at);
+                                let by = inv.invited_by.clone();
+                                Some(view! {
+                                    <div class="pending-box" data-testid="invitation-box">
+                                        <p>{move || Msg::InvitedByOn.fmt(i18n.lang.get(), &[&by, &sent])}" "<span class=class.clone()>{tr(inv.state.label())}</span></p>
+                                        <div class="actions">
+                                            {can_resend.then(|| view! { <button type="button" class="button small secondary" data-testid="resend-invitation" disabled=move || busy.get() on:click=move |_| run_pending("resend_invitation", k1.clone())>{tr(Msg::ResendInvitation)}</button> })}
+                                            {can_revoke.then(|| view! { <button type="button" class="button small danger" disabled=move || busy.get() on:click=move |_| run_pending("revoke_invitation", k2.clone())>{tr(Msg::Revoke)}</button> })}
+                                        </div>
+                                    </div>
+                                }.into_any())
+                            }
+                            (None, UserState::Pending) => {
+                                let k = u.uid.clone();
+                                Some(view! {
+                                    <div class="pending-box" data-testid="verification-box">
+                                        <p>{tr(Msg::PendingVerification)}</p>
+                                        <div class="actions">
+                                            <button type="button" class="button small secondary" data-testid="resend-verification" disabled=move || busy.get() on:click=move |_| run_pending("resend_verification", k.clone())>{tr(Msg::ResendVerification)}</button>
+                                        </div>
+                                    </div>
+                                }.into_any())
+                            }
+                            _ => None,
+                        };
                         view! {
                             <p class="crumbs"><a href="/admin/users">{tr(Msg::NavUsers)}</a>" / "{name.clone()}</p>
                             <div class="page-head">
@@ -554,11 +604,15 @@ pub fn UserDetailPage() -> impl IntoView {
                                         {(is_admin && !is_self).then(|| view! {
                                             <button type="button" class="button secondary" on:click=move |_| pending.set(Some(Pending::RevokeAdmin))>{tr(Msg::RevokeAdmin)}</button>
                                         })}
+                                        {(u.state == UserState::Active).then(|| view! {
+                                            <button type="button" class="button secondary" data-testid="send-reset" on:click=move |_| pending.set(Some(Pending::SendReset))>{tr(Msg::SendResetButton)}</button>
+                                        })}
                                         {(!is_self).then(|| view! {
                                             <button type="button" class="button danger" data-testid="delete" on:click=move |_| pending.set(Some(Pending::Delete))>{tr(Msg::Delete)}</button>
                                         })}
                                     </div>
-                                    {move || pending.get().map(|p| view! { <PendingConfirm which=p uid=uid.get_untracked() busy on_confirm=Callback::new(move |reason| perform.run((p, reason))) on_cancel=Callback::new(move |_| pending.set(None))/> })}
+                                    {pending_box}
+                                    {move || pending.get().map(|p| view! { <PendingConfirm which=p uid=uid.get_untracked() busy notify_closed on_confirm=Callback::new(move |reason| perform.run((p, reason))) on_cancel=Callback::new(move |_| pending.set(None))/> })}
                                 </section>
                                 <section class="card">
                                     <h2>{tr(Msg::SetPassword)}</h2>
@@ -587,8 +641,18 @@ pub fn UserDetailPage() -> impl IntoView {
     }
 }
 
-async fn set_deleted(uid: String, reason: Option<String>) -> Result<Msg, AppError> {
-    delete_user(uid, reason).await.map(|_| Msg::DoneDeleted)
+async fn set_deleted(uid: String, reason: Option<String>, notify: bool) -> Result<Msg, AppError> {
+    delete_user(uid, reason, Some(notify)).await.map(|_| Msg::DoneDeleted)
+}
+
+/// Resend or revoke an invitation, or resend a verification email, from the user page.
+async fn pending_action(which: &'static str, key: String) -> Result<Msg, AppError> {
+    use crate::invitations::api::{resend_invitation, revoke_invitation};
+    match which {
+        "resend_invitation" => resend_invitation(key).await.map(|_| Msg::DoneInvitationResent),
+        "revoke_invitation" => revoke_invitation(key).await.map(|_| Msg::DoneInvitationRevoked),
+        _ => crate::signup::api::resend_verification(key).await.map(|_| Msg::DoneVerificationResent),
+    }
 }
 
 /// The confirmation for one of the weighty actions on the detail page.
@@ -597,6 +661,7 @@ fn PendingConfirm(
     which: Pending,
     uid: String,
     busy: RwSignal<bool>,
+    notify_closed: RwSignal<bool>,
     on_confirm: Callback<Option<String>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
@@ -607,6 +672,7 @@ fn PendingConfirm(
         Pending::GrantAdmin => (Msg::ConfirmGrantAdminTitle, Msg::MakeAdmin, Msg::ConfirmGrantAdminBody),
         Pending::RevokeAdmin => (Msg::ConfirmRevokeAdminTitle, Msg::RevokeAdmin, Msg::ConfirmRevokeAdminBody),
         Pending::Delete => (Msg::ConfirmDeleteTitle, Msg::Delete, Msg::ConfirmDeleteBody),
+        Pending::SendReset => (Msg::ConfirmResetTitle, Msg::SendResetButton, Msg::ConfirmResetBody),
     };
     let preview = Resource::new(
         move || (which == Pending::Delete).then(|| uid.clone()),
@@ -635,6 +701,11 @@ fn PendingConfirm(
                             <li>{move || Msg::GoesSessions.fmt(i18n.lang.get(), &[&p.sessions])}</li>
                             <li>{move || Msg::GoesSubscriptions.fmt(i18n.lang.get(), &[&p.subscriptions])}</li>
                         </ul>
+                        <label class="checkbox">
+                            <input type="checkbox" data-testid="notify-closed" prop:checked=move || notify_closed.get()
+                                on:change=move |ev| notify_closed.set(event_target_checked(&ev))/>
+                            {tr(Msg::NotifyClosed)}
+                        </label>
                     })
                 })}
             </Transition>

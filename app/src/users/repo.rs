@@ -101,6 +101,11 @@ pub async fn set_password(
     Ok(())
 }
 
+pub async fn set_lang(conn: &mut SqliteConnection, id: UserId, lang: crate::i18n::Lang) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET lang = ? WHERE id = ?").bind(lang.code()).bind(id.0).execute(conn).await?;
+    Ok(())
+}
+
 pub async fn set_state(conn: &mut SqliteConnection, id: UserId, state: super::UserState) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET state = ?, updated_at = unixepoch(), version = version + 1 WHERE id = ?")
         .bind(state.as_str())
@@ -543,6 +548,8 @@ pub struct UserRecord {
     pub has_password: bool,
     pub version: i64,
     pub is_admin: bool,
+    /// The language of the emails this account receives.
+    pub lang: String,
 }
 
 impl UserRecord {
@@ -564,7 +571,7 @@ impl UserRecord {
 pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<UserRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
-                    u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}
+                    u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang
              FROM users u WHERE u.uid = ?"
     ))
     .bind(uid)

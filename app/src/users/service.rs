@@ -9,9 +9,12 @@ use super::{
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::{password, sessions, tokens};
 use crate::db::begin_write;
+use crate::emails::service::{enqueue_template, Recipient};
+use crate::emails::templates::TemplateName;
 use crate::error::{FieldError, ServiceError};
 use crate::groups::{repo as groups_repo, GroupKind, SystemGroup};
 use crate::i18n::Msg;
+use crate::links::{repo as links, LinkPurpose};
 use crate::state::AppState;
 use serde_json::json;
 use sqlx::SqliteConnection;
@@ -75,8 +78,9 @@ fn label(u: &UserRecord) -> String {
     format!("{} {} <{}>", u.first_name, u.last_name, u.email)
 }
 
-/// Records a change to an account in the activity log, in the caller's transaction.
-async fn log(
+/// Records a change to an account in the activity log, in the caller's
+/// transaction (every module that changes accounts writes through this).
+pub async fn log(
     conn: &mut SqliteConnection,
     actor: &Actor,
     action: &str,
@@ -138,7 +142,10 @@ pub async fn detail(state: &AppState, viewer: Option<UserId>, uid: &str) -> Resu
     let mut conn = state.pool.acquire().await?;
     let u = find(&mut conn, uid).await?;
     let groups = groups_repo::refs_for_user(&mut conn, u.user_id()).await?;
+    let invitation =
+        crate::invitations::repo::latest_for_user(&mut conn, u.user_id(), crate::db::now()).await?.map(|i| i.row);
     Ok(UserDetail {
+        invitation,
         identities: vec![super::Identity { provider: "Basic".into(), id: u.email.clone() }],
         is_self: viewer == Some(u.user_id()),
         state: u.state(),
@@ -246,6 +253,7 @@ pub async fn set_password(
     let self_change = actor.id == Some(u.user_id());
     repo::set_password(&mut tx, u.user_id(), &hash, must_change && !self_change).await?;
     sessions::delete_all_for_user(&mut tx, u.user_id(), None).await?;
+    links::cancel_for_user(&mut tx, u.user_id(), Some(LinkPurpose::Reset), "password_set", crate::db::now()).await?;
     log(
         &mut tx,
         actor,
@@ -261,6 +269,7 @@ pub async fn set_password(
 }
 
 async fn change_state(
+    state: &AppState,
     conn: &mut SqliteConnection,
     actor: &Actor,
     u: &UserRecord,
@@ -275,9 +284,20 @@ async fn change_state(
         guard_last_admin(conn, u).await?;
     }
     repo::set_state(conn, u.user_id(), to).await?;
+    let at = crate::db::now();
     if to != UserState::Active {
-        // A blocked account's sessions end now, not at their expiry.
+        // A blocked account's sessions and emailed links end now, not at their expiry.
         sessions::delete_all_for_user(conn, u.user_id(), None).await?;
+        links::cancel_for_user(conn, u.user_id(), None, "blocked", at).await?;
+    } else if u.state() == UserState::Pending {
+        // Activated by hand: what the invitation or verification would have
+        // done. Its links are moot now.
+        groups_repo::add_to_system_group(conn, u.user_id(), SystemGroup::Developers).await?;
+        links::cancel_for_user(conn, u.user_id(), None, "activated", at).await?;
+        if let Some(inv) = crate::invitations::repo::latest_for_user(conn, u.user_id(), at).await? {
+            crate::invitations::repo::revoke(conn, inv.id, at).await?;
+        }
+        enqueue_template(conn, state, TemplateName::Welcome, &Recipient::of(u), None).await?;
     }
     log(
         conn,
@@ -305,8 +325,9 @@ pub async fn set_state(
     }
     let mut tx = begin_write(&state.pool).await?;
     let u = find(&mut tx, uid).await?;
-    change_state(&mut tx, actor, &u, to, reason).await?;
+    change_state(state, &mut tx, actor, &u, to, reason).await?;
     tx.commit().await?;
+    state.outbox.notify_one();
     Ok(())
 }
 
@@ -323,16 +344,35 @@ pub async fn delete_preview(state: &AppState, uid: &str) -> Result<DeletePreview
 
 /// Deletes the account with its memberships and sessions (cascade).
 pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+    delete_notifying(state, actor, uid, reason, false).await
+}
+
+/// Deletes the account; with `notify`, the developer gets the "account
+/// closed" email (queued in the same transaction, so it goes if and only if
+/// the account is gone).
+pub async fn delete_notifying(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    reason: Option<&str>,
+    notify: bool,
+) -> Result<(), ServiceError> {
     let mut tx = begin_write(&state.pool).await?;
     let u = find(&mut tx, uid).await?;
     guard_not_self(actor, &u)?;
     guard_last_admin(&mut tx, &u).await?;
+    if notify && u.state() != UserState::Pending {
+        enqueue_template(&mut tx, state, TemplateName::AccountClosed, &Recipient::of(&u), None).await?;
+    }
     let groups = groups_repo::names_for_user(&mut tx, u.user_id()).await?;
     repo::delete(&mut tx, u.user_id()).await?;
     let mut before = u.snapshot();
     before["groups"] = json!(groups);
     log(&mut tx, actor, "user.deleted", &u, Some(before), None, reason).await?;
     tx.commit().await?;
+    if notify {
+        state.outbox.notify_one();
+    }
     Ok(())
 }
 
@@ -404,8 +444,8 @@ pub async fn bulk(
         let outcome: Result<String, ServiceError> = async {
             let u = find(&mut sp, uid).await?;
             match (action, &group) {
-                (BulkAction::Block, _) => change_state(&mut sp, actor, &u, UserState::Blocked, reason).await?,
-                (BulkAction::Activate, _) => change_state(&mut sp, actor, &u, UserState::Active, reason).await?,
+                (BulkAction::Block, _) => change_state(state, &mut sp, actor, &u, UserState::Blocked, reason).await?,
+                (BulkAction::Activate, _) => change_state(state, &mut sp, actor, &u, UserState::Active, reason).await?,
                 (BulkAction::AddToGroup(_), Some((gid, g))) => {
                     if groups_repo::add_member(&mut sp, *gid, u.user_id()).await? {
                         membership_activity(&mut sp, actor, &u, g, true, reason).await?;
@@ -434,6 +474,7 @@ pub async fn bulk(
         }
     }
     tx.commit().await?;
+    state.outbox.notify_one();
     Ok(results)
 }
 

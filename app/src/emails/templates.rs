@@ -1,0 +1,385 @@
+//! The six emails Gatehouse sends to developers, their shipped texts in
+//! English and Dutch, and how `$Placeholders` are filled in. Shared by the
+//! server (sending) and the browser (the editor's preview), so both render
+//! the same way.
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TemplateName {
+    Invitation,
+    SignupConfirmation,
+    ResetByAdmin,
+    ResetRequested,
+    Welcome,
+    AccountClosed,
+}
+
+/// Every placeholder a template may use, with what it stands for.
+pub const PLACEHOLDERS: &[(&str, crate::i18n::Msg)] = &[
+    ("DevFirstName", crate::i18n::Msg::PhFirstName),
+    ("DevLastName", crate::i18n::Msg::PhLastName),
+    ("DevEmail", crate::i18n::Msg::PhEmail),
+    ("OrganizationName", crate::i18n::Msg::PhOrganization),
+    ("DevPortalUrl", crate::i18n::Msg::PhPortalUrl),
+    ("ConfirmUrl", crate::i18n::Msg::PhConfirmUrl),
+    ("LinkValidFor", crate::i18n::Msg::PhLinkValidFor),
+];
+
+impl TemplateName {
+    pub const ALL: [TemplateName; 6] = [
+        TemplateName::Invitation,
+        TemplateName::SignupConfirmation,
+        TemplateName::ResetByAdmin,
+        TemplateName::ResetRequested,
+        TemplateName::Welcome,
+        TemplateName::AccountClosed,
+    ];
+
+    /// Azure API Management's template name (also the REST API's).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            TemplateName::Invitation => "inviteUserNotificationMessage",
+            TemplateName::SignupConfirmation => "confirmSignUpIdentityDefault",
+            TemplateName::ResetByAdmin => "passwordResetByAdminNotificationMessage",
+            TemplateName::ResetRequested => "passwordResetIdentityDefault",
+            TemplateName::Welcome => "newDeveloperNotificationMessage",
+            TemplateName::AccountClosed => "accountClosedDeveloper",
+        }
+    }
+
+    pub fn from_api_name(s: &str) -> Option<TemplateName> {
+        TemplateName::ALL.into_iter().find(|t| t.api_name().eq_ignore_ascii_case(s))
+    }
+
+    /// The outbox's `kind` column.
+    pub fn kind(self) -> &'static str {
+        match self {
+            TemplateName::Invitation => "invitation",
+            TemplateName::SignupConfirmation => "verification",
+            TemplateName::ResetByAdmin => "reset_by_admin",
+            TemplateName::ResetRequested => "reset_self",
+            TemplateName::Welcome => "welcome",
+            TemplateName::AccountClosed => "closed",
+        }
+    }
+
+    pub fn title(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            TemplateName::Invitation => Msg::TplInvitation,
+            TemplateName::SignupConfirmation => Msg::TplSignup,
+            TemplateName::ResetByAdmin => Msg::TplResetByAdmin,
+            TemplateName::ResetRequested => Msg::TplResetRequested,
+            TemplateName::Welcome => Msg::TplWelcome,
+            TemplateName::AccountClosed => Msg::TplClosed,
+        }
+    }
+
+    /// Whether the message carries a one-time link ($ConfirmUrl, $LinkValidFor).
+    pub fn has_link(self) -> bool {
+        matches!(
+            self,
+            TemplateName::Invitation
+                | TemplateName::SignupConfirmation
+                | TemplateName::ResetByAdmin
+                | TemplateName::ResetRequested
+        )
+    }
+
+    /// The placeholders this template may use.
+    pub fn placeholders(self) -> Vec<&'static str> {
+        PLACEHOLDERS
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| self.has_link() || !matches!(*p, "ConfirmUrl" | "LinkValidFor"))
+            .collect()
+    }
+
+    /// The shipped subject and body.
+    pub fn default_text(self, lang: Lang) -> (&'static str, &'static str) {
+        use Lang::*;
+        use TemplateName::*;
+        match (self, lang) {
+            (Invitation, En) => (
+                "You are invited to the $OrganizationName developer portal",
+                "Hello $DevFirstName,\n\n$OrganizationName invites you to its developer portal, where you find our APIs, \
+                 subscribe to them and get your keys.\n\nTo accept, open this link and choose a password:\n$ConfirmUrl\n\n\
+                 The link works once, for $LinkValidFor. If it has expired, ask the person who invited you for a new \
+                 one.\n\nIf you did not expect this invitation, you can ignore this email.",
+            ),
+            (Invitation, Nl) => (
+                "Je bent uitgenodigd voor het ontwikkelaarsportaal van $OrganizationName",
+                "Hallo $DevFirstName,\n\n$OrganizationName nodigt je uit voor zijn ontwikkelaarsportaal, waar je onze \
+                 API's vindt, je erop abonneert en je sleutels krijgt.\n\nOpen deze link en kies een wachtwoord om de \
+                 uitnodiging aan te nemen:\n$ConfirmUrl\n\nDe link werkt één keer, $LinkValidFor lang. Is hij verlopen, \
+                 vraag dan degene die je uitnodigde om een nieuwe.\n\nVerwachtte je deze uitnodiging niet, dan kun je \
+                 deze e-mail negeren.",
+            ),
+            (SignupConfirmation, En) => (
+                "Confirm your email address for $OrganizationName",
+                "Hello $DevFirstName,\n\nThank you for signing up for the $OrganizationName developer portal. Open this \
+                 link to confirm that $DevEmail is your address:\n$ConfirmUrl\n\nThe link works once, for \
+                 $LinkValidFor. Until then your account waits.\n\nIf you did not sign up, you can ignore this email.",
+            ),
+            (SignupConfirmation, Nl) => (
+                "Bevestig je e-mailadres voor $OrganizationName",
+                "Hallo $DevFirstName,\n\nBedankt voor je aanmelding bij het ontwikkelaarsportaal van \
+                 $OrganizationName. Open deze link om te bevestigen dat $DevEmail jouw adres is:\n$ConfirmUrl\n\nDe \
+                 link werkt één keer, $LinkValidFor lang. Tot dan wacht je account.\n\nHeb je je niet aangemeld, dan \
+                 kun je deze e-mail negeren.",
+            ),
+            (ResetByAdmin, En) => (
+                "Choose a new password for $OrganizationName",
+                "Hello $DevFirstName,\n\nAn administrator of $OrganizationName asked us to send you a link to choose a \
+                 new password for $DevEmail:\n$ConfirmUrl\n\nThe link works once, for $LinkValidFor. Your current \
+                 password keeps working until you choose a new one.",
+            ),
+            (ResetByAdmin, Nl) => (
+                "Kies een nieuw wachtwoord voor $OrganizationName",
+                "Hallo $DevFirstName,\n\nEen beheerder van $OrganizationName vroeg ons je een link te sturen om een \
+                 nieuw wachtwoord te kiezen voor $DevEmail:\n$ConfirmUrl\n\nDe link werkt één keer, $LinkValidFor \
+                 lang. Je huidige wachtwoord blijft werken tot je een nieuw kiest.",
+            ),
+            (ResetRequested, En) => (
+                "Reset your $OrganizationName password",
+                "Hello $DevFirstName,\n\nSomeone, hopefully you, asked to reset the password of $DevEmail on the \
+                 $OrganizationName developer portal. Open this link to choose a new one:\n$ConfirmUrl\n\nThe link \
+                 works once, for $LinkValidFor. If you did not ask for this, ignore this email: your password stays \
+                 as it is.",
+            ),
+            (ResetRequested, Nl) => (
+                "Stel je wachtwoord voor $OrganizationName opnieuw in",
+                "Hallo $DevFirstName,\n\nIemand, hopelijk jij, vroeg om het wachtwoord van $DevEmail op het \
+                 ontwikkelaarsportaal van $OrganizationName opnieuw in te stellen. Open deze link om een nieuw te \
+                 kiezen:\n$ConfirmUrl\n\nDe link werkt één keer, $LinkValidFor lang. Vroeg je hier niet om, negeer \
+                 deze e-mail dan: je wachtwoord blijft zoals het is.",
+            ),
+            (Welcome, En) => (
+                "Welcome to the $OrganizationName developer portal",
+                "Hello $DevFirstName,\n\nYour account is active. Sign in at $DevPortalUrl with $DevEmail to find our \
+                 APIs and get your keys.",
+            ),
+            (Welcome, Nl) => (
+                "Welkom bij het ontwikkelaarsportaal van $OrganizationName",
+                "Hallo $DevFirstName,\n\nJe account is actief. Log in op $DevPortalUrl met $DevEmail om onze API's te \
+                 vinden en je sleutels te krijgen.",
+            ),
+            (AccountClosed, En) => (
+                "Your $OrganizationName developer account is closed",
+                "Hello $DevFirstName,\n\nYour account $DevEmail on the $OrganizationName developer portal has been \
+                 closed. Its subscriptions and keys no longer work.\n\nIf you think this is a mistake, contact the \
+                 team that runs the portal.",
+            ),
+            (AccountClosed, Nl) => (
+                "Je ontwikkelaarsaccount bij $OrganizationName is opgeheven",
+                "Hallo $DevFirstName,\n\nJe account $DevEmail op het ontwikkelaarsportaal van $OrganizationName is \
+                 opgeheven. De abonnementen en sleutels ervan werken niet meer.\n\nDenk je dat dit een vergissing is, \
+                 neem dan contact op met het team achter het portaal.",
+            ),
+        }
+    }
+}
+
+/// What the placeholders stand for in one message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Values {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub organization: String,
+    pub portal_url: String,
+    pub confirm_url: String,
+    pub link_valid_for: String,
+}
+
+impl Values {
+    fn get(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "DevFirstName" => &self.first_name,
+            "DevLastName" => &self.last_name,
+            "DevEmail" => &self.email,
+            "OrganizationName" => &self.organization,
+            "DevPortalUrl" => &self.portal_url,
+            "ConfirmUrl" => &self.confirm_url,
+            "LinkValidFor" => &self.link_valid_for,
+            _ => return None,
+        })
+    }
+
+    /// Made-up values for previews and test sends.
+    pub fn sample(lang: Lang, organization: &str, portal_url: &str, valid_for_secs: i64) -> Values {
+        Values {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada@example.com".into(),
+            organization: organization.into(),
+            portal_url: portal_url.into(),
+            confirm_url: format!("{portal_url}/l/example/this-link-is-only-a-sample"),
+            link_valid_for: duration_text(valid_for_secs, lang),
+        }
+    }
+}
+
+/// A piece of template text: literal text or a `$Name`.
+enum Piece<'a> {
+    Text(&'a str),
+    Placeholder(&'a str),
+}
+
+/// `$` followed by letters is a placeholder; any other `$` is text ("$5").
+fn pieces(s: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i + 1..];
+        let len = after.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(after.len());
+        if len > 0 && after.as_bytes()[0].is_ascii_alphabetic() {
+            out.push(Piece::Text(&rest[..i]));
+            out.push(Piece::Placeholder(&after[..len]));
+            rest = &after[len..];
+        } else {
+            out.push(Piece::Text(&rest[..i + 1]));
+            rest = after;
+        }
+    }
+    out.push(Piece::Text(rest));
+    out
+}
+
+/// Placeholders in `text` that `name` does not know, in order of appearance.
+pub fn unknown_placeholders(name: TemplateName, text: &str) -> Vec<String> {
+    let known = name.placeholders();
+    let mut unknown: Vec<String> = Vec::new();
+    for p in pieces(text) {
+        if let Piece::Placeholder(p) = p {
+            let shown = format!("${p}");
+            if !known.contains(&p) && !unknown.contains(&shown) {
+                unknown.push(shown);
+            }
+        }
+    }
+    unknown
+}
+
+/// The plain-text rendering (subject or body).
+pub fn render_text(text: &str, v: &Values) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.to_string(),
+            Piece::Placeholder(name) => v.get(name).map(str::to_string).unwrap_or_else(|| format!("${name}")),
+        })
+        .collect()
+}
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The HTML part: blank lines separate paragraphs, URLs become links, and
+/// every value is escaped (a name like `<script>` stays text).
+pub fn render_html(body: &str, v: &Values) -> String {
+    let mut html = String::from(
+        "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933\">",
+    );
+    for para in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        html.push_str("<p>");
+        for (i, line) in para.lines().enumerate() {
+            if i > 0 {
+                html.push_str("<br>");
+            }
+            for p in pieces(line) {
+                match p {
+                    Piece::Text(t) => html.push_str(&html_escape(t)),
+                    Piece::Placeholder(name @ ("ConfirmUrl" | "DevPortalUrl")) => {
+                        let url = html_escape(v.get(name).unwrap_or_default());
+                        html.push_str(&format!("<a href=\"{url}\">{url}</a>"));
+                    }
+                    Piece::Placeholder(name) => match v.get(name) {
+                        Some(val) => html.push_str(&html_escape(val)),
+                        None => html.push_str(&html_escape(&format!("${name}"))),
+                    },
+                }
+            }
+        }
+        html.push_str("</p>");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+/// "2 days", "1 hour", "30 minutes" in the reader's language.
+pub fn duration_text(secs: i64, lang: Lang) -> String {
+    let (n, unit) = if secs >= 86_400 && secs % 86_400 == 0 {
+        (secs / 86_400, 0)
+    } else if secs >= 3600 && secs % 3600 == 0 {
+        (secs / 3600, 1)
+    } else {
+        ((secs + 59) / 60, 2)
+    };
+    let word = match (lang, unit, n == 1) {
+        (Lang::En, 0, true) => "day",
+        (Lang::En, 0, false) => "days",
+        (Lang::En, 1, true) => "hour",
+        (Lang::En, 1, false) => "hours",
+        (Lang::En, _, true) => "minute",
+        (Lang::En, _, false) => "minutes",
+        (Lang::Nl, 0, true) => "dag",
+        (Lang::Nl, 0, false) => "dagen",
+        (Lang::Nl, 1, _) => "uur",
+        (Lang::Nl, _, true) => "minuut",
+        (Lang::Nl, _, false) => "minuten",
+    };
+    format!("{n} {word}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> Values {
+        Values::sample(Lang::En, "Acme", "https://portal.example", 172_800)
+    }
+
+    #[test]
+    fn every_default_uses_only_its_own_placeholders_and_links_where_it_must() {
+        for t in TemplateName::ALL {
+            for lang in Lang::ALL {
+                let (subject, body) = t.default_text(lang);
+                assert!(unknown_placeholders(t, subject).is_empty(), "{t:?} {lang:?}");
+                assert!(unknown_placeholders(t, body).is_empty(), "{t:?} {lang:?}");
+                assert_eq!(body.contains("$ConfirmUrl"), t.has_link(), "{t:?} {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_reported() {
+        let v = values();
+        assert_eq!(render_text("Hi $DevFirstName, costs $5 at $OrganizationName.", &v), "Hi Ada, costs $5 at Acme.");
+        assert_eq!(render_text("valid $LinkValidFor", &v), "valid 2 days");
+        assert_eq!(
+            unknown_placeholders(TemplateName::Welcome, "$DevFirstName $ConfirmUrl $Nope $Nope"),
+            ["$ConfirmUrl", "$Nope"]
+        );
+    }
+
+    #[test]
+    fn html_escapes_values_and_links_urls() {
+        let mut v = values();
+        v.first_name = "<b>Ada</b>".into();
+        let html = render_html("Hi $DevFirstName\nline two\n\nGo: $ConfirmUrl", &v);
+        assert!(html.contains("<p>Hi &lt;b&gt;Ada&lt;/b&gt;<br>line two</p>"), "{html}");
+        assert!(html.contains("<a href=\"https://portal.example/l/example/this-link-is-only-a-sample\">"), "{html}");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_text(172_800, Lang::En), "2 days");
+        assert_eq!(duration_text(3600, Lang::En), "1 hour");
+        assert_eq!(duration_text(3600, Lang::Nl), "1 uur");
+        assert_eq!(duration_text(1800, Lang::Nl), "30 minuten");
+        assert_eq!(duration_text(90_000, Lang::En), "25 hours");
+    }
+}

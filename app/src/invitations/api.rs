@@ -1,0 +1,83 @@
+//! Server functions for invitations: the administrator's side and the
+//! invited developer's page.
+use super::{InvitationPage, InvitationView};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{service, InvitationState, InviteForm},
+    crate::auth::ssr::*,
+    crate::i18n::Lang,
+};
+
+/// `lang` is "en" or "nl": the language of the email and of the account.
+#[server(endpoint = "admin/invitations/invite")]
+pub async fn invite_user(
+    email: String,
+    first_name: String,
+    last_name: String,
+    lang: String,
+) -> Result<String, AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        let lang = Lang::from_code(&lang).unwrap_or_default();
+        Ok(service::invite(&app_state(), &actor, InviteForm { email, first_name, last_name, lang }).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/invitations/list")]
+pub async fn list_invitations(state: Option<String>, page: u32) -> Result<InvitationPage, AppError> {
+    run(async move {
+        require_admin()?;
+        let filter = state.as_deref().and_then(InvitationState::parse);
+        Ok(service::list(&app_state(), filter, page).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/invitations/resend")]
+pub async fn resend_invitation(uid: String) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::resend(&app_state(), &actor, &uid).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/invitations/revoke")]
+pub async fn revoke_invitation(uid: String) -> Result<(), AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::revoke(&app_state(), &actor, &uid).await?)
+    })
+    .await
+}
+
+/// Who the invitation link in this browser is for (anyone holding it may ask).
+#[server(endpoint = "invitation/view")]
+pub async fn load_invitation() -> Result<InvitationView, AppError> {
+    run(async move {
+        let token = crate::links::web::request_token(crate::links::LinkPurpose::Invitation);
+        Ok(service::view(&app_state(), token.as_deref()).await?)
+    })
+    .await
+}
+
+/// Sets the password, activates the account and signs it in.
+#[server(endpoint = "invitation/accept")]
+pub async fn accept_invitation(password: String, confirm: String) -> Result<(), AppError> {
+    run(async move {
+        use crate::links::{web, LinkPurpose};
+        let state = app_state();
+        let parts = request_parts();
+        let ua = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+        let token = web::request_token(LinkPurpose::Invitation);
+        let session = service::accept(&state, token, password, confirm, ua).await?;
+        set_cookie(&crate::auth::sessions::set_cookie_header(&state.settings, &session));
+        set_cookie(&web::clear_cookie(&state.settings, LinkPurpose::Invitation));
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}

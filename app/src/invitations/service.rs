@@ -1,0 +1,180 @@
+//! Invite, resend, revoke, list, and accept. Each change is one transaction
+//! with its activity entry and its email.
+use super::{repo, InvitationPage, InvitationState, InvitationView, InviteForm};
+use crate::activity::Actor;
+use crate::auth::sessions;
+use crate::db::{begin_write, now};
+use crate::emails::service::{enqueue_template, Recipient};
+use crate::emails::templates::TemplateName;
+use crate::error::ServiceError;
+use crate::groups::{repo as groups_repo, SystemGroup};
+use crate::i18n::Msg;
+use crate::links::{repo as links_repo, service as links, LinkProblem, LinkPurpose};
+use crate::state::AppState;
+use crate::users::repo as users_repo;
+use crate::users::service::log;
+use crate::users::{UserForm, UserState};
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+/// Creates a pending account, its invitation and the email. Returns the
+/// account's uid.
+pub async fn invite(state: &AppState, actor: &Actor, form: InviteForm) -> Result<String, ServiceError> {
+    let user_form = UserForm {
+        email: form.email.clone(),
+        first_name: form.first_name.clone(),
+        last_name: form.last_name.clone(),
+        note: String::new(),
+    };
+    let errs = crate::users::service::validate(&user_form);
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
+    }
+    let mut tx = begin_write(&state.pool).await?;
+    let uid = invite_in(&mut tx, state, actor, &form).await?;
+    tx.commit().await?;
+    state.outbox.notify_one();
+    Ok(uid)
+}
+
+/// The invitation inside the caller's transaction (bulk invites share one).
+/// The form has been validated.
+pub async fn invite_in(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    actor: &Actor,
+    form: &InviteForm,
+) -> Result<String, ServiceError> {
+    if users_repo::email_taken(&mut *conn, &form.email, None).await? {
+        return Err(ServiceError::field("email", Msg::ErrEmailTaken));
+    }
+    let at = now();
+    let id = users_repo::insert(
+        &mut *conn,
+        &users_repo::NewUser {
+            email: &form.email,
+            first_name: &form.first_name,
+            last_name: &form.last_name,
+            password_hash: None,
+            must_change_password: false,
+        },
+    )
+    .await?;
+    users_repo::set_state(&mut *conn, id, UserState::Pending).await?;
+    users_repo::set_lang(&mut *conn, id, form.lang).await?;
+    let u = users_repo::by_uid_id(&mut *conn, id).await?;
+    let (invitation_id, _) =
+        repo::insert(&mut *conn, id, actor.id, &actor.label, at, at + state.settings.invitation_valid_secs).await?;
+    links::send(&mut *conn, state, LinkPurpose::Invitation, TemplateName::Invitation, &u, Some(invitation_id)).await?;
+    log(&mut *conn, actor, "user.invited", &u, None, Some(json!({ "email": u.email, "state": "pending" })), None)
+        .await?;
+    Ok(u.uid)
+}
+
+pub async fn list(
+    state: &AppState,
+    filter: Option<InvitationState>,
+    page: u32,
+) -> Result<InvitationPage, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let per = 50;
+    let (rows, total) = repo::list(&mut conn, now(), filter, page, per).await?;
+    Ok(InvitationPage { rows, total, page: page.max(1), per_page: per })
+}
+
+/// A new link for a pending, expired or revoked invitation; the old link
+/// stops working. An accepted one has nothing left to send.
+pub async fn resend(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let at = now();
+    let inv = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
+    let u = users_repo::by_uid_id(&mut tx, inv.user_id).await?;
+    if inv.row.state == InvitationState::Accepted || u.state() != UserState::Pending {
+        return Err(ServiceError::Refused(Msg::ErrInvitationAccepted));
+    }
+    repo::record_resend(&mut tx, inv.id, at, at + state.settings.invitation_valid_secs).await?;
+    links::send(&mut tx, state, LinkPurpose::Invitation, TemplateName::Invitation, &u, Some(inv.id)).await?;
+    log(&mut tx, actor, "user.invitation_resent", &u, None, Some(json!({ "sent": inv.row.sent_count + 1 })), None)
+        .await?;
+    tx.commit().await?;
+    state.outbox.notify_one();
+    Ok(())
+}
+
+/// The link stops working at once; the account stays pending (delete it, or
+/// resend, as needed).
+pub async fn revoke(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let at = now();
+    let inv = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
+    match inv.row.state {
+        InvitationState::Accepted => return Err(ServiceError::Refused(Msg::ErrInvitationAccepted)),
+        InvitationState::Revoked => return Ok(()),
+        InvitationState::Pending | InvitationState::Expired => {}
+    }
+    repo::revoke(&mut tx, inv.id, at).await?;
+    links_repo::cancel_for_user(&mut tx, inv.user_id, Some(LinkPurpose::Invitation), "revoked", at).await?;
+    let u = users_repo::by_uid_id(&mut tx, inv.user_id).await?;
+    log(&mut tx, actor, "user.invitation_revoked", &u, None, None, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who the link in this browser invites, or why it cannot be used.
+pub async fn view(state: &AppState, token: Option<&str>) -> Result<InvitationView, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let at = now();
+    let (link, u) = links::live(&mut conn, token, LinkPurpose::Invitation, at).await?;
+    if u.state() != UserState::Pending {
+        return Err(ServiceError::Link(LinkProblem::Cancelled));
+    }
+    let expires_at = match link.invitation_id {
+        Some(id) => repo::by_id(&mut conn, id, at).await?.map(|i| i.row.expires_at).unwrap_or(at),
+        None => at,
+    };
+    Ok(InvitationView {
+        email: u.email,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        organization: state.settings.organization_name.clone(),
+        expires_at,
+        password_min_length: state.settings.password_min_length,
+    })
+}
+
+/// Accepts: checks the password rule, uses the link (once), makes the
+/// account active with its password and in Developers, sends the welcome
+/// email and opens a session. Returns the session token.
+pub async fn accept(
+    state: &AppState,
+    token: Option<String>,
+    new_password: String,
+    confirm: String,
+    user_agent: Option<&str>,
+) -> Result<String, ServiceError> {
+    // Answer a dead link before asking for a better password.
+    view(state, token.as_deref()).await?;
+    crate::auth::service::check_new_password(state, &new_password, &confirm)?;
+    let hash = state.hasher.hash(new_password).await;
+    let mut tx = begin_write(&state.pool).await?;
+    let at = now();
+    let (link, u) = links::live(&mut tx, token.as_deref(), LinkPurpose::Invitation, at).await?;
+    let accepted = match link.invitation_id {
+        Some(id) => repo::mark_accepted(&mut tx, id, at).await?,
+        None => false,
+    };
+    if u.state() != UserState::Pending || !accepted || !links_repo::consume(&mut tx, link.id, at).await? {
+        return Err(ServiceError::Link(LinkProblem::Used));
+    }
+    users_repo::set_password(&mut tx, u.user_id(), &hash, false).await?;
+    users_repo::set_state(&mut tx, u.user_id(), UserState::Active).await?;
+    groups_repo::add_to_system_group(&mut tx, u.user_id(), SystemGroup::Developers).await?;
+    links_repo::cancel_for_user(&mut tx, u.user_id(), None, "replaced", at).await?;
+    enqueue_template(&mut tx, state, TemplateName::Welcome, &Recipient::of(&u), None).await?;
+    let me = Actor { id: Some(u.user_id()), label: u.email.clone() };
+    log(&mut tx, &me, "user.invitation_accepted", &u, None, Some(json!({ "state": "active" })), None).await?;
+    let session = sessions::create(&mut tx, u.user_id(), user_agent, at).await?;
+    tx.commit().await?;
+    state.outbox.notify_one();
+    Ok(session)
+}
