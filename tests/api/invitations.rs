@@ -208,3 +208,57 @@ async fn twenty_invitations_during_an_smtp_outage_all_arrive_once() {
     assert_eq!(bodies.len(), 20);
     assert!(bodies.iter().all(|b| !b.contains("/l/invitation/")), "scrubbed after delivery");
 }
+
+#[tokio::test]
+async fn a_csv_import_is_checked_first_then_sent_row_by_row() {
+    let smtp = SmtpServer::start();
+    let app = start_with_smtp(&smtp, &[]);
+    let admin = app.admin().await;
+    app.add_user(&admin, "taken@example.com", "Tak", "En", "a fine passphrase").await;
+
+    let csv = "Email;First name;Last name\n\
+               new1@example.com;Ann;One\n\
+               taken@example.com;Tak;En\n\
+               not-an-address;Bad;Row\n\
+               NEW1@example.com;Ann;Again\n\
+               new2@example.com;;Two\n\
+               new3@example.com;Cy;Three\n";
+    let (s, p) = call_form(&admin, &app, "/api/admin/invitations/preview_csv", &[("csv", csv)]).await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(
+        (p["new"].as_u64(), p["exists"].as_u64(), p["duplicate"].as_u64(), p["invalid"].as_u64()),
+        (Some(2), Some(1), Some(1), Some(2))
+    );
+    let statuses: Vec<&str> = p["rows"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["New", "Exists", "Invalid", "Duplicate", "Invalid", "New"]);
+    assert_eq!(p["rows"][2]["row"]["line"], 4, "lines count from the top of the text");
+    assert!(p["rows"][4]["problems"].to_string().contains("first_name"), "{}", p["rows"][4]);
+    // The dry run wrote nothing.
+    assert!(invitations(&admin, &app).await.is_empty());
+
+    // Sending: each row stands alone; a row that became taken meanwhile fails alone.
+    let rows = serde_json::json!({ "rows": [
+        { "email": "new1@example.com", "first_name": "Ann", "last_name": "One", "lang": "En" },
+        { "email": "taken@example.com", "first_name": "Tak", "last_name": "En", "lang": "En" },
+        { "email": "new3@example.com", "first_name": "Cy", "last_name": "Three", "lang": "Nl" },
+    ] });
+    let (s, results) = gatehouse_tests::call_json(&admin, &app, "/api/admin/invitations/bulk", rows).await;
+    assert_eq!(s, 200, "{results}");
+    let errors: Vec<bool> = results.as_array().unwrap().iter().map(|r| !r["error"].is_null()).collect();
+    assert_eq!(errors, [false, true, false]);
+    assert_eq!(invitations(&admin, &app).await.len(), 2);
+    wait_for_mail(&smtp, "new3@example.com", "uitgenodigd", 20);
+
+    // Limits are stated, not silently cut.
+    let big = "x@example.com,A,B\n".repeat(10_001);
+    let (s, body) = call_form(&admin, &app, "/api/admin/invitations/preview_csv", &[("csv", &big)]).await;
+    assert_eq!(s, 422);
+    assert!(body.to_string().contains("ErrCsvTooManyRows"), "{body}");
+    let many: Vec<Value> = (0..501)
+        .map(|i| serde_json::json!({ "email": format!("m{i}@example.com"), "first_name": "M", "last_name": "M", "lang": "En" }))
+        .collect();
+    let (s, _) =
+        gatehouse_tests::call_json(&admin, &app, "/api/admin/invitations/bulk", serde_json::json!({ "rows": many }))
+            .await;
+    assert_eq!(s, 422);
+}

@@ -1,11 +1,11 @@
 //! Server functions for invitations: the administrator's side and the
 //! invited developer's page.
-use super::{InvitationPage, InvitationView};
+use super::{BulkInviteResult, CsvPreview, InvitationPage, InvitationView, InviteForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    super::{service, InvitationState, InviteForm},
+    super::{service, InvitationState},
     crate::auth::ssr::*,
     crate::i18n::Lang,
 };
@@ -78,6 +78,26 @@ pub async fn accept_invitation(password: String, confirm: String) -> Result<(), 
         set_cookie(&web::clear_cookie(&state.settings, LinkPurpose::Invitation));
         leptos_axum::redirect("/");
         Ok(())
+    })
+    .await
+}
+
+/// The dry run of a CSV import (writes nothing).
+#[server(endpoint = "admin/invitations/preview_csv")]
+pub async fn preview_invitations_csv(csv: String) -> Result<CsvPreview, AppError> {
+    run(async move {
+        require_admin()?;
+        Ok(service::preview_csv(&app_state(), &csv).await?)
+    })
+    .await
+}
+
+/// Invites up to 500 developers; the page sends an import in such chunks.
+#[server(endpoint = "admin/invitations/bulk", input = server_fn::codec::Json)]
+pub async fn bulk_invite(rows: Vec<InviteForm>) -> Result<Vec<BulkInviteResult>, AppError> {
+    run(async move {
+        let actor = require_admin_actor()?;
+        Ok(service::bulk_invite(&app_state(), &actor, &rows).await?)
     })
     .await
 }

@@ -93,3 +93,43 @@ pub struct InvitationView {
     pub expires_at: i64,
     pub password_min_length: usize,
 }
+
+pub mod csv;
+
+/// What an import would do with one row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowStatus {
+    New,
+    /// An account with this address exists already.
+    Exists,
+    /// The address appears earlier in the same file.
+    Duplicate,
+    Invalid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub row: csv::CsvRow,
+    pub status: RowStatus,
+    pub problems: Vec<crate::error::FieldError>,
+}
+
+/// The dry run of a CSV import: nothing is written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvPreview {
+    pub rows: Vec<PreviewRow>,
+    pub new: usize,
+    pub exists: usize,
+    pub duplicate: usize,
+    pub invalid: usize,
+}
+
+/// The outcome of one row of a bulk invitation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkInviteResult {
+    pub email: String,
+    pub error: Option<crate::error::AppError>,
+}
+
+/// Rows per bulk call: the page sends an import in chunks and shows progress.
+pub const BULK_INVITE_CHUNK: usize = 500;

@@ -1,6 +1,6 @@
 //! The Invite form, the Invitations screen and the invited developer's page.
 use super::api::*;
-use super::InvitationState;
+use super::{InvitationState, InviteForm};
 use crate::components::{field_error, format_time, ErrorBanner, NewPasswordFields};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Lang, Msg};
@@ -64,6 +64,192 @@ pub fn InvitePage() -> impl IntoView {
                     </div>
                 </ActionForm>
         </section>
+        <CsvInvite/>
+    }
+}
+
+/// The state of a running CSV import.
+#[derive(Clone, Default)]
+struct ImportProgress {
+    total: usize,
+    done: usize,
+    ok: usize,
+    failed: Vec<super::BulkInviteResult>,
+    running: bool,
+}
+
+/// Invite many: paste or upload a CSV, see the dry run, then send with progress.
+#[component]
+fn CsvInvite() -> impl IntoView {
+    use super::{RowStatus, BULK_INVITE_CHUNK};
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let lang = RwSignal::new(i18n.lang.get_untracked());
+    let preview = RwSignal::new(None::<super::CsvPreview>);
+    let error = RwSignal::new(None::<AppError>);
+    let checking = RwSignal::new(false);
+    let progress = RwSignal::new(ImportProgress::default());
+
+    let check = move || {
+        checking.set(true);
+        error.set(None);
+        preview.set(None);
+        let csv = text.get_untracked();
+        spawn_local(async move {
+            match preview_invitations_csv(csv).await {
+                Ok(p) => preview.set(Some(p)),
+                Err(e) => error.set(Some(e)),
+            }
+            checking.set(false);
+        });
+    };
+    let send = move || {
+        let Some(p) = preview.get_untracked() else { return };
+        let lang = lang.get_untracked();
+        let rows: Vec<InviteForm> = p
+            .rows
+            .into_iter()
+            .filter(|r| r.status == RowStatus::New)
+            .map(|r| InviteForm { email: r.row.email, first_name: r.row.first_name, last_name: r.row.last_name, lang })
+            .collect();
+        progress.set(ImportProgress { total: rows.len(), running: true, ..Default::default() });
+        preview.set(None);
+        spawn_local(async move {
+            for chunk in rows.chunks(BULK_INVITE_CHUNK) {
+                match bulk_invite(chunk.to_vec()).await {
+                    Ok(results) => progress.update(|p| {
+                        p.done += results.len();
+                        for r in results {
+                            if r.error.is_none() {
+                                p.ok += 1
+                            } else {
+                                p.failed.push(r)
+                            }
+                        }
+                    }),
+                    Err(e) => progress.update(|p| {
+                        p.done += chunk.len();
+                        p.failed.extend(
+                            chunk
+                                .iter()
+                                .map(|f| super::BulkInviteResult { email: f.email.clone(), error: Some(e.clone()) }),
+                        );
+                    }),
+                }
+            }
+            progress.update(|p| p.running = false);
+            text.set(String::new());
+        });
+    };
+
+    view! {
+        <section class="card" data-testid="csv-invite">
+            <h2>{tr(Msg::CsvInviteTitle)}</h2>
+            <p class="muted">{tr(Msg::CsvInviteIntro)}</p>
+            <ErrorBanner error=Signal::derive(move || error.get())/>
+            <div class="stack">
+                <label for="csv">{tr(Msg::CsvLabel)}</label>
+                <textarea id="csv" rows="8" placeholder="email,first name,last name" aria-describedby="csv-help"
+                    prop:value=move || text.get()
+                    on:input=move |ev| { text.set(event_target_value(&ev)); preview.set(None); }></textarea>
+                <span class="help" id="csv-help">{tr(Msg::CsvHelp)}</span>
+                {field_error(Signal::derive(move || error.get()), "csv")}
+                <label for="csv-file">{tr(Msg::CsvFile)}</label>
+                <input id="csv-file" type="file" accept=".csv,.txt,text/csv,text/plain"
+                    on:change=move |ev| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            use leptos::wasm_bindgen::JsCast;
+                            let input = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+                            if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
+                                spawn_local(async move {
+                                    if let Ok(v) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                                        text.set(v.as_string().unwrap_or_default());
+                                        preview.set(None);
+                                    }
+                                });
+                            }
+                        }
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = ev;
+                    }/>
+                <label for="csv-lang">{tr(Msg::EmailLanguage)}</label>
+                <select id="csv-lang" on:change=move |ev| lang.set(Lang::from_code(&event_target_value(&ev)).unwrap_or_default())>
+                    {Lang::ALL.into_iter().map(|l| view! {
+                        <option value=l.code() selected=move || lang.get() == l>{l.native_name()}</option>
+                    }).collect_view()}
+                </select>
+                <div class="actions">
+                    <button type="button" class="button secondary" data-testid="csv-check"
+                        disabled=move || checking.get() || progress.get().running || text.get().trim().is_empty()
+                        on:click=move |_| check()>{tr(Msg::CsvCheck)}</button>
+                </div>
+            </div>
+            {move || preview.get().map(|p| {
+                let new = p.new;
+                let problems: Vec<_> = p.rows.iter().filter(|r| r.status != RowStatus::New).take(500).cloned().collect();
+                let more_problems = (p.rows.len() - p.new).saturating_sub(problems.len());
+                view! {
+                    <div class="csv-preview" data-testid="csv-preview">
+                        <p role="status"><strong>{move || Msg::CsvSummary.fmt(i18n.lang.get(), &[&p.new, &p.exists, &p.duplicate, &p.invalid])}</strong></p>
+                        {(!problems.is_empty()).then(|| view! {
+                            <table class="data" data-testid="csv-problems">
+                                <thead><tr><th>{tr(Msg::CsvLine)}</th><th>{tr(Msg::Email)}</th><th>{tr(Msg::Name)}</th><th>{tr(Msg::CsvWhat)}</th></tr></thead>
+                                <tbody>
+                                    {problems.into_iter().map(|r| {
+                                        let what = match r.status {
+                                            RowStatus::Exists => i18n.t(Msg::CsvExists).to_string(),
+                                            RowStatus::Duplicate => i18n.t(Msg::CsvDuplicate).to_string(),
+                                            _ => r.problems.iter().map(|e| format!("{}: {}", field_label(&e.field, i18n.lang.get_untracked()), e.message(i18n.lang.get_untracked()))).collect::<Vec<_>>().join("; "),
+                                        };
+                                        let class = if r.status == RowStatus::Invalid { "csv-invalid" } else { "csv-skip" };
+                                        view! {
+                                            <tr class=class>
+                                                <td>{r.row.line}</td><td>{r.row.email}</td>
+                                                <td>{format!("{} {}", r.row.first_name, r.row.last_name)}</td><td>{what}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })}
+                        {(more_problems > 0).then(|| view! { <p class="muted">{move || Msg::CsvMoreProblems.fmt(i18n.lang.get(), &[&more_problems])}</p> })}
+                        <div class="actions">
+                            <button type="button" class="button" data-testid="csv-send" disabled=move || new == 0
+                                on:click=move |_| send()>{move || Msg::CsvSend.fmt(i18n.lang.get(), &[&new])}</button>
+                        </div>
+                    </div>
+                }
+            })}
+            {move || {
+                let p = progress.get();
+                (p.total > 0).then(|| view! {
+                    <div class="progress-panel" role="status" data-testid="csv-progress">
+                        <progress max=p.total value=p.done></progress>
+                        <span>{Msg::CsvProgress.fmt(i18n.lang.get(), &[&p.done, &p.total, &p.ok, &p.failed.len()])}</span>
+                        {(!p.failed.is_empty()).then(|| view! {
+                            <ul class="bulk-failures">
+                                {p.failed.iter().map(|f| view! {
+                                    <li>{f.email.clone()}": "{f.error.as_ref().map(|e| e.message(i18n.lang.get())).unwrap_or_default()}</li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {(!p.running).then(|| view! { <a href="/admin/invitations">{tr(Msg::SeeInvitations)}</a> })}
+                    </div>
+                })
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// A form field's name for a row problem.
+fn field_label(field: &str, lang: Lang) -> &'static str {
+    match field {
+        "email" => Msg::Email.text(lang),
+        "first_name" => Msg::FirstName.text(lang),
+        "last_name" => Msg::LastName.text(lang),
+        _ => "",
     }
 }
 

@@ -1,6 +1,9 @@
 //! Invite, resend, revoke, list, and accept. Each change is one transaction
 //! with its activity entry and its email.
-use super::{repo, InvitationPage, InvitationState, InvitationView, InviteForm};
+use super::{
+    repo, BulkInviteResult, CsvPreview, InvitationPage, InvitationState, InvitationView, InviteForm, PreviewRow,
+    RowStatus, BULK_INVITE_CHUNK,
+};
 use crate::activity::Actor;
 use crate::auth::sessions;
 use crate::db::{begin_write, now};
@@ -13,7 +16,7 @@ use crate::links::{repo as links_repo, service as links, LinkProblem, LinkPurpos
 use crate::state::AppState;
 use crate::users::repo as users_repo;
 use crate::users::service::log;
-use crate::users::{UserForm, UserState};
+use crate::users::{canonical_email, UserForm, UserState};
 use serde_json::json;
 use sqlx::SqliteConnection;
 
@@ -177,4 +180,93 @@ pub async fn accept(
     tx.commit().await?;
     state.outbox.notify_one();
     Ok(session)
+}
+
+/// The dry run: parses the CSV and says for each row what sending would do.
+pub async fn preview_csv(state: &AppState, text: &str) -> Result<CsvPreview, ServiceError> {
+    let rows =
+        super::csv::parse(text).map_err(|max| ServiceError::field("csv", Msg::ErrCsvTooManyRows).map_arg(max))?;
+    let emails: Vec<String> = rows.iter().map(|r| canonical_email(&r.email)).collect();
+    let existing: std::collections::HashSet<String> = {
+        let mut conn = state.pool.acquire().await?;
+        sqlx::query_scalar(
+            "SELECT email_canonical FROM users WHERE email_canonical IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(&emails).unwrap_or_default())
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut preview = CsvPreview { rows: Vec::with_capacity(rows.len()), new: 0, exists: 0, duplicate: 0, invalid: 0 };
+    for (row, key) in rows.into_iter().zip(emails) {
+        let form = UserForm {
+            email: row.email.clone(),
+            first_name: row.first_name.clone(),
+            last_name: row.last_name.clone(),
+            note: String::new(),
+        };
+        let problems = crate::users::service::validate(&form);
+        let status = if !problems.is_empty() {
+            preview.invalid += 1;
+            RowStatus::Invalid
+        } else if existing.contains(&key) {
+            preview.exists += 1;
+            RowStatus::Exists
+        } else if !seen.insert(key) {
+            preview.duplicate += 1;
+            RowStatus::Duplicate
+        } else {
+            preview.new += 1;
+            RowStatus::New
+        };
+        preview.rows.push(PreviewRow { row, status, problems });
+    }
+    Ok(preview)
+}
+
+/// Invites many at once: each row on its own savepoint (a refused row
+/// leaves no trace and does not undo the others), one commit for the chunk.
+pub async fn bulk_invite(
+    state: &AppState,
+    actor: &Actor,
+    forms: &[InviteForm],
+) -> Result<Vec<BulkInviteResult>, ServiceError> {
+    if forms.len() > BULK_INVITE_CHUNK {
+        return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(BULK_INVITE_CHUNK));
+    }
+    let mut tx = begin_write(&state.pool).await?;
+    let mut results = Vec::with_capacity(forms.len());
+    for form in forms {
+        let user_form = UserForm {
+            email: form.email.clone(),
+            first_name: form.first_name.clone(),
+            last_name: form.last_name.clone(),
+            note: String::new(),
+        };
+        let errs = crate::users::service::validate(&user_form);
+        if !errs.is_empty() {
+            results.push(BulkInviteResult {
+                email: form.email.clone(),
+                error: Some(ServiceError::Validation(errs).into()),
+            });
+            continue;
+        }
+        let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+        match invite_in(&mut sp, state, actor, form).await {
+            Ok(_) => {
+                sp.commit().await?;
+                results.push(BulkInviteResult { email: form.email.clone(), error: None });
+            }
+            Err(ServiceError::Db(e)) => return Err(ServiceError::Db(e)),
+            Err(e) => {
+                sp.rollback().await?;
+                results.push(BulkInviteResult { email: form.email.clone(), error: Some(e.into()) });
+            }
+        }
+    }
+    tx.commit().await?;
+    state.outbox.notify_one();
+    Ok(results)
 }
