@@ -70,6 +70,15 @@ impl TestServer {
         TestServer { child, base, dir, startup_output }
     }
 
+    /// Stops the server as an operator would (SIGTERM), waits for it to
+    /// exit, and hands back its data folder and whether it exited cleanly.
+    pub fn terminate(mut self) -> (tempfile::TempDir, bool) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let clean = self.child.wait().map(|s| s.success()).unwrap_or(false);
+        let dir = tempfile::tempdir().unwrap();
+        (std::mem::replace(&mut self.dir, dir), clean)
+    }
+
     /// Stops the server and hands back its data folder.
     pub fn stop(mut self) -> tempfile::TempDir {
         let _ = self.child.kill();

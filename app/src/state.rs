@@ -15,6 +15,8 @@ pub struct AppState {
     pub ip_throttle: Arc<Throttle>,
     /// Wakes the email delivery worker after a message is committed.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Set when the server shuts down: background workers finish and stop.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             email_throttle: Arc::new(Throttle::new(5)),
             ip_throttle: Arc::new(Throttle::new(30)),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 }

@@ -78,14 +78,23 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
         ),
         Some(s) => tracing::info!("email goes through SMTP server {}:{}", s.host, s.port),
     }
-    tokio::spawn(app::emails::delivery::run(state.clone(), mailer));
-    let app = router(state);
+    let mail_worker = tokio::spawn(app::emails::delivery::run(state.clone(), mailer));
+    let app = router(state.clone());
     // Tests and scripts wait for this line; keep its shape.
     println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    // Requests are done; let the mail worker finish the message in hand and
+    // put back what it claimed, so nothing waits out a lease after a restart.
+    state.stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+    state.outbox.notify_one();
+    if tokio::time::timeout(std::time::Duration::from_secs(10), mail_worker).await.is_err() {
+        tracing::warn!("the mail worker did not stop within 10 s; its messages go out again after their lease");
+    }
+    tracing::info!("stopped");
+    Ok(())
 }
 
 async fn shutdown_signal() {

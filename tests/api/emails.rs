@@ -102,3 +102,48 @@ async fn without_an_smtp_server_messages_are_kept_on_the_emails_screen_and_as_fi
     let (s, e) = call_form(&admin, &app, "/api/admin/emails/retry", &[("id", "1")]).await;
     assert_eq!(s, 409, "{e}");
 }
+
+#[tokio::test]
+async fn a_graceful_stop_puts_messages_in_flight_back_in_the_queue() {
+    // An SMTP server that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let _hold = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in silent.incoming().flatten() {
+            held.push(c);
+        }
+    });
+    let app = TestServer::start_with(&[
+        ("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("GATEHOUSE_SMTP_HOST", "127.0.0.1"),
+        ("GATEHOUSE_SMTP_PORT", &port),
+        ("GATEHOUSE_SMTP_SECURITY", "none"),
+    ]);
+    let admin = app.admin().await;
+    for _ in 0..3 {
+        assert_eq!(call_form(&admin, &app, "/api/admin/emails/send_test", &[]).await.0, 200);
+    }
+    // One is in the worker's hands (the server never answers), two wait.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !emails(&admin, &app).await.iter().any(|r| r["status"] == "sending") {
+        assert!(Instant::now() < deadline, "never sending");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let started = Instant::now();
+    let (dir, clean) = app.terminate();
+    assert!(clean, "exit status 0 after SIGTERM");
+    assert!(started.elapsed() < Duration::from_secs(15), "did not wait out the SMTP timeout");
+    let settings = app::config::Settings::from_sources(
+        None,
+        vec![("GATEHOUSE_DATA_DIR".to_string(), dir.path().display().to_string())],
+    )
+    .unwrap();
+    let pool = app::db::connect(&settings).await.unwrap();
+    let rows: Vec<(String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT status, attempts, lease_until FROM email_outbox").fetch_all(&pool).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r == &("queued".to_string(), 0, None)), "released, not leased: {rows:?}");
+}

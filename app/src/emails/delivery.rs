@@ -20,6 +20,7 @@ const SCRUBBED: &str = "(Removed after delivery: this message carried a one-time
 /// Looked at even without a wake-up (messages whose retry time has come).
 const POLL: Duration = Duration::from_secs(2);
 
+#[derive(Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// No SMTP server: .eml files in this folder, and the Emails screen.
@@ -108,14 +109,29 @@ pub fn backoff(base_secs: i64, attempts: i64) -> i64 {
     wait + rand::thread_rng().gen_range(0..=wait / 10)
 }
 
-/// Runs for the life of the process.
+/// Messages taken per round. Their outcomes are written in one transaction
+/// (one disk sync for the lot, not one per message); a crash in between can
+/// only send these again, with their Message-IDs.
+const BATCH: i64 = 20;
+
+/// What to write after a round.
+enum Record {
+    Outcome(i64, i64, Outcome),
+    Cancelled(i64),
+    /// Claimed but not tried (shutting down): back in the queue as it was.
+    Release(i64),
+}
+
+/// Runs until `state.stopping` is set (graceful shutdown): then it finishes
+/// the message in hand, records the round and puts the rest back.
 pub async fn run(state: AppState, mailer: Mailer) {
     let from = state.settings.mail_from.clone();
-    loop {
+    let stopping = || state.stopping.load(std::sync::atomic::Ordering::Relaxed);
+    while !stopping() {
         let claimed = async {
             let mut conn = state.pool.acquire().await?;
             let t = now();
-            repo::claim(&mut conn, t, t + LEASE_SECS, 10).await
+            repo::claim(&mut conn, t, t + LEASE_SECS, BATCH).await
         }
         .await;
         let claimed = match claimed {
@@ -132,57 +148,99 @@ pub async fn run(state: AppState, mailer: Mailer) {
             }
             continue;
         }
+        let mut records = Vec::with_capacity(claimed.len());
+        let mut to_send = Vec::with_capacity(claimed.len());
         for c in claimed {
+            if stopping() {
+                records.push(Record::Release(c.id));
+                continue;
+            }
             if let Some(link) = c.link_id {
                 // A newer link, a use or a block since the message was
                 // written: sending it now would only confuse.
                 let live = async {
                     let mut conn = state.pool.acquire().await?;
-                    let live = crate::links::repo::is_live(&mut conn, link, now()).await?;
-                    if !live {
-                        repo::mark_cancelled(
-                            &mut conn,
-                            c.id,
-                            "not sent: its link was used, replaced or cancelled first",
-                        )
-                        .await?;
-                    }
-                    Ok::<bool, sqlx::Error>(live)
+                    crate::links::repo::is_live(&mut conn, link, now()).await
                 }
                 .await;
                 match live {
                     Ok(true) => {}
-                    Ok(false) => continue,
+                    Ok(false) => {
+                        records.push(Record::Cancelled(c.id));
+                        continue;
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, id = c.id, "checking an email's link");
+                        records.push(Record::Release(c.id));
                         continue;
                     }
                 }
             }
-            let outcome = attempt(&mailer, &from, &c).await;
-            let recorded = async {
-                let mut conn = state.pool.acquire().await?;
-                match &outcome {
-                    Outcome::Done(status) => {
-                        repo::mark_done(&mut conn, c.id, *status, now()).await?;
-                        if *status == EmailStatus::Sent {
-                            repo::scrub(&mut conn, c.id, SCRUBBED).await?;
-                        }
-                        Ok(())
+            to_send.push(c);
+        }
+        // Sent side by side (up to the transport's pool of 10 connections):
+        // one SMTP exchange waits on round trips and delayed ACKs far more
+        // than on either machine, so in parallel they overlap.
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut in_flight: std::collections::HashSet<i64> = to_send.iter().map(|c| c.id).collect();
+        for c in to_send {
+            let (mailer, from) = (mailer.clone(), from.clone());
+            tasks.spawn(async move { (c.id, c.attempts, attempt(&mailer, &from, &c).await) });
+        }
+        loop {
+            tokio::select! {
+                next = tasks.join_next() => match next {
+                    Some(Ok((id, attempts, outcome))) => {
+                        in_flight.remove(&id);
+                        records.push(Record::Outcome(id, attempts, outcome));
                     }
-                    Outcome::Retry(e) if c.attempts < MAX_ATTEMPTS => {
-                        let next = now() + backoff(state.settings.smtp_retry_secs, c.attempts);
-                        repo::mark_retry(&mut conn, c.id, next, e).await
-                    }
-                    Outcome::Retry(e) | Outcome::Fail(e) => repo::mark_failed(&mut conn, c.id, e).await,
+                    Some(Err(e)) => tracing::warn!(error = %e, "an email send task failed"),
+                    None => break,
+                },
+                // A shutdown does not wait out a slow server (30 s timeout):
+                // those messages go back and, at worst, out again with their Message-ID.
+                _ = until_stopping(&state) => {
+                    tasks.abort_all();
+                    break;
                 }
             }
-            .await;
-            if let Err(e) = recorded {
-                tracing::warn!(error = %e, id = c.id, "recording an email delivery");
-            }
+        }
+        records.extend(in_flight.into_iter().map(Record::Release));
+        if let Err(e) = record(&state, records).await {
+            tracing::warn!(error = %e, "recording email deliveries");
         }
     }
+}
+
+async fn until_stopping(state: &AppState) {
+    while !state.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn record(state: &AppState, records: Vec<Record>) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let t = now();
+    for r in records {
+        match r {
+            Record::Outcome(id, _, Outcome::Done(status)) => {
+                repo::mark_done(&mut tx, id, status, t).await?;
+                if status == EmailStatus::Sent {
+                    repo::scrub(&mut tx, id, SCRUBBED).await?;
+                }
+            }
+            Record::Outcome(id, attempts, Outcome::Retry(e)) if attempts < MAX_ATTEMPTS => {
+                let next = t + backoff(state.settings.smtp_retry_secs, attempts);
+                repo::mark_retry(&mut tx, id, next, &e).await?
+            }
+            Record::Outcome(id, _, Outcome::Retry(e) | Outcome::Fail(e)) => repo::mark_failed(&mut tx, id, &e).await?,
+            Record::Cancelled(id) => {
+                repo::mark_cancelled(&mut tx, id, "not sent: its link was used, replaced or cancelled first").await?
+            }
+            Record::Release(id) => repo::release(&mut tx, id).await?,
+        }
+    }
+    tx.commit().await
 }
 
 #[cfg(test)]

@@ -138,6 +138,8 @@ pub fn TemplateEditorPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let name = Memo::new(move |_| params.read().get("name").unwrap_or_default());
     let reload = RwSignal::new(0u32);
+    // Kept here, not in the editor: a save reloads the editors below.
+    let notice = RwSignal::new(None::<(crate::i18n::Lang, Msg)>);
     let data = Resource::new(move || (name.get(), reload.get()), |(n, _)| get_template(n));
     view! {
         <Transition fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
@@ -157,7 +159,7 @@ pub fn TemplateEditorPage() -> impl IntoView {
                             <div class="editor-grid">
                                 <div>
                                     {t.texts.iter().cloned().map(|text| view! {
-                                        <TemplateLanguage detail=t.clone() text reload/>
+                                        <TemplateLanguage detail=t.clone() text reload notice/>
                                     }).collect_view()}
                                 </div>
                                 <aside class="card placeholders" aria-labelledby="ph-title">
@@ -181,7 +183,12 @@ pub fn TemplateEditorPage() -> impl IntoView {
 
 /// The editor and live preview of one language of a template.
 #[component]
-fn TemplateLanguage(detail: super::TemplateDetail, text: super::TemplateText, reload: RwSignal<u32>) -> impl IntoView {
+fn TemplateLanguage(
+    detail: super::TemplateDetail,
+    text: super::TemplateText,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<(crate::i18n::Lang, Msg)>>,
+) -> impl IntoView {
     use super::templates::{render_html, render_text, unknown_placeholders, Values};
     let i18n = use_i18n();
     let name = detail.name;
@@ -189,7 +196,6 @@ fn TemplateLanguage(detail: super::TemplateDetail, text: super::TemplateText, re
     let subject = RwSignal::new(text.subject.clone());
     let body = RwSignal::new(text.body.clone());
     let error = RwSignal::new(None::<AppError>);
-    let notice = RwSignal::new(None::<Msg>);
     let busy = RwSignal::new(false);
     let confirm_reset = RwSignal::new(false);
     let values = Values::sample(lang, &detail.organization, &detail.portal_url, detail.link_valid_secs.max(3600));
@@ -223,7 +229,7 @@ fn TemplateLanguage(detail: super::TemplateDetail, text: super::TemplateText, re
             confirm_reset.set(false);
             match result {
                 Ok(m) => {
-                    notice.set(Some(m));
+                    notice.set(Some((lang, m)));
                     if what != "test" {
                         reload.update(|n| *n += 1);
                     }
@@ -245,7 +251,7 @@ fn TemplateLanguage(detail: super::TemplateDetail, text: super::TemplateText, re
     view! {
         <section class="card" data-testid=format!("template-{}", lang.code())>
             <h2>{lang.native_name()}" "{status}</h2>
-            {move || notice.get().map(|m| view! { <p class="success" role="status">{tr(m)}</p> })}
+            {move || notice.get().filter(|(l, _)| *l == lang).map(|(_, m)| view! { <p class="success" role="status">{tr(m)}</p> })}
             <crate::components::ErrorBanner error=err/>
             <div class="stack">
                 <label for=id("subject")>{tr(Msg::EmailSubject)}</label>

@@ -166,6 +166,18 @@ pub async fn list(conn: &mut SqliteConnection, page: u32, per: u32) -> Result<(V
     ))
 }
 
+/// A claimed message that was not tried goes back to the queue unchanged.
+pub async fn release(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)
+         WHERE id = ? AND status = 'sending'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Gives up a message before it is sent (its link was used, replaced or
 /// cancelled in the meantime).
 pub async fn mark_cancelled(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<(), sqlx::Error> {

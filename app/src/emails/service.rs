@@ -127,6 +127,26 @@ pub async fn template_text(
     })
 }
 
+/// Template texts already read in this batch.
+#[derive(Default)]
+pub struct TemplateCache(std::collections::HashMap<(TemplateName, Lang), (String, String)>);
+
+impl TemplateCache {
+    async fn get(
+        &mut self,
+        conn: &mut SqliteConnection,
+        name: TemplateName,
+        lang: Lang,
+    ) -> Result<(String, String), sqlx::Error> {
+        if let Some(t) = self.0.get(&(name, lang)) {
+            return Ok(t.clone());
+        }
+        let t = template_text(conn, name, lang).await?;
+        self.0.insert((name, lang), t.clone());
+        Ok(t)
+    }
+}
+
 /// Renders a template for one account and writes it to the outbox, in the
 /// caller's transaction. The caller wakes the worker after committing.
 pub async fn enqueue_template(
@@ -136,7 +156,19 @@ pub async fn enqueue_template(
     to: &Recipient,
     link: Option<Link<'_>>,
 ) -> Result<i64, sqlx::Error> {
-    let (subject, body) = template_text(conn, name, to.lang).await?;
+    enqueue_cached(conn, state, &mut TemplateCache::default(), name, to, link).await
+}
+
+/// `enqueue_template` with the template text read once per batch.
+pub async fn enqueue_cached(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    texts: &mut TemplateCache,
+    name: TemplateName,
+    to: &Recipient,
+    link: Option<Link<'_>>,
+) -> Result<i64, sqlx::Error> {
+    let (subject, body) = texts.get(conn, name, to.lang).await?;
     let values = Values {
         first_name: to.first_name.clone(),
         last_name: to.last_name.clone(),

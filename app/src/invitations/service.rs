@@ -7,7 +7,7 @@ use super::{
 use crate::activity::Actor;
 use crate::auth::sessions;
 use crate::db::{begin_write, now};
-use crate::emails::service::{enqueue_template, Recipient};
+use crate::emails::service::{enqueue_template, Recipient, TemplateCache};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
 use crate::groups::{repo as groups_repo, SystemGroup};
@@ -34,7 +34,7 @@ pub async fn invite(state: &AppState, actor: &Actor, form: InviteForm) -> Result
         return Err(ServiceError::Validation(errs));
     }
     let mut tx = begin_write(&state.pool).await?;
-    let uid = invite_in(&mut tx, state, actor, &form).await?;
+    let uid = invite_in(&mut tx, state, &mut TemplateCache::default(), actor, &form).await?;
     tx.commit().await?;
     state.outbox.notify_one();
     Ok(uid)
@@ -45,30 +45,27 @@ pub async fn invite(state: &AppState, actor: &Actor, form: InviteForm) -> Result
 pub async fn invite_in(
     conn: &mut SqliteConnection,
     state: &AppState,
+    texts: &mut TemplateCache,
     actor: &Actor,
     form: &InviteForm,
 ) -> Result<String, ServiceError> {
-    if users_repo::email_taken(&mut *conn, &form.email, None).await? {
-        return Err(ServiceError::field("email", Msg::ErrEmailTaken));
-    }
     let at = now();
-    let id = users_repo::insert(
-        &mut *conn,
-        &users_repo::NewUser {
-            email: &form.email,
-            first_name: &form.first_name,
-            last_name: &form.last_name,
-            password_hash: None,
-            must_change_password: false,
-        },
-    )
-    .await?;
-    users_repo::set_state(&mut *conn, id, UserState::Pending).await?;
-    users_repo::set_lang(&mut *conn, id, form.lang).await?;
-    let u = users_repo::by_uid_id(&mut *conn, id).await?;
-    let (invitation_id, _) =
-        repo::insert(&mut *conn, id, actor.id, &actor.label, at, at + state.settings.invitation_valid_secs).await?;
-    links::send(&mut *conn, state, LinkPurpose::Invitation, TemplateName::Invitation, &u, Some(invitation_id)).await?;
+    let new = users_repo::NewUser {
+        email: &form.email,
+        first_name: &form.first_name,
+        last_name: &form.last_name,
+        password_hash: None,
+        must_change_password: false,
+    };
+    // The unique index answers "is the address taken" in the same statement.
+    let u = match users_repo::insert_as(&mut *conn, &new, UserState::Pending, form.lang).await {
+        Err(e) if users_repo::is_email_taken(&e) => return Err(ServiceError::field("email", Msg::ErrEmailTaken)),
+        other => other?,
+    };
+    let expires = at + state.settings.invitation_valid_secs;
+    let (invitation_id, _) = repo::insert(&mut *conn, u.user_id(), actor.id, &actor.label, at, expires).await?;
+    let (purpose, template) = (LinkPurpose::Invitation, TemplateName::Invitation);
+    links::send_with(&mut *conn, state, texts, purpose, template, &u, Some(invitation_id), true).await?;
     log(&mut *conn, actor, "user.invited", &u, None, Some(json!({ "email": u.email, "state": "pending" })), None)
         .await?;
     Ok(u.uid)
@@ -226,8 +223,8 @@ pub async fn preview_csv(state: &AppState, text: &str) -> Result<CsvPreview, Ser
     Ok(preview)
 }
 
-/// Invites many at once: each row on its own savepoint (a refused row
-/// leaves no trace and does not undo the others), one commit for the chunk.
+/// Invites many at once, one commit for the chunk; a refused row leaves no
+/// trace and does not undo the others.
 pub async fn bulk_invite(
     state: &AppState,
     actor: &Actor,
@@ -237,6 +234,7 @@ pub async fn bulk_invite(
         return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(BULK_INVITE_CHUNK));
     }
     let mut tx = begin_write(&state.pool).await?;
+    let mut texts = TemplateCache::default();
     let mut results = Vec::with_capacity(forms.len());
     for form in forms {
         let user_form = UserForm {
@@ -253,17 +251,13 @@ pub async fn bulk_invite(
             });
             continue;
         }
-        let mut sp = sqlx::Connection::begin(&mut *tx).await?;
-        match invite_in(&mut sp, state, actor, form).await {
-            Ok(_) => {
-                sp.commit().await?;
-                results.push(BulkInviteResult { email: form.email.clone(), error: None });
-            }
+        // No savepoint per row: the row is validated, and the one refusal
+        // left (the address taken) comes from its first statement, before
+        // anything of the row is written. Any other error ends the chunk.
+        match invite_in(&mut tx, state, &mut texts, actor, form).await {
+            Ok(_) => results.push(BulkInviteResult { email: form.email.clone(), error: None }),
             Err(ServiceError::Db(e)) => return Err(ServiceError::Db(e)),
-            Err(e) => {
-                sp.rollback().await?;
-                results.push(BulkInviteResult { email: form.email.clone(), error: Some(e.into()) });
-            }
+            Err(e) => results.push(BulkInviteResult { email: form.email.clone(), error: Some(e.into()) }),
         }
     }
     tx.commit().await?;

@@ -23,8 +23,12 @@ pub async fn issue(
     invitation_id: Option<i64>,
     now: i64,
     valid_secs: i64,
+    new_account: bool,
 ) -> Result<(i64, String), sqlx::Error> {
-    cancel_for_user(&mut *conn, user, Some(purpose), "replaced", now).await?;
+    // A brand-new account has no older links to cancel.
+    if !new_account {
+        cancel_for_user(&mut *conn, user, Some(purpose), "replaced", now).await?;
+    }
     let token = random_token();
     let id = sqlx::query_scalar(
         "INSERT INTO account_links (token_hash, purpose, user_id, invitation_id, email, created_at, expires_at)

@@ -3,7 +3,7 @@
 use super::{repo, web::url, LinkProblem, LinkPurpose};
 use crate::config::Settings;
 use crate::db::now;
-use crate::emails::service::{enqueue_template, Link, Recipient};
+use crate::emails::service::{enqueue_cached, Link, Recipient, TemplateCache};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
 use crate::state::AppState;
@@ -30,18 +30,29 @@ pub async fn send(
     u: &UserRecord,
     invitation_id: Option<i64>,
 ) -> Result<(), ServiceError> {
+    send_with(conn, state, &mut TemplateCache::default(), purpose, template, u, invitation_id, false).await
+}
+
+/// `send` with templates read once per batch, and for a brand-new account
+/// (nothing older to cancel): the bulk invitation path.
+#[allow(clippy::too_many_arguments)]
+pub async fn send_with(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    texts: &mut TemplateCache,
+    purpose: LinkPurpose,
+    template: TemplateName,
+    u: &UserRecord,
+    invitation_id: Option<i64>,
+    new_account: bool,
+) -> Result<(), ServiceError> {
     let valid = valid_secs(&state.settings, purpose);
+    let email = canonical_email(&u.email);
     let (link_id, token) =
-        repo::issue(&mut *conn, purpose, u.user_id(), &canonical_email(&u.email), invitation_id, now(), valid).await?;
+        repo::issue(&mut *conn, purpose, u.user_id(), &email, invitation_id, now(), valid, new_account).await?;
     let link_url = url(&state.settings, purpose, &token);
-    enqueue_template(
-        conn,
-        state,
-        template,
-        &Recipient::of(u),
-        Some(Link { id: link_id, url: &link_url, valid_secs: valid }),
-    )
-    .await?;
+    let link = Some(Link { id: link_id, url: &link_url, valid_secs: valid });
+    enqueue_cached(conn, state, texts, template, &Recipient::of(u), link).await?;
     Ok(())
 }
 
