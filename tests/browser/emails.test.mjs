@@ -22,5 +22,11 @@ test('send a test message and see it kept', async () => {
   assert.equal(await page.getByText('Kept (no SMTP)').count(), 1);
   assert.match(await page.getByTestId('emails-table').textContent(), /Gatehouse test message/);
   await shot(page, '50-emails-kept');
+  // Kept messages can be read in full.
+  await page.getByRole('link', { name: 'Gatehouse test message' }).click();
+  await page.getByTestId('mail-text').waitFor();
+  assert.match(await page.textContent('main'), /admin@example\.com/);
+  assert.match(await page.getByTestId('mail-text').textContent(), /this is a test message from Gatehouse/);
+  await shot(page, '51-email-opened');
   assert.deepEqual(page.errors, []);
 });
