@@ -83,6 +83,19 @@ pub struct InviteForm {
     pub lang: Lang,
 }
 
+impl InviteForm {
+    /// The same field rules as adding an account.
+    #[cfg(feature = "ssr")]
+    pub fn problems(&self) -> Vec<crate::error::FieldError> {
+        crate::users::service::validate(&crate::users::UserForm {
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            note: String::new(),
+        })
+    }
+}
+
 /// What the invited developer sees before accepting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {

@@ -23,13 +23,7 @@ use sqlx::SqliteConnection;
 /// Creates a pending account, its invitation and the email. Returns the
 /// account's uid.
 pub async fn invite(state: &AppState, actor: &Actor, form: InviteForm) -> Result<String, ServiceError> {
-    let user_form = UserForm {
-        email: form.email.clone(),
-        first_name: form.first_name.clone(),
-        last_name: form.last_name.clone(),
-        note: String::new(),
-    };
-    let errs = crate::users::service::validate(&user_form);
+    let errs = form.problems();
     if !errs.is_empty() {
         return Err(ServiceError::Validation(errs));
     }
@@ -237,13 +231,7 @@ pub async fn bulk_invite(
     let mut texts = TemplateCache::default();
     let mut results = Vec::with_capacity(forms.len());
     for form in forms {
-        let user_form = UserForm {
-            email: form.email.clone(),
-            first_name: form.first_name.clone(),
-            last_name: form.last_name.clone(),
-            note: String::new(),
-        };
-        let errs = crate::users::service::validate(&user_form);
+        let errs = form.problems();
         if !errs.is_empty() {
             results.push(BulkInviteResult {
                 email: form.email.clone(),

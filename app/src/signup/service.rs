@@ -103,20 +103,14 @@ pub async fn sign_up(state: &AppState, form: SignupForm) -> Result<(), ServiceEr
             log_self(&mut tx, "user.signup_for_existing_address", &u).await?;
         }
         None => {
-            let id = users_repo::insert(
-                &mut tx,
-                &users_repo::NewUser {
-                    email: &form.email,
-                    first_name: &form.first_name,
-                    last_name: &form.last_name,
-                    password_hash: Some(&hash),
-                    must_change_password: false,
-                },
-            )
-            .await?;
-            users_repo::set_state(&mut tx, id, UserState::Pending).await?;
-            users_repo::set_lang(&mut tx, id, form.lang).await?;
-            let u = users_repo::by_uid_id(&mut tx, id).await?;
+            let new = users_repo::NewUser {
+                email: &form.email,
+                first_name: &form.first_name,
+                last_name: &form.last_name,
+                password_hash: Some(&hash),
+                must_change_password: false,
+            };
+            let u = users_repo::insert_as(&mut tx, &new, UserState::Pending, form.lang).await?;
             links::send(&mut tx, state, LinkPurpose::Verification, TemplateName::SignupConfirmation, &u, None).await?;
             log_self(&mut tx, "user.signed_up", &u).await?;
         }

@@ -119,11 +119,6 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn set_lang(conn: &mut SqliteConnection, id: UserId, lang: crate::i18n::Lang) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET lang = ? WHERE id = ?").bind(lang.code()).bind(id.0).execute(conn).await?;
-    Ok(())
-}
-
 pub async fn set_state(conn: &mut SqliteConnection, id: UserId, state: super::UserState) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET state = ?, updated_at = unixepoch(), version = version + 1 WHERE id = ?")
         .bind(state.as_str())
