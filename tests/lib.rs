@@ -126,7 +126,7 @@ impl TestServer {
         )
         .unwrap();
         let pool = app::db::connect(&settings).await.unwrap();
-        app::state::AppState::new(pool, settings)
+        app::state::AppState::new(pool, settings).unwrap()
     }
 
     /// Creates an active developer (member of Developers only).
@@ -393,4 +393,75 @@ pub fn restart_with_smtp(app: TestServer, smtp: &SmtpServer, extra: &[(&str, &st
     let mut env: Vec<(&str, &str)> = smtp_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     env.extend_from_slice(extra);
     TestServer::start_in(dir, &env)
+}
+
+/// Products and subscriptions, arranged through the same server functions the
+/// screens use.
+impl TestServer {
+    /// Creates a published product; returns its uid.
+    pub async fn create_product(&self, admin: &reqwest::Client, name: &str, approval: bool, terms: &str) -> String {
+        let form = serde_json::json!({
+            "name": name, "description": format!("{name} APIs"), "terms": terms, "published": true,
+            "subscription_required": true, "approval_required": approval, "subscriptions_limit": ""
+        });
+        let (s, uid) = call_json(admin, self, "/api/admin/products/create", serde_json::json!({ "form": form })).await;
+        assert_eq!(s, 200, "{uid}");
+        uid.as_str().unwrap().to_string()
+    }
+
+    /// Makes the product visible to exactly these groups (uids).
+    pub async fn set_visibility(&self, admin: &reqwest::Client, product: &str, groups: &[&str]) {
+        let (_, v) = call_form(admin, self, "/api/admin/products/visibility", &[("uid", product)]).await;
+        let version = v[1].as_i64().unwrap();
+        let (s, body) = call_json(
+            admin,
+            self,
+            "/api/admin/products/set_visibility",
+            serde_json::json!({ "uid": product, "version": version, "groups": groups }),
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+    }
+
+    /// Subscribes the signed-in `client`; returns the subscription.
+    pub async fn subscribe(&self, client: &reqwest::Client, product: &str) -> serde_json::Value {
+        let (s, sub) = call_form(
+            client,
+            self,
+            "/api/subscriptions/subscribe",
+            &[("product", product), ("name", ""), ("accept_terms", "true")],
+        )
+        .await;
+        assert_eq!(s, 200, "{sub}");
+        sub
+    }
+
+    /// Both keys of a subscription, as its owner or an administrator sees them.
+    pub async fn keys(&self, client: &reqwest::Client, sub: &str) -> (String, String) {
+        let (s, k) = call_form(client, self, "/api/subscriptions/keys", &[("uid", sub)]).await;
+        assert_eq!(s, 200, "{k}");
+        (k["primary"].as_str().unwrap().to_string(), k["secondary"].as_str().unwrap().to_string())
+    }
+
+    /// An administrator's action on a subscription.
+    pub async fn act(&self, admin: &reqwest::Client, sub: &str, action: &str) -> serde_json::Value {
+        let (s, body) =
+            call_form(admin, self, "/api/admin/subscriptions/act", &[("uid", sub), ("action", action)]).await;
+        assert_eq!(s, 200, "{action}: {body}");
+        body
+    }
+
+    /// The gateway's key check with the key in APIM's header: (status, reason or subscription id).
+    pub async fn check_key(&self, client: &reqwest::Client, key: &str) -> (u16, String) {
+        let res = client
+            .get(self.url("/gateway/check"))
+            .header("Ocp-Apim-Subscription-Key", key)
+            .send()
+            .await
+            .expect("key check");
+        let status = res.status().as_u16();
+        let sub = res.headers().get("gatehouse-subscription-id").map(|v| v.to_str().unwrap().to_string());
+        let body = res.text().await.unwrap();
+        (status, sub.unwrap_or(body))
+    }
 }

@@ -35,6 +35,12 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("invitation_valid_hours", "48", "how long an invitation link works"),
     ("verification_valid_hours", "24", "how long a sign-up verification link works"),
     ("reset_valid_minutes", "60", "how long a password reset link works"),
+    (
+        "secret_file",
+        "<data_dir>/secret.key",
+        "the server secret that encrypts subscription keys; keep it out of database backups, and keep a copy of it",
+    ),
+    ("secret_key", "", "the server secret itself (64 hex digits), instead of secret_file"),
     ("clock_offset_seconds", "0", "for tests only: moves the server's clock (link and session expiry) by this much"),
 ];
 
@@ -105,6 +111,8 @@ pub struct Settings {
     pub verification_valid_secs: i64,
     pub reset_valid_secs: i64,
     pub clock_offset_secs: i64,
+    pub secret_file: PathBuf,
+    pub secret_key: Option<Secret>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -252,6 +260,8 @@ impl Settings {
             verification_valid_secs,
             reset_valid_secs,
             clock_offset_secs,
+            secret_file: get("secret_file").map(PathBuf::from).unwrap_or_else(|| data_dir.join("secret.key")),
+            secret_key: get("secret_key").map(Secret::new),
             smtp,
             mail_from,
             smtp_retry_secs,

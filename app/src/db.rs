@@ -17,7 +17,13 @@ pub async fn connect(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
             }
         }
     }
-    let opts = SqliteConnectOptions::from_str(&settings.database_url)?
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(connect_options(settings)?).await?;
+    Ok(pool)
+}
+
+/// How every connection is opened (the pool's, and the key index's own).
+pub fn connect_options(settings: &Settings) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(&settings.database_url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
@@ -25,9 +31,7 @@ pub async fn connect(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
         .synchronous(match settings.sqlite_synchronous {
             Synchronous::Full => SqliteSynchronous::Full,
             Synchronous::Normal => SqliteSynchronous::Normal,
-        });
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-    Ok(pool)
+        }))
 }
 
 /// Connects and applies pending migrations; a failed migration stops start-up.

@@ -481,6 +481,41 @@ messages! {
     ErrSystemGroup => "System groups cannot be renamed, changed or deleted.", "Systeemgroepen kunnen niet worden hernoemd, gewijzigd of verwijderd.";
     ErrGroupNameTaken => "A group with this name already exists.", "Er bestaat al een groep met deze naam.";
     ErrNoSuchAdmin => "There is no administrator account with that email address.", "Er is geen beheerdersaccount met dat e-mailadres.";
+    // products and subscriptions (service messages)
+    PhProduct => "the product's name", "de naam van het product";
+    PhSubscription => "the subscription's name", "de naam van het abonnement";
+    PhSubscriptionState => "the subscription's new state", "de nieuwe staat van het abonnement";
+    PhStateComment => "the administrator's comment", "de toelichting van de beheerder";
+    PhReviewUrl => "where administrators approve requests", "waar beheerders aanvragen goedkeuren";
+    TplSubRequested => "Subscription requested", "Abonnement aangevraagd";
+    TplSubActivated => "Subscription active", "Abonnement actief";
+    TplSubRejected => "Subscription request declined", "Aanvraag afgewezen";
+    TplSubChanged => "Subscription suspended, cancelled or expired", "Abonnement opgeschort, opgezegd of verlopen";
+    TplApprovalNeeded => "Approval needed (to administrators)", "Goedkeuring nodig (aan beheerders)";
+    ProductPublished => "Published", "Gepubliceerd";
+    ProductNotPublished => "Not published", "Niet gepubliceerd";
+    ProductOpen => "Open to everyone who can see it: no subscription or key needed.", "Open voor iedereen die het ziet: geen abonnement of sleutel nodig.";
+    ProductSignInToSubscribe => "Sign in to subscribe.", "Log in om je te abonneren.";
+    ErrProductNameTaken => "Another product already has this name.", "Een ander product heeft deze naam al.";
+    ErrProductLimit => "Enter a whole number from 1, or leave empty for no limit.", "Vul een heel getal vanaf 1 in, of laat leeg voor geen limiet.";
+    ErrProductHasSubscriptions => "This product has subscriptions: delete it together with them, after confirming.", "Dit product heeft abonnementen: verwijder het samen met die abonnementen, na bevestiging.";
+    ErrAcceptProductTerms => "Accept the terms of use to subscribe.", "Accepteer de gebruiksvoorwaarden om je te abonneren.";
+    ErrSubscriptionWaiting => "You already have a request for this product waiting for approval.", "Je hebt al een aanvraag voor dit product die op goedkeuring wacht.";
+    ErrSubscriptionLimit => "You have reached this product's limit of subscriptions.", "Je hebt het maximum aantal abonnementen op dit product bereikt.";
+    ErrKeyUnreadable => "This key cannot be decrypted with the server's secret. Regenerate it.", "Deze sleutel kan niet worden ontsleuteld met het geheim van de server. Genereer hem opnieuw.";
+    ErrSubscriptionOver => "This subscription has ended; its keys can no longer be changed.", "Dit abonnement is beëindigd; de sleutels ervan kunnen niet meer worden gewijzigd.";
+    ErrSubscriptionTransition => "That action does not apply to the subscription in its current state.", "Die actie past niet bij de huidige staat van het abonnement.";
+    SubSubmitted => "Submitted", "Aangevraagd";
+    SubActive => "Active", "Actief";
+    SubSuspended => "Suspended", "Opgeschort";
+    SubRejected => "Rejected", "Afgewezen";
+    SubCancelled => "Cancelled", "Opgezegd";
+    SubExpired => "Expired", "Verlopen";
+    SubApprove => "Approve", "Goedkeuren";
+    SubReject => "Reject", "Afwijzen";
+    SubSuspend => "Suspend", "Opschorten";
+    SubReactivate => "Reactivate", "Heractiveren";
+    SubCancel => "Cancel subscription", "Abonnement opzeggen";
 }
 
 impl Msg {

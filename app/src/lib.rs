@@ -8,13 +8,17 @@ pub mod auth;
 pub mod components;
 pub mod emails;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod gateway;
 pub mod groups;
 pub mod i18n;
 pub mod invitations;
 pub mod links;
 pub mod portal;
+pub mod products;
 pub mod recovery;
 pub mod signup;
+pub mod subscriptions;
 pub mod users;
 
 #[cfg(feature = "ssr")]

@@ -17,12 +17,18 @@ pub struct AppState {
     pub outbox: Arc<tokio::sync::Notify>,
     /// Set when the server shuts down: background workers finish and stop.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// Subscription keys: the vault that seals them and the in-memory index
+    /// the gateway check reads.
+    pub gate: Arc<crate::gateway::Gate>,
 }
 
 impl AppState {
-    pub fn new(pool: SqlitePool, settings: Settings) -> Self {
+    /// Fails when the server secret cannot be read or created.
+    pub fn new(pool: SqlitePool, settings: Settings) -> Result<Self, String> {
         crate::db::set_clock_offset(settings.clock_offset_secs);
-        AppState {
+        let vault = crate::subscriptions::keys::Vault::load(&settings).map_err(|e| e.to_string())?;
+        Ok(AppState {
+            gate: Arc::new(crate::gateway::Gate::new(Arc::new(vault))),
             pool,
             settings: Arc::new(settings),
             hasher: Hasher::default(),
@@ -30,7 +36,7 @@ impl AppState {
             ip_throttle: Arc::new(Throttle::new(30)),
             outbox: Arc::new(tokio::sync::Notify::new()),
             stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-        }
+        })
     }
 }
 

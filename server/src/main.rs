@@ -78,7 +78,7 @@ async fn main() {
     let pool = app::db::connect_and_migrate(&settings)
         .await
         .unwrap_or_else(|e| fail(format!("cannot open database {}: {e}", settings.database_url)));
-    let state = AppState::new(pool, settings);
+    let state = AppState::new(pool, settings).unwrap_or_else(|e| fail(e));
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(state).await.unwrap_or_else(|e| fail(e)),

@@ -2,7 +2,10 @@
 use crate::middleware;
 use app::state::AppState;
 use app::{shell, App};
-use axum::{routing::get, Router};
+use axum::{
+    routing::{any, get},
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
@@ -31,9 +34,17 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(ctx, shell))
         .with_state(options)
-        .layer(axum::middleware::from_fn_with_state(state, middleware::request_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_guard))
         // Request bodies beyond 1 MiB are refused before any handler reads them.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        // The gateway's key check, outside the page middleware: it reads no
+        // session and no database, only the in-memory key index.
+        .merge(
+            Router::new()
+                .route("/gateway/check", any(app::gateway::web::check))
+                .route("/gateway/check/{*path}", any(app::gateway::web::check))
+                .with_state(state.gate.clone()),
+        )
 }
 
 pub async fn serve(mut state: AppState) -> Result<(), String> {
@@ -51,6 +62,9 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
         Ok(None) => {}
         Err(e) => return Err(format!("cannot create the first administrator: {e}")),
     }
+    app::subscriptions::service::check_secret(&state).await?;
+    let keys = state.gate.open(&state.settings).await.map_err(|e| format!("cannot load subscription keys: {e}"))?;
+    tracing::info!("key index loaded: {keys} subscriptions");
     let listener = tokio::net::TcpListener::bind(state.settings.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;

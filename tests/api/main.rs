@@ -3,9 +3,11 @@
 mod cli;
 mod emails;
 mod first_admin;
+mod gateway;
 mod groups;
 mod invitations;
 mod pages;
+mod products;
 mod recovery;
 mod security;
 mod sign_in;

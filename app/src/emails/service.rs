@@ -168,7 +168,6 @@ pub async fn enqueue_cached(
     to: &Recipient,
     link: Option<Link<'_>>,
 ) -> Result<i64, sqlx::Error> {
-    let (subject, body) = texts.get(conn, name, to.lang).await?;
     let values = Values {
         first_name: to.first_name.clone(),
         last_name: to.last_name.clone(),
@@ -177,9 +176,57 @@ pub async fn enqueue_cached(
         portal_url: state.settings.public_url.clone(),
         confirm_url: link.as_ref().map(|l| l.url.to_string()).unwrap_or_default(),
         link_valid_for: link.as_ref().map(|l| duration_text(l.valid_secs, to.lang)).unwrap_or_default(),
+        ..Values::default()
     };
+    enqueue_values(conn, state, texts, name, to, &values, link.map(|l| l.id)).await
+}
+
+/// What a subscription email says about the subscription.
+pub struct SubscriptionFacts<'a> {
+    pub product: &'a str,
+    pub subscription: &'a str,
+    pub state: crate::subscriptions::SubscriptionState,
+    pub comment: Option<&'a str>,
+}
+
+/// A subscription email to `to` about `developer`'s subscription (the same
+/// person, except for the approval request that goes to administrators).
+pub async fn enqueue_subscription(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    name: TemplateName,
+    to: &Recipient,
+    developer: &Recipient,
+    facts: &SubscriptionFacts<'_>,
+) -> Result<i64, sqlx::Error> {
+    let values = Values {
+        first_name: developer.first_name.clone(),
+        last_name: developer.last_name.clone(),
+        email: developer.email.clone(),
+        organization: state.settings.organization_name.clone(),
+        portal_url: state.settings.public_url.clone(),
+        product: facts.product.to_string(),
+        subscription: facts.subscription.to_string(),
+        subscription_state: facts.state.label().text(to.lang).to_lowercase(),
+        state_comment: facts.comment.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("-").to_string(),
+        review_url: format!("{}/admin/subscriptions?state=submitted", state.settings.public_url),
+        ..Values::default()
+    };
+    enqueue_values(conn, state, &mut TemplateCache::default(), name, to, &values, None).await
+}
+
+async fn enqueue_values(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    texts: &mut TemplateCache,
+    name: TemplateName,
+    to: &Recipient,
+    values: &Values,
+    link_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    let (subject, body) = texts.get(conn, name, to.lang).await?;
     // A subject is one line: a newline typed into a template must not become a header break.
-    let subject = render_text(&subject, &values).replace(['\r', '\n'], " ");
+    let subject = render_text(&subject, values).replace(['\r', '\n'], " ");
     repo::enqueue(
         conn,
         &repo::NewEmail {
@@ -189,10 +236,10 @@ pub async fn enqueue_cached(
             recipient_name: &format!("{} {}", to.first_name, to.last_name),
             lang: to.lang.code(),
             subject: &subject,
-            text_body: &render_text(&body, &values),
-            html_body: &render_html(&body, &values),
+            text_body: &render_text(&body, values),
+            html_body: &render_html(&body, values),
             domain: &sender_domain(&state.settings.mail_from),
-            link_id: link.map(|l| l.id),
+            link_id,
         },
     )
     .await
@@ -206,7 +253,7 @@ fn link_valid_secs(state: &AppState, name: TemplateName) -> i64 {
         TemplateName::Invitation => valid_secs(&state.settings, LinkPurpose::Invitation),
         TemplateName::SignupConfirmation => valid_secs(&state.settings, LinkPurpose::Verification),
         TemplateName::ResetByAdmin | TemplateName::ResetRequested => valid_secs(&state.settings, LinkPurpose::Reset),
-        TemplateName::Welcome | TemplateName::AccountClosed => 0,
+        _ => 0,
     }
 }
 

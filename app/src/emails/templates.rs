@@ -1,4 +1,4 @@
-//! The six emails Gatehouse sends to developers, their shipped texts in
+//! The emails Gatehouse sends to developers (and, for approvals, to administrators), their shipped texts in
 //! English and Dutch, and how `$Placeholders` are filled in. Shared by the
 //! server (sending) and the browser (the editor's preview), so both render
 //! the same way.
@@ -13,6 +13,11 @@ pub enum TemplateName {
     ResetRequested,
     Welcome,
     AccountClosed,
+    SubscriptionRequested,
+    SubscriptionActivated,
+    SubscriptionRejected,
+    SubscriptionChanged,
+    ApprovalNeeded,
 }
 
 /// Every placeholder a template may use, with what it stands for.
@@ -24,16 +29,26 @@ pub const PLACEHOLDERS: &[(&str, crate::i18n::Msg)] = &[
     ("DevPortalUrl", crate::i18n::Msg::PhPortalUrl),
     ("ConfirmUrl", crate::i18n::Msg::PhConfirmUrl),
     ("LinkValidFor", crate::i18n::Msg::PhLinkValidFor),
+    ("ProdName", crate::i18n::Msg::PhProduct),
+    ("SubscriptionName", crate::i18n::Msg::PhSubscription),
+    ("SubscriptionState", crate::i18n::Msg::PhSubscriptionState),
+    ("StateComment", crate::i18n::Msg::PhStateComment),
+    ("ReviewUrl", crate::i18n::Msg::PhReviewUrl),
 ];
 
 impl TemplateName {
-    pub const ALL: [TemplateName; 6] = [
+    pub const ALL: [TemplateName; 11] = [
         TemplateName::Invitation,
         TemplateName::SignupConfirmation,
         TemplateName::ResetByAdmin,
         TemplateName::ResetRequested,
         TemplateName::Welcome,
         TemplateName::AccountClosed,
+        TemplateName::SubscriptionRequested,
+        TemplateName::SubscriptionActivated,
+        TemplateName::SubscriptionRejected,
+        TemplateName::SubscriptionChanged,
+        TemplateName::ApprovalNeeded,
     ];
 
     /// Azure API Management's template name (also the REST API's).
@@ -45,6 +60,12 @@ impl TemplateName {
             TemplateName::ResetRequested => "passwordResetIdentityDefault",
             TemplateName::Welcome => "newDeveloperNotificationMessage",
             TemplateName::AccountClosed => "accountClosedDeveloper",
+            TemplateName::SubscriptionRequested => "requestDeveloperNotificationMessage",
+            TemplateName::SubscriptionActivated => "purchaseDeveloperNotificationMessage",
+            TemplateName::SubscriptionRejected => "rejectDeveloperNotificationMessage",
+            // Gatehouse's own: APIM sends nothing on suspension or cancellation.
+            TemplateName::SubscriptionChanged => "subscriptionStateChangedDeveloper",
+            TemplateName::ApprovalNeeded => "requestPublisherNotificationMessage",
         }
     }
 
@@ -61,6 +82,11 @@ impl TemplateName {
             TemplateName::ResetRequested => "reset_self",
             TemplateName::Welcome => "welcome",
             TemplateName::AccountClosed => "closed",
+            TemplateName::SubscriptionRequested => "subscription_requested",
+            TemplateName::SubscriptionActivated => "subscription_active",
+            TemplateName::SubscriptionRejected => "subscription_rejected",
+            TemplateName::SubscriptionChanged => "subscription_changed",
+            TemplateName::ApprovalNeeded => "approval_needed",
         }
     }
 
@@ -73,6 +99,11 @@ impl TemplateName {
             TemplateName::ResetRequested => Msg::TplResetRequested,
             TemplateName::Welcome => Msg::TplWelcome,
             TemplateName::AccountClosed => Msg::TplClosed,
+            TemplateName::SubscriptionRequested => Msg::TplSubRequested,
+            TemplateName::SubscriptionActivated => Msg::TplSubActivated,
+            TemplateName::SubscriptionRejected => Msg::TplSubRejected,
+            TemplateName::SubscriptionChanged => Msg::TplSubChanged,
+            TemplateName::ApprovalNeeded => Msg::TplApprovalNeeded,
         }
     }
 
@@ -87,12 +118,34 @@ impl TemplateName {
         )
     }
 
+    /// About a subscription ($ProdName, $SubscriptionName, $SubscriptionState, $StateComment).
+    pub fn is_about_subscription(self) -> bool {
+        matches!(
+            self,
+            TemplateName::SubscriptionRequested
+                | TemplateName::SubscriptionActivated
+                | TemplateName::SubscriptionRejected
+                | TemplateName::SubscriptionChanged
+                | TemplateName::ApprovalNeeded
+        )
+    }
+
+    /// Goes to administrators; the $Dev… placeholders name the developer.
+    pub fn to_administrators(self) -> bool {
+        self == TemplateName::ApprovalNeeded
+    }
+
     /// The placeholders this template may use.
     pub fn placeholders(self) -> Vec<&'static str> {
         PLACEHOLDERS
             .iter()
             .map(|(p, _)| *p)
-            .filter(|p| self.has_link() || !matches!(*p, "ConfirmUrl" | "LinkValidFor"))
+            .filter(|p| match *p {
+                "ConfirmUrl" | "LinkValidFor" => self.has_link(),
+                "ProdName" | "SubscriptionName" | "SubscriptionState" | "StateComment" => self.is_about_subscription(),
+                "ReviewUrl" => self.to_administrators(),
+                _ => true,
+            })
             .collect()
     }
 
@@ -177,6 +230,60 @@ impl TemplateName {
                  opgeheven. De abonnementen en sleutels ervan werken niet meer.\n\nDenk je dat dit een vergissing is, \
                  neem dan contact op met het team achter het portaal.",
             ),
+            (SubscriptionRequested, En) => (
+                "Your request for $ProdName was received",
+                "Hello $DevFirstName,\n\nThank you for subscribing to $ProdName. An administrator of \
+                 $OrganizationName reviews each request for this product; we will email you when yours is approved \
+                 or declined.\n\nYour subscriptions: $DevPortalUrl/subscriptions",
+            ),
+            (SubscriptionRequested, Nl) => (
+                "Je aanvraag voor $ProdName is ontvangen",
+                "Hallo $DevFirstName,\n\nBedankt voor je abonnement op $ProdName. Een beheerder van \
+                 $OrganizationName beoordeelt elke aanvraag voor dit product; we mailen je zodra de jouwe is \
+                 goedgekeurd of afgewezen.\n\nJe abonnementen: $DevPortalUrl/subscriptions",
+            ),
+            (SubscriptionActivated, En) => (
+                "Your subscription to $ProdName is active",
+                "Hello $DevFirstName,\n\nYour subscription \"$SubscriptionName\" to $ProdName is active. Your keys are \
+                 on your Subscriptions page: $DevPortalUrl/subscriptions",
+            ),
+            (SubscriptionActivated, Nl) => (
+                "Je abonnement op $ProdName is actief",
+                "Hallo $DevFirstName,\n\nJe abonnement \"$SubscriptionName\" op $ProdName is actief. Je sleutels staan \
+                 op je pagina Abonnementen: $DevPortalUrl/subscriptions",
+            ),
+            (SubscriptionRejected, En) => (
+                "Your request for $ProdName was declined",
+                "Hello $DevFirstName,\n\nAn administrator of $OrganizationName declined your request to subscribe to \
+                 $ProdName.\n\nTheir comment: $StateComment",
+            ),
+            (SubscriptionRejected, Nl) => (
+                "Je aanvraag voor $ProdName is afgewezen",
+                "Hallo $DevFirstName,\n\nEen beheerder van $OrganizationName heeft je aanvraag voor een abonnement op \
+                 $ProdName afgewezen.\n\nToelichting: $StateComment",
+            ),
+            (SubscriptionChanged, En) => (
+                "Your subscription to $ProdName is now $SubscriptionState",
+                "Hello $DevFirstName,\n\nYour subscription \"$SubscriptionName\" to $ProdName is now \
+                 $SubscriptionState. While it is not active, its keys are refused.\n\nComment: $StateComment\n\n\
+                 Your subscriptions: $DevPortalUrl/subscriptions",
+            ),
+            (SubscriptionChanged, Nl) => (
+                "Je abonnement op $ProdName is nu $SubscriptionState",
+                "Hallo $DevFirstName,\n\nJe abonnement \"$SubscriptionName\" op $ProdName is nu $SubscriptionState. \
+                 Zolang het niet actief is, worden de sleutels ervan geweigerd.\n\nToelichting: $StateComment\n\n\
+                 Je abonnementen: $DevPortalUrl/subscriptions",
+            ),
+            (ApprovalNeeded, En) => (
+                "$DevFirstName $DevLastName asks to subscribe to $ProdName",
+                "$DevFirstName $DevLastName ($DevEmail) asks to subscribe to $ProdName, which needs an \
+                 administrator's approval.\n\nApprove or reject it here: $ReviewUrl",
+            ),
+            (ApprovalNeeded, Nl) => (
+                "$DevFirstName $DevLastName vraagt een abonnement op $ProdName",
+                "$DevFirstName $DevLastName ($DevEmail) vraagt een abonnement op $ProdName, waarvoor goedkeuring van \
+                 een beheerder nodig is.\n\nKeur het hier goed of af: $ReviewUrl",
+            ),
         }
     }
 }
@@ -191,6 +298,11 @@ pub struct Values {
     pub portal_url: String,
     pub confirm_url: String,
     pub link_valid_for: String,
+    pub product: String,
+    pub subscription: String,
+    pub subscription_state: String,
+    pub state_comment: String,
+    pub review_url: String,
 }
 
 impl Values {
@@ -203,6 +315,11 @@ impl Values {
             "DevPortalUrl" => &self.portal_url,
             "ConfirmUrl" => &self.confirm_url,
             "LinkValidFor" => &self.link_valid_for,
+            "ProdName" => &self.product,
+            "SubscriptionName" => &self.subscription,
+            "SubscriptionState" => &self.subscription_state,
+            "StateComment" => &self.state_comment,
+            "ReviewUrl" => &self.review_url,
             _ => return None,
         })
     }
@@ -217,6 +334,11 @@ impl Values {
             portal_url: portal_url.into(),
             confirm_url: format!("{portal_url}/l/example/this-link-is-only-a-sample"),
             link_valid_for: duration_text(valid_for_secs, lang),
+            product: "Starter".into(),
+            subscription: "My app".into(),
+            subscription_state: crate::i18n::Msg::SubSuspended.text(lang).to_lowercase(),
+            state_comment: "-".into(),
+            review_url: format!("{portal_url}/admin/subscriptions?state=submitted"),
         }
     }
 }
@@ -289,11 +411,27 @@ pub fn render_html(body: &str, v: &Values) -> String {
             if i > 0 {
                 html.push_str("<br>");
             }
-            for p in pieces(line) {
+            let mut parts = pieces(line).into_iter().peekable();
+            while let Some(p) = parts.next() {
                 match p {
                     Piece::Text(t) => html.push_str(&html_escape(t)),
-                    Piece::Placeholder(name @ ("ConfirmUrl" | "DevPortalUrl")) => {
-                        let url = html_escape(v.get(name).unwrap_or_default());
+                    Piece::Placeholder(name @ ("ConfirmUrl" | "DevPortalUrl" | "ReviewUrl")) => {
+                        let mut url = v.get(name).unwrap_or_default().to_string();
+                        // "$DevPortalUrl/subscriptions": the path belongs in the link.
+                        if let Some(Piece::Text(t)) = parts.peek() {
+                            if t.starts_with('/') {
+                                let end = t.find(char::is_whitespace).unwrap_or(t.len());
+                                let end = t[..end].trim_end_matches(['.', ',', ')', ';', ':']).len();
+                                url.push_str(&t[..end]);
+                                let rest = &t[end..];
+                                parts.next();
+                                let url = html_escape(&url);
+                                html.push_str(&format!("<a href=\"{url}\">{url}</a>"));
+                                html.push_str(&html_escape(rest));
+                                continue;
+                            }
+                        }
+                        let url = html_escape(&url);
                         html.push_str(&format!("<a href=\"{url}\">{url}</a>"));
                     }
                     Piece::Placeholder(name) => match v.get(name) {
@@ -372,6 +510,15 @@ mod tests {
         let html = render_html("Hi $DevFirstName\nline two\n\nGo: $ConfirmUrl", &v);
         assert!(html.contains("<p>Hi &lt;b&gt;Ada&lt;/b&gt;<br>line two</p>"), "{html}");
         assert!(html.contains("<a href=\"https://portal.example/l/example/this-link-is-only-a-sample\">"), "{html}");
+    }
+
+    #[test]
+    fn a_path_after_a_url_placeholder_is_part_of_the_link() {
+        let html = render_html("Keys: $DevPortalUrl/subscriptions.", &values());
+        assert!(
+            html.contains("<a href=\"https://portal.example/subscriptions\">https://portal.example/subscriptions</a>."),
+            "{html}"
+        );
     }
 
     #[test]

@@ -155,6 +155,9 @@ pub struct UserDetail {
     pub is_self: bool,
     /// The newest invitation of this account, if it was invited.
     pub invitation: Option<crate::invitations::InvitationRow>,
+    pub subscriptions: Vec<crate::subscriptions::SubscriptionRow>,
+    /// Published products this account can see, with the groups that grant each.
+    pub products: Vec<crate::products::VisibleProduct>,
 }
 
 /// A way to sign in (APIM's UserIdentityContract). For now every account has
@@ -180,7 +183,7 @@ pub struct DeletePreview {
     pub email: String,
     pub groups: Vec<String>,
     pub sessions: i64,
-    pub subscriptions: i64,
+    pub subscriptions: Vec<crate::subscriptions::SubscriptionRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

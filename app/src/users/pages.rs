@@ -699,7 +699,16 @@ fn PendingConfirm(
                         <ul class="goes-with" data-testid="delete-preview">
                             <li>{move || Msg::GoesGroups.fmt(i18n.lang.get(), &[&p.groups.len(), &display_names(&p.groups, i18n.lang.get())])}</li>
                             <li>{move || Msg::GoesSessions.fmt(i18n.lang.get(), &[&p.sessions])}</li>
-                            <li>{move || Msg::GoesSubscriptions.fmt(i18n.lang.get(), &[&p.subscriptions])}</li>
+                            <li>{let n = p.subscriptions.len(); move || Msg::GoesSubscriptions.fmt(i18n.lang.get(), &[&n])}
+                                {(!p.subscriptions.is_empty()).then(|| view! {
+                                    <ul>
+                                        {p.subscriptions.iter().map(|s| {
+                                            let st = s.state;
+                                            view! { <li>{format!("{} · {} · ", s.name, s.product_name)}{tr(st.label())}</li> }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                            </li>
                         </ul>
                         <label class="checkbox">
                             <input type="checkbox" data-testid="notify-closed" prop:checked=move || notify_closed.get()

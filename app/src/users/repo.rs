@@ -653,3 +653,16 @@ pub async fn by_uid_id(conn: &mut SqliteConnection, id: UserId) -> Result<UserRe
     let uid: String = sqlx::query_scalar("SELECT uid FROM users WHERE id = ?").bind(id.0).fetch_one(&mut *conn).await?;
     by_uid(conn, &uid).await?.ok_or(sqlx::Error::RowNotFound)
 }
+
+/// Active administrators, for the emails that ask them to act.
+pub async fn active_admins(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
+                u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang
+         FROM users u WHERE u.state = 'active' AND u.id IN (
+             SELECT gm.user_id FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE g.uid = 'administrators')
+         ORDER BY u.id LIMIT 50"
+    ))
+    .fetch_all(conn)
+    .await
+}

@@ -12,10 +12,12 @@ use crate::db::begin_write;
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
 use crate::error::{FieldError, ServiceError};
+use crate::gateway::Affected;
 use crate::groups::{repo as groups_repo, GroupKind, SystemGroup};
 use crate::i18n::Msg;
 use crate::links::{repo as links, LinkPurpose};
 use crate::state::AppState;
+use crate::subscriptions::repo as subs_repo;
 use serde_json::json;
 use sqlx::SqliteConnection;
 
@@ -144,8 +146,13 @@ pub async fn detail(state: &AppState, viewer: Option<UserId>, uid: &str) -> Resu
     let groups = groups_repo::refs_for_user(&mut conn, u.user_id()).await?;
     let invitation =
         crate::invitations::repo::latest_for_user(&mut conn, u.user_id(), crate::db::now()).await?.map(|i| i.row);
+    let subscriptions = subs_repo::for_user(&mut conn, u.user_id()).await?;
+    let products =
+        if u.is_admin { vec![] } else { crate::products::repo::visible_to_user(&mut conn, u.user_id()).await? };
     Ok(UserDetail {
         invitation,
+        subscriptions,
+        products,
         identities: vec![super::Identity { provider: "Basic".into(), id: u.email.clone() }],
         is_self: viewer == Some(u.user_id()),
         state: u.state(),
@@ -326,7 +333,8 @@ pub async fn set_state(
     let mut tx = begin_write(&state.pool).await?;
     let u = find(&mut tx, uid).await?;
     change_state(state, &mut tx, actor, &u, to, reason).await?;
-    tx.commit().await?;
+    // A blocked account's keys fail from the commit on.
+    state.gate.commit(tx, &Affected::user(u.user_id())).await?;
     state.outbox.notify_one();
     Ok(())
 }
@@ -337,7 +345,7 @@ pub async fn delete_preview(state: &AppState, uid: &str) -> Result<DeletePreview
     Ok(DeletePreview {
         groups: groups_repo::names_for_user(&mut conn, u.user_id()).await?,
         sessions: repo::count_sessions(&mut conn, u.user_id()).await?,
-        subscriptions: 0,
+        subscriptions: subs_repo::for_user(&mut conn, u.user_id()).await?,
         email: u.email,
     })
 }
@@ -365,11 +373,15 @@ pub async fn delete_notifying(
         enqueue_template(&mut tx, state, TemplateName::AccountClosed, &Recipient::of(&u), None).await?;
     }
     let groups = groups_repo::names_for_user(&mut tx, u.user_id()).await?;
+    // The subscriptions go with the account; their keys are remembered as
+    // retired so the gateway check can say why they fail.
+    let subscriptions = subs_repo::retire_keys_of(&mut tx, subs_repo::Owner::User(u.user_id()), "user_deleted").await?;
     repo::delete(&mut tx, u.user_id()).await?;
     let mut before = u.snapshot();
     before["groups"] = json!(groups);
+    before["subscriptions"] = json!(subscriptions.len());
     log(&mut tx, actor, "user.deleted", &u, Some(before), None, reason).await?;
-    tx.commit().await?;
+    state.gate.commit(tx, &Affected { users: vec![u.user_id().0], subscriptions }).await?;
     if notify {
         state.outbox.notify_one();
     }
@@ -439,10 +451,14 @@ pub async fn bulk(
         _ => None,
     };
     let mut results = Vec::with_capacity(uids.len());
+    let mut affected = Affected::default();
     for uid in uids {
         let mut sp = sqlx::Connection::begin(&mut *tx).await?;
         let outcome: Result<String, ServiceError> = async {
             let u = find(&mut sp, uid).await?;
+            if matches!(action, BulkAction::Block | BulkAction::Activate) {
+                affected.users.push(u.user_id().0);
+            }
             match (action, &group) {
                 (BulkAction::Block, _) => change_state(state, &mut sp, actor, &u, UserState::Blocked, reason).await?,
                 (BulkAction::Activate, _) => change_state(state, &mut sp, actor, &u, UserState::Active, reason).await?,
@@ -473,7 +489,7 @@ pub async fn bulk(
             }
         }
     }
-    tx.commit().await?;
+    state.gate.commit(tx, &affected).await?;
     state.outbox.notify_one();
     Ok(results)
 }

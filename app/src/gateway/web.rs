@@ -1,0 +1,133 @@
+//! `GET /gateway/check` (any method; also `/gateway/check/<original path>`
+//! for Envoy's path prefix). The key comes from the `Ocp-Apim-Subscription-Key`
+//! header, else from a `subscription-key` query parameter of this request or
+//! of the original request as nginx (`X-Original-URI`) or Traefik
+//! (`X-Forwarded-Uri`) pass it on.
+//!
+//! 200: the key belongs to an active subscription of an active account; the
+//! `Gatehouse-Subscription-Id`, `-Product-Id`, `-User-Id` and `-Key` headers
+//! say whose. 401: no key or an unknown one. 403: a known key that may not
+//! call now. The body is a short reason.
+use super::{Gate, Verdict};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use http::{header, HeaderValue, StatusCode};
+use std::sync::Arc;
+
+pub const KEY_HEADER: &str = "ocp-apim-subscription-key";
+pub const KEY_PARAM: &str = "subscription-key";
+
+pub async fn check(State(gate): State<Arc<Gate>>, req: Request) -> Response {
+    let verdict = gate.check(key_of(&req).as_deref());
+    respond(verdict)
+}
+
+/// The key as the gateway passed it on.
+pub fn key_of(req: &Request) -> Option<String> {
+    if let Some(v) = req.headers().get(KEY_HEADER).and_then(|v| v.to_str().ok()) {
+        return Some(v.to_string());
+    }
+    if let Some(k) = req.uri().query().and_then(param) {
+        return Some(k);
+    }
+    for h in ["x-original-uri", "x-forwarded-uri"] {
+        if let Some(uri) = req.headers().get(h).and_then(|v| v.to_str().ok()) {
+            if let Some(k) = uri.split_once('?').and_then(|(_, q)| param(q)) {
+                return Some(k);
+            }
+        }
+    }
+    None
+}
+
+fn param(query: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == KEY_PARAM).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn respond(v: Verdict) -> Response {
+    let (status, reason) = match &v {
+        Verdict::Allowed { .. } => (StatusCode::OK, "ok"),
+        Verdict::Unauthenticated(r) => (StatusCode::UNAUTHORIZED, *r),
+        Verdict::Forbidden(r) => (StatusCode::FORBIDDEN, *r),
+    };
+    let mut res = Response::new(Body::from(reason));
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Verdict::Allowed { subscription, product, user, slot } = v {
+        h.insert("gatehouse-subscription-id", subscription);
+        h.insert("gatehouse-product-id", product);
+        h.insert("gatehouse-user-id", user);
+        h.insert("gatehouse-key", HeaderValue::from_static(slot.as_str()));
+    } else {
+        h.insert("gatehouse-reason", HeaderValue::from_static(reason));
+        if status == StatusCode::UNAUTHORIZED {
+            // What APIM's gateway answers: which header carries the key.
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("SubscriptionKey header=\"Ocp-Apim-Subscription-Key\""),
+            );
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(uri: &str, headers: &[(&str, &str)]) -> Request {
+        let mut b = http::Request::builder().uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn the_key_is_found_where_gateways_put_it() {
+        assert_eq!(key_of(&req("/gateway/check", &[("Ocp-Apim-Subscription-Key", "abc")])).as_deref(), Some("abc"));
+        assert_eq!(key_of(&req("/gateway/check?x=1&subscription-key=a%2Fb", &[])).as_deref(), Some("a/b"));
+        assert_eq!(
+            key_of(&req("/gateway/check", &[("X-Original-URI", "/api/orders?subscription-key=k1")])).as_deref(),
+            Some("k1")
+        );
+        assert_eq!(
+            key_of(&req("/gateway/check/api/orders?subscription-key=k2", &[])).as_deref(),
+            Some("k2"),
+            "Envoy's path prefix"
+        );
+        assert_eq!(key_of(&req("/gateway/check?subscription-key-x=1", &[])), None);
+        assert_eq!(percent_decode("a%"), "a%");
+        assert_eq!(percent_decode("%4"), "%4");
+    }
+}

@@ -1,0 +1,1 @@
+//! Products screens (administration) and the portal's product pages.

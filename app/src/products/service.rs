@@ -1,0 +1,323 @@
+//! Product operations for administrators, and what the portal shows.
+use super::repo::{self, Fields, Viewer};
+use super::{
+    PortalProduct, ProductDeletePreview, ProductForm, ProductRow, Visibility, VisibleProduct, MAX_PRODUCT_DESCRIPTION,
+    MAX_PRODUCT_NAME, MAX_PRODUCT_TERMS,
+};
+use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::db::begin_write;
+use crate::error::{FieldError, ServiceError};
+use crate::gateway::Affected;
+use crate::i18n::Msg;
+use crate::state::AppState;
+use crate::subscriptions::repo as subs_repo;
+use crate::users::UserId;
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+/// Checks the form; the limit comes back parsed (None = unlimited).
+pub fn validate(form: &ProductForm) -> Result<Option<i64>, Vec<FieldError>> {
+    let mut errs = Vec::new();
+    let name = form.name.trim();
+    if name.is_empty() {
+        errs.push(FieldError::new("name", Msg::ErrRequired));
+    } else if name.chars().count() > MAX_PRODUCT_NAME || name.chars().any(char::is_control) {
+        errs.push(FieldError::new("name", Msg::ErrTooLong).with_arg(MAX_PRODUCT_NAME));
+    }
+    if form.description.trim().chars().count() > MAX_PRODUCT_DESCRIPTION {
+        errs.push(FieldError::new("description", Msg::ErrTooLong).with_arg(MAX_PRODUCT_DESCRIPTION));
+    }
+    if form.terms.trim().chars().count() > MAX_PRODUCT_TERMS {
+        errs.push(FieldError::new("terms", Msg::ErrTooLong).with_arg(MAX_PRODUCT_TERMS));
+    }
+    let limit = match form.subscriptions_limit.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => Some(n),
+            _ => {
+                errs.push(FieldError::new("subscriptions_limit", Msg::ErrProductLimit));
+                None
+            }
+        },
+    };
+    if errs.is_empty() {
+        Ok(limit)
+    } else {
+        Err(errs)
+    }
+}
+
+async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<(i64, ProductRow), ServiceError> {
+    repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
+}
+
+fn snapshot(p: &ProductRow) -> serde_json::Value {
+    json!({
+        "displayName": p.name,
+        "description": p.description,
+        "terms": p.terms,
+        "state": p.state.as_str(),
+        "subscriptionRequired": p.subscription_required,
+        "approvalRequired": p.approval_required,
+        "subscriptionsLimit": p.subscriptions_limit,
+    })
+}
+
+async fn log(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    p: &ProductRow,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    activity::record(
+        conn,
+        actor,
+        Change { action, target_kind: "product", target_uid: &p.uid, target_label: &p.name, before, after, reason },
+    )
+    .await
+}
+
+pub async fn list(state: &AppState, q: &str, page: u32, per_page: u32) -> Result<(Vec<ProductRow>, i64), ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let per = per_page.clamp(1, 100);
+    Ok(repo::list(&mut conn, q, per, (page.max(1) as u64 - 1) * per as u64).await?)
+}
+
+pub async fn get(state: &AppState, uid: &str) -> Result<ProductRow, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(find(&mut conn, uid).await?.1)
+}
+
+/// Creates the product (not visible to anyone but administrators until
+/// groups are ticked on its Visibility tab) and returns its uid.
+pub async fn create(state: &AppState, actor: &Actor, form: ProductForm) -> Result<String, ServiceError> {
+    let limit = validate(&form).map_err(ServiceError::Validation)?;
+    let mut tx = begin_write(&state.pool).await?;
+    if repo::name_taken(&mut tx, &form.name, None).await? {
+        return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
+    }
+    let base = crate::groups::service::slug(&form.name);
+    let base = if base == "group" { "product".to_string() } else { base };
+    let mut uid = base.clone();
+    let mut n = 2;
+    while repo::uid_taken(&mut tx, &uid).await? {
+        uid = format!("{base}-{n}");
+        n += 1;
+    }
+    repo::insert(&mut tx, &uid, &Fields { form: &form, limit }).await?;
+    let (_, row) = find(&mut tx, &uid).await?;
+    log(&mut tx, actor, "product.created", &row, None, Some(snapshot(&row)), None).await?;
+    tx.commit().await?;
+    Ok(uid)
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    form: ProductForm,
+    version: i64,
+) -> Result<(), ServiceError> {
+    let limit = validate(&form).map_err(ServiceError::Validation)?;
+    let mut tx = begin_write(&state.pool).await?;
+    let (id, before) = find(&mut tx, uid).await?;
+    if before.version != version {
+        return Err(ServiceError::Conflict);
+    }
+    if repo::name_taken(&mut tx, &form.name, Some(id)).await? {
+        return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
+    }
+    if !repo::update(&mut tx, id, &Fields { form: &form, limit }, version).await? {
+        return Err(ServiceError::Conflict);
+    }
+    let (_, after) = find(&mut tx, uid).await?;
+    log(&mut tx, actor, "product.updated", &after, Some(snapshot(&before)), Some(snapshot(&after)), None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_preview(state: &AppState, uid: &str) -> Result<ProductDeletePreview, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let (id, p) = find(&mut conn, uid).await?;
+    let (subscriptions, active) = subs_repo::count_for_product(&mut conn, id).await?;
+    Ok(ProductDeletePreview { name: p.name, subscriptions, active })
+}
+
+/// Deletes the product. One with subscriptions goes only together with
+/// them (`with_subscriptions`, after the confirmation that counted them);
+/// their keys stop working at the commit.
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    with_subscriptions: bool,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let (id, p) = find(&mut tx, uid).await?;
+    let (subscriptions, _) = subs_repo::count_for_product(&mut tx, id).await?;
+    if subscriptions > 0 && !with_subscriptions {
+        return Err(ServiceError::Refused(Msg::ErrProductHasSubscriptions));
+    }
+    let gone = subs_repo::retire_keys_of(&mut tx, subs_repo::Owner::Product(id), "product_deleted").await?;
+    repo::delete(&mut tx, id).await?;
+    let mut before = snapshot(&p);
+    before["subscriptions"] = json!(subscriptions);
+    log(&mut tx, actor, "product.deleted", &p, Some(before), None, reason).await?;
+    state.gate.commit(tx, &Affected { users: vec![], subscriptions: gone }).await?;
+    Ok(())
+}
+
+pub async fn visibility(state: &AppState, uid: &str) -> Result<(Visibility, i64), ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let (id, p) = find(&mut conn, uid).await?;
+    let groups: Vec<_> = repo::all_groups_for(&mut conn, id).await?.into_iter().map(|(_, g, on)| (g, on)).collect();
+    let guests = groups.iter().any(|(g, on)| *on && g.uid == "guests");
+    let developers = repo::developers_who_see(&mut conn, id).await?;
+    Ok((Visibility { groups, developers, guests }, p.version))
+}
+
+/// Replaces the set of groups that see the product.
+pub async fn set_visibility(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    group_uids: &[String],
+    version: i64,
+) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let (id, p) = find(&mut tx, uid).await?;
+    if p.version != version {
+        return Err(ServiceError::Conflict);
+    }
+    let all = repo::all_groups_for(&mut tx, id).await?;
+    let mut ids = Vec::new();
+    for g in group_uids {
+        match all.iter().find(|(_, r, _)| &r.uid == g) {
+            Some((gid, ..)) => ids.push(*gid),
+            None => return Err(ServiceError::Refused(Msg::ErrGroupGone)),
+        }
+    }
+    let before: Vec<&str> = all.iter().filter(|(.., on)| *on).map(|(_, g, _)| g.name.as_str()).collect();
+    let after: Vec<&str> = all.iter().filter(|(id, ..)| ids.contains(id)).map(|(_, g, _)| g.name.as_str()).collect();
+    if before == after {
+        return Ok(());
+    }
+    repo::set_groups(&mut tx, id, &ids).await?;
+    if !repo::touch(&mut tx, id, version).await? {
+        return Err(ServiceError::Conflict);
+    }
+    log(
+        &mut tx,
+        actor,
+        "product.visibility_changed",
+        &p,
+        Some(json!({ "groups": before })),
+        Some(json!({ "groups": after })),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn viewer_of(user: Option<(UserId, bool)>) -> Viewer {
+    match user {
+        None => Viewer::Anonymous,
+        Some((_, true)) => Viewer::Admin,
+        Some((id, false)) => Viewer::Developer(id),
+    }
+}
+
+fn portal_product(p: ProductRow, mine: i64, signed_in: bool) -> PortalProduct {
+    let blocked_by = if !p.subscription_required {
+        Some(Msg::ProductOpen)
+    } else if !signed_in {
+        Some(Msg::ProductSignInToSubscribe)
+    } else if p.state != super::ProductState::Published {
+        Some(Msg::ProductNotPublished)
+    } else if p.subscriptions_limit.is_some_and(|l| mine >= l) {
+        Some(Msg::ErrSubscriptionLimit)
+    } else {
+        None
+    };
+    PortalProduct {
+        uid: p.uid,
+        name: p.name,
+        description: p.description,
+        terms: p.terms,
+        published: p.state == super::ProductState::Published,
+        subscription_required: p.subscription_required,
+        approval_required: p.approval_required,
+        subscriptions_limit: p.subscriptions_limit,
+        mine,
+        blocked_by,
+    }
+}
+
+/// The portal's catalogue for a visitor: (user, is administrator) or anonymous.
+pub async fn catalogue(state: &AppState, user: Option<(UserId, bool)>) -> Result<Vec<PortalProduct>, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let rows = repo::visible(&mut conn, viewer_of(user)).await?;
+    let mine = match user {
+        Some((u, _)) => subs_repo::open_by_product(&mut conn, u).await?,
+        None => vec![],
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, p)| {
+            let n = mine.iter().find(|(pid, _)| *pid == id).map(|(_, n)| *n).unwrap_or(0);
+            portal_product(p, n, user.is_some())
+        })
+        .collect())
+}
+
+/// One product page; NotFound when the visitor may not see it (the same
+/// answer as for a product that does not exist).
+pub async fn portal_page(
+    state: &AppState,
+    user: Option<(UserId, bool)>,
+    uid: &str,
+) -> Result<PortalProduct, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let (id, p) = find(&mut conn, uid).await?;
+    if !repo::is_visible(&mut conn, id, viewer_of(user)).await? {
+        return Err(ServiceError::NotFound);
+    }
+    let mine = match user {
+        Some((u, _)) => subs_repo::open_count(&mut conn, u, id).await?.0,
+        None => 0,
+    };
+    Ok(portal_product(p, mine, user.is_some()))
+}
+
+/// User detail: the products this account can see and the groups that grant each.
+pub async fn visible_to_user(state: &AppState, user: UserId) -> Result<Vec<VisibleProduct>, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(repo::visible_to_user(&mut conn, user).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(limit: &str) -> ProductForm {
+        ProductForm { name: "Starter".into(), subscriptions_limit: limit.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn the_limit_is_a_positive_number_or_nothing() {
+        assert_eq!(validate(&form("")), Ok(None));
+        assert_eq!(validate(&form(" 3 ")), Ok(Some(3)));
+        for bad in ["0", "-1", "abc", "1.5"] {
+            let errs = validate(&form(bad)).unwrap_err();
+            assert_eq!(errs[0].field, "subscriptions_limit", "{bad}");
+        }
+        let mut f = form("");
+        f.name = "  ".into();
+        assert_eq!(validate(&f).unwrap_err()[0].field, "name");
+    }
+}

@@ -1,0 +1,1 @@
+//! The developer's Subscriptions page and the administrators' Subscriptions screen.

@@ -1,0 +1,360 @@
+//! Every SQL statement on `subscriptions` and `retired_keys` lives here.
+use super::keys::{KeyHash, KeySlot};
+use super::{SubscriptionQuery, SubscriptionRow, SubscriptionState};
+use crate::users::UserId;
+use sqlx::SqliteConnection;
+
+pub struct NewSubscription<'a> {
+    pub uid: &'a str,
+    pub user: UserId,
+    pub product: i64,
+    pub name: &'a str,
+    pub state: SubscriptionState,
+    pub primary: (KeyHash, Vec<u8>),
+    pub secondary: (KeyHash, Vec<u8>),
+}
+
+pub async fn insert(conn: &mut SqliteConnection, s: &NewSubscription<'_>) -> Result<i64, sqlx::Error> {
+    let now = crate::db::now();
+    sqlx::query_scalar(
+        "INSERT INTO subscriptions (uid, user_id, product_id, display_name, state, primary_hash, primary_secret,
+                                    secondary_hash, secondary_secret, created_at, start_date, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(s.uid)
+    .bind(s.user.0)
+    .bind(s.product)
+    .bind(s.name)
+    .bind(s.state.as_str())
+    .bind(&s.primary.0[..])
+    .bind(&s.primary.1)
+    .bind(&s.secondary.0[..])
+    .bind(&s.secondary.1)
+    .bind(now)
+    .bind((s.state == SubscriptionState::Active).then_some(now))
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A subscription with the ids the services need.
+pub struct SubRecord {
+    pub id: i64,
+    pub user_id: UserId,
+    pub product_id: i64,
+    pub row: SubscriptionRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    user_id: i64,
+    product_id: i64,
+    uid: String,
+    display_name: String,
+    state: String,
+    state_comment: Option<String>,
+    product_uid: String,
+    product_name: String,
+    user_uid: String,
+    user_email: String,
+    first_name: String,
+    last_name: String,
+    created_at: i64,
+    start_date: Option<i64>,
+    end_date: Option<i64>,
+    version: i64,
+}
+
+const SELECT: &str = "SELECT s.id, s.user_id, s.product_id, s.uid, s.display_name, s.state, s.state_comment,
+        p.uid AS product_uid, p.name AS product_name, u.uid AS user_uid, u.email AS user_email,
+        u.first_name, u.last_name, s.created_at, s.start_date, s.end_date, s.version
+    FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id";
+
+impl Row {
+    fn into_record(self) -> SubRecord {
+        SubRecord {
+            id: self.id,
+            user_id: UserId(self.user_id),
+            product_id: self.product_id,
+            row: SubscriptionRow {
+                uid: self.uid,
+                name: self.display_name,
+                state: SubscriptionState::parse(&self.state).unwrap_or(SubscriptionState::Cancelled),
+                state_comment: self.state_comment,
+                product_uid: self.product_uid,
+                product_name: self.product_name,
+                user_uid: self.user_uid,
+                user_email: self.user_email,
+                user_name: format!("{} {}", self.first_name, self.last_name),
+                created_at: self.created_at,
+                start_date: self.start_date,
+                end_date: self.end_date,
+                version: self.version,
+            },
+        }
+    }
+}
+
+pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<SubRecord>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.uid = ?")).bind(uid).fetch_optional(conn).await?;
+    Ok(row.map(Row::into_record))
+}
+
+/// A user's subscriptions, newest first.
+pub async fn for_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.user_id = ? ORDER BY s.created_at DESC, s.id DESC"))
+        .bind(user.0)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.into_record().row).collect())
+}
+
+/// The administrators' list, newest first.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    q: &SubscriptionQuery,
+    limit: u32,
+    offset: u64,
+) -> Result<(Vec<SubscriptionRow>, i64), sqlx::Error> {
+    let user = q.user.trim().to_lowercase();
+    let like = format!("%{}%", user.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let filter = "(?1 IS NULL OR s.state = ?1)
+        AND (?2 IS NULL OR p.uid = ?2)
+        AND (?3 = '' OR u.email_canonical LIKE ?4 ESCAPE '\\'
+             OR lower(u.first_name || ' ' || u.last_name) LIKE ?4 ESCAPE '\\' OR u.uid = ?3)";
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE {filter} ORDER BY s.created_at DESC, s.id DESC LIMIT ?5 OFFSET ?6"))
+            .bind(q.state.map(|s| s.as_str()))
+            .bind(q.product.as_deref())
+            .bind(&user)
+            .bind(&like)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&mut *conn)
+            .await?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id
+         WHERE {filter}"
+    ))
+    .bind(q.state.map(|s| s.as_str()))
+    .bind(q.product.as_deref())
+    .bind(&user)
+    .bind(&like)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((rows.into_iter().map(|r| r.into_record().row).collect(), total))
+}
+
+pub async fn count_by_state(conn: &mut SqliteConnection) -> Result<Vec<(SubscriptionState, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM subscriptions GROUP BY state").fetch_all(conn).await?;
+    Ok(SubscriptionState::ALL
+        .into_iter()
+        .map(|st| (st, rows.iter().find(|(s, _)| s == st.as_str()).map(|(_, n)| *n).unwrap_or(0)))
+        .collect())
+}
+
+/// Subscriptions of `user` to `product` that still count against the limit.
+pub async fn open_count(conn: &mut SqliteConnection, user: UserId, product: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(state = 'submitted'), 0) FROM subscriptions
+         WHERE user_id = ? AND product_id = ? AND state IN ('submitted', 'active', 'suspended')",
+    )
+    .bind(user.0)
+    .bind(product)
+    .fetch_one(conn)
+    .await
+}
+
+/// Per product, the open subscriptions of one user (the portal's "you have 1").
+pub async fn open_by_product(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT product_id, COUNT(*) FROM subscriptions
+         WHERE user_id = ? AND state IN ('submitted', 'active', 'suspended') GROUP BY product_id",
+    )
+    .bind(user.0)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn count_for_product(conn: &mut SqliteConnection, product: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(state = 'active'), 0) FROM subscriptions WHERE product_id = ?")
+        .bind(product)
+        .fetch_one(conn)
+        .await
+}
+
+/// Moves the subscription to `to` if it is still at `version`.
+pub async fn set_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+    to: SubscriptionState,
+    comment: Option<&str>,
+    version: i64,
+) -> Result<bool, sqlx::Error> {
+    let now = crate::db::now();
+    let ends = matches!(to, SubscriptionState::Cancelled | SubscriptionState::Rejected | SubscriptionState::Expired);
+    let r = sqlx::query(
+        "UPDATE subscriptions SET state = ?, state_comment = ?,
+                start_date = CASE WHEN ? AND start_date IS NULL THEN ? ELSE start_date END,
+                end_date = CASE WHEN ? THEN ? ELSE end_date END,
+                updated_at = ?, version = version + 1
+         WHERE id = ? AND version = ?",
+    )
+    .bind(to.as_str())
+    .bind(comment)
+    .bind(to == SubscriptionState::Active)
+    .bind(now)
+    .bind(ends)
+    .bind(now)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The sealed keys of a subscription (primary, secondary).
+pub async fn sealed_keys(conn: &mut SqliteConnection, id: i64) -> Result<(Vec<u8>, Vec<u8>), sqlx::Error> {
+    sqlx::query_as("SELECT primary_secret, secondary_secret FROM subscriptions WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Replaces one key; the old one is retired (the check then says "regenerated").
+pub async fn replace_key(
+    conn: &mut SqliteConnection,
+    id: i64,
+    slot: KeySlot,
+    hash: &KeyHash,
+    sealed: &[u8],
+) -> Result<(), sqlx::Error> {
+    let (hash_col, secret_col) = match slot {
+        KeySlot::Primary => ("primary_hash", "primary_secret"),
+        KeySlot::Secondary => ("secondary_hash", "secondary_secret"),
+    };
+    let now = crate::db::now();
+    sqlx::query(&format!(
+        "INSERT OR REPLACE INTO retired_keys (key_hash, reason, retired_at)
+         SELECT {hash_col}, 'regenerated', ? FROM subscriptions WHERE id = ?"
+    ))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE subscriptions SET {hash_col} = ?, {secret_col} = ?, updated_at = ?, version = version + 1 WHERE id = ?"
+    ))
+    .bind(&hash[..])
+    .bind(sealed)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which subscriptions a deletion is about to take with it.
+pub enum Owner {
+    User(UserId),
+    Product(i64),
+    One(i64),
+}
+
+impl Owner {
+    fn condition(&self) -> (&'static str, i64) {
+        match self {
+            Owner::User(u) => ("user_id = ?", u.0),
+            Owner::Product(p) => ("product_id = ?", *p),
+            Owner::One(id) => ("id = ?", *id),
+        }
+    }
+}
+
+/// Before the rows go: their keys are kept as retired, with the reason, and
+/// their ids returned (the gateway index drops them).
+pub async fn retire_keys_of(conn: &mut SqliteConnection, owner: Owner, reason: &str) -> Result<Vec<i64>, sqlx::Error> {
+    let (cond, arg) = owner.condition();
+    let now = crate::db::now();
+    for col in ["primary_hash", "secondary_hash"] {
+        sqlx::query(&format!(
+            "INSERT OR REPLACE INTO retired_keys (key_hash, reason, retired_at)
+             SELECT {col}, ?, ? FROM subscriptions WHERE {cond}"
+        ))
+        .bind(reason)
+        .bind(now)
+        .bind(arg)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query_scalar(&format!("SELECT id FROM subscriptions WHERE {cond}")).bind(arg).fetch_all(conn).await
+}
+
+pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM subscriptions WHERE id = ?").bind(id).execute(conn).await?;
+    Ok(())
+}
+
+// ---- what the gateway index loads ----
+
+#[derive(sqlx::FromRow)]
+pub struct GateRow {
+    pub id: i64,
+    pub uid: String,
+    pub product_uid: String,
+    pub user_id: i64,
+    pub state: String,
+    pub primary_hash: Vec<u8>,
+    pub secondary_hash: Vec<u8>,
+}
+
+const GATE_SELECT: &str =
+    "SELECT s.id, s.uid, p.uid AS product_uid, s.user_id, s.state, s.primary_hash, s.secondary_hash
+    FROM subscriptions s JOIN products p ON p.id = s.product_id";
+
+pub async fn gate_all(conn: &mut SqliteConnection) -> Result<Vec<GateRow>, sqlx::Error> {
+    sqlx::query_as(GATE_SELECT).fetch_all(conn).await
+}
+
+pub async fn gate_one(conn: &mut SqliteConnection, id: i64) -> Result<Option<GateRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{GATE_SELECT} WHERE s.id = ?")).bind(id).fetch_optional(conn).await
+}
+
+pub async fn gate_of_user(conn: &mut SqliteConnection, user: i64) -> Result<Vec<GateRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{GATE_SELECT} WHERE s.user_id = ?")).bind(user).fetch_all(conn).await
+}
+
+/// (id, uid, state) of the accounts that hold subscriptions.
+pub async fn gate_users(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, uid, state FROM users WHERE id IN (SELECT user_id FROM subscriptions)")
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn gate_user(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, uid, state FROM users WHERE id = ?").bind(id).fetch_optional(conn).await
+}
+
+pub async fn retired(conn: &mut SqliteConnection) -> Result<Vec<(Vec<u8>, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT key_hash, reason FROM retired_keys").fetch_all(conn).await
+}
+
+pub async fn retired_one(conn: &mut SqliteConnection, hash: &KeyHash) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT reason FROM retired_keys WHERE key_hash = ?").bind(&hash[..]).fetch_optional(conn).await
+}
+
+/// The server secret's fingerprint, kept in `portal_settings` at first start.
+pub async fn secret_fingerprint(conn: &mut SqliteConnection) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM portal_settings WHERE key = 'secret_fingerprint'").fetch_optional(conn).await
+}
+
+pub async fn set_secret_fingerprint(conn: &mut SqliteConnection, fp: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR IGNORE INTO portal_settings (key, value) VALUES ('secret_fingerprint', ?)")
+        .bind(fp)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
