@@ -91,6 +91,11 @@ impl TestServer {
         format!("{}{}", self.base, path)
     }
 
+    /// The server's process id (benchmarks read its memory use).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("gatehouse.db")
     }

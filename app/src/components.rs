@@ -112,15 +112,25 @@ pub fn ConfirmPanel(
     children: Children,
     #[prop(into)] confirm_label: Signal<String>,
     #[prop(optional)] danger: bool,
+    /// No reason field (the action is the person's own, nothing to log).
+    #[prop(optional)]
+    no_reason: bool,
+    /// Another label for the text field (e.g. a comment the developer sees).
+    #[prop(optional)]
+    reason_label: Option<Msg>,
     #[prop(into)] pending: Signal<bool>,
     on_confirm: Callback<Option<String>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let input_ref = NodeRef::<leptos::html::Textarea>::new();
+    let button_ref = NodeRef::<leptos::html::Button>::new();
+    // Keyboard users land in the panel: on the text field, or on the button.
     Effect::new(move |_| {
         if let Some(el) = input_ref.get() {
             let _ = el.focus();
+        } else if let Some(b) = button_ref.get() {
+            let _ = b.focus();
         }
     });
     view! {
@@ -128,12 +138,14 @@ pub fn ConfirmPanel(
             on:keydown=move |ev| if ev.key() == "Escape" { on_cancel.run(()) }>
             <h3 id="confirm-title">{title}</h3>
             <div class="confirm-body">{children()}</div>
-            <label for="confirm-reason">{tr(Msg::ReasonOptional)}</label>
-            <textarea id="confirm-reason" node_ref=input_ref rows="2" maxlength="500"
-                prop:value=move || reason.get()
-                on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            {(!no_reason).then(|| view! {
+                <label for="confirm-reason">{tr(reason_label.unwrap_or(Msg::ReasonOptional))}</label>
+                <textarea id="confirm-reason" node_ref=input_ref rows="2" maxlength="1000"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            })}
             <div class="confirm-actions">
-                <button type="button" class=if danger { "button danger" } else { "button" } data-testid="confirm"
+                <button type="button" class=if danger { "button danger" } else { "button" } data-testid="confirm" node_ref=button_ref
                     disabled=move || pending.get()
                     on:click=move |_| {
                         let r = reason.get_untracked();

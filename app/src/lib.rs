@@ -142,8 +142,10 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("users/:uid") view=users::pages::UserDetailPage/>
                     <Route ssr=SsrMode::Async path=path!("groups") view=groups::pages::GroupsPage/>
                     <Route ssr=SsrMode::Async path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
-                    <Route ssr=SsrMode::Async path=path!("products") view=|| admin::placeholder(i18n::Msg::NavProducts, i18n::Msg::ProductsEmpty)/>
-                    <Route ssr=SsrMode::Async path=path!("subscriptions") view=|| admin::placeholder(i18n::Msg::NavSubscriptions, i18n::Msg::SubscriptionsEmpty)/>
+                    <Route ssr=SsrMode::Async path=path!("products") view=products::pages::ProductsPage/>
+                    <Route ssr=SsrMode::Async path=path!("products/new") view=products::pages::NewProductPage/>
+                    <Route ssr=SsrMode::Async path=path!("products/:uid") view=products::pages::ProductDetailPage/>
+                    <Route ssr=SsrMode::Async path=path!("subscriptions") view=subscriptions::pages::SubscriptionsPage/>
                     <Route ssr=SsrMode::Async path=path!("emails") view=emails::pages::EmailsPage/>
                     <Route ssr=SsrMode::Async path=path!("emails/templates") view=emails::pages::TemplatesPage/>
                     <Route ssr=SsrMode::Async path=path!("emails/templates/:name") view=emails::pages::TemplateEditorPage/>
@@ -151,7 +153,9 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("activity") view=activity::pages::ActivityPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>
-                    <Route path=path!("") view=portal::HomePage/>
+                    <Route ssr=SsrMode::Async path=path!("") view=portal::HomePage/>
+                    <Route ssr=SsrMode::Async path=path!("products/:uid") view=products::pages::PortalProductPage/>
+                    <Route ssr=SsrMode::Async path=path!("subscriptions") view=subscriptions::pages::MySubscriptionsPage/>
                     <Route path=path!("sign-in") view=auth::pages::SignInPage/>
                     <Route path=path!("profile") view=portal::ProfilePage/>
                     <Route ssr=SsrMode::Async path=path!("invitation") view=invitations::pages::AcceptInvitationPage/>

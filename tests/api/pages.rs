@@ -84,8 +84,8 @@ async fn every_admin_screen_renders_on_the_server() {
     for (path, text) in [
         ("/admin/users", "Gatehouse Administrator"),
         ("/admin/groups", "Administrators"),
-        ("/admin/products", "bundles of APIs"),
-        ("/admin/subscriptions", "approve, suspend"),
+        ("/admin/products", "a bundle of APIs"),
+        ("/admin/subscriptions", "suspend, reactivate and cancel"),
         ("/admin/emails", "delivery state"),
         ("/admin/activity", "Every change made by an administrator"),
     ] {

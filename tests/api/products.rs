@@ -226,3 +226,52 @@ async fn subscribing_respects_terms_limits_and_approval() {
     let (_, mine) = call_form(&dev, &app, "/api/subscriptions/mine", &[]).await;
     assert_eq!(mine, json!([]));
 }
+
+#[tokio::test]
+async fn every_change_of_state_emails_the_developer_and_requests_email_the_administrators() {
+    use gatehouse_tests::{mime_part, start_with_smtp, wait_for_mail, SmtpServer};
+    let smtp = SmtpServer::start();
+    let app = start_with_smtp(&smtp, &[]);
+    let admin = app.admin().await;
+    app.add_user(&admin, "dev@example.com", "Dev", "One", "developer password").await;
+    let dev = app.client();
+    app.sign_in(&dev, "dev@example.com", "developer password").await;
+    let gold = app.create_product(&admin, "Gold", true, "").await;
+    app.set_visibility(&admin, &gold, &["developers"]).await;
+
+    let sub = app.subscribe(&dev, &gold).await["uid"].as_str().unwrap().to_string();
+    wait_for_mail(&smtp, "dev@example.com", "Your request for Gold was received", 10);
+    let to_admin = wait_for_mail(&smtp, gatehouse_tests::ADMIN_EMAIL, "Dev One asks to subscribe to Gold", 10);
+    let text = mime_part(&to_admin, "text/plain").unwrap();
+    assert!(text.contains("dev@example.com"), "{text}");
+    assert!(text.contains(&format!("{}/admin/subscriptions?state=submitted", app.base)), "{text}");
+
+    app.act(&admin, &sub, "approve").await;
+    let active = wait_for_mail(&smtp, "dev@example.com", "Your subscription to Gold is active", 10);
+    let html = mime_part(&active, "text/html").unwrap();
+    assert!(html.contains(&format!("href=\"{}/subscriptions\"", app.base)), "the link to the keys: {html}");
+    let (s, _) = call_form(
+        &admin,
+        &app,
+        "/api/admin/subscriptions/act",
+        &[("uid", &sub), ("action", "suspend"), ("comment", "Too many calls")],
+    )
+    .await;
+    assert_eq!(s, 200);
+    let suspended = wait_for_mail(&smtp, "dev@example.com", "Your subscription to Gold is now suspended", 10);
+    assert!(mime_part(&suspended, "text/plain").unwrap().contains("Comment: Too many calls"));
+    app.act(&admin, &sub, "cancel").await;
+    wait_for_mail(&smtp, "dev@example.com", "Your subscription to Gold is now cancelled", 10);
+
+    let second = app.subscribe(&dev, &gold).await["uid"].as_str().unwrap().to_string();
+    let (s, _) = call_form(
+        &admin,
+        &app,
+        "/api/admin/subscriptions/act",
+        &[("uid", &second), ("action", "reject"), ("comment", "Please use Silver")],
+    )
+    .await;
+    assert_eq!(s, 200);
+    let rejected = wait_for_mail(&smtp, "dev@example.com", "Your request for Gold was declined", 10);
+    assert!(mime_part(&rejected, "text/plain").unwrap().contains("Their comment: Please use Silver"));
+}

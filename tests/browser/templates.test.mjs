@@ -12,7 +12,7 @@ serverAndBrowser(async (ctx) => {
 test('edit the invitation email, see it previewed, save it and reset it', async () => {
   await page.getByTestId('templates-link').click();
   await page.waitForURL(/\/admin\/emails\/templates$/);
-  assert.equal(await page.locator('[data-testid="templates-table"] tbody tr').count(), 6);
+  assert.equal(await page.locator('[data-testid="templates-table"] tbody tr').count(), 11);
   await page.getByRole('link', { name: 'Invitation', exact: true }).click();
   await page.waitForURL(/inviteUserNotificationMessage$/);
   const en = page.getByTestId('template-en');

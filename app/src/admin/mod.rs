@@ -170,14 +170,3 @@ pub fn Dashboard() -> impl IntoView {
         </Transition>
     }
 }
-
-/// A screen that a later issue fills in; it says what will be there.
-pub fn placeholder(title: Msg, body: Msg) -> impl IntoView {
-    view! {
-        <div class="page-head"><h1>{tr(title)}</h1></div>
-        <div class="empty-state">
-            <p class="empty-title">{tr(Msg::ComingSoon)}</p>
-            <p>{tr(body)}</p>
-        </div>
-    }
-}

@@ -153,12 +153,12 @@ pub async fn update(
 
 pub async fn delete_preview(state: &AppState, uid: &str) -> Result<GroupDeletePreview, ServiceError> {
     let mut conn = state.pool.acquire().await?;
-    let (_, g) = find(&mut conn, uid).await?;
+    let (id, g) = find(&mut conn, uid).await?;
     if g.kind == GroupKind::System {
         return Err(ServiceError::Refused(Msg::ErrSystemGroup));
     }
-    // Product links arrive with products; until then there are none.
-    Ok(GroupDeletePreview { name: g.name, members: g.members, product_links: 0 })
+    let product_links = crate::products::repo::count_for_group(&mut conn, id).await?;
+    Ok(GroupDeletePreview { name: g.name, members: g.members, product_links })
 }
 
 pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {

@@ -18,6 +18,16 @@ pub async fn my_groups() -> Result<Vec<String>, AppError> {
     .await
 }
 
+#[server(endpoint = "profile/name")]
+pub async fn change_my_name(first_name: String, last_name: String) -> Result<(), AppError> {
+    crate::auth::ssr::run(async move {
+        use crate::auth::ssr::{app_state, require_user};
+        let me = require_user()?;
+        Ok(crate::users::service::change_own_name(&app_state(), me.user_id, &first_name, &last_name).await?)
+    })
+    .await
+}
+
 #[component]
 pub fn PortalLayout() -> impl IntoView {
     let me = expect_context::<MeResource>();
@@ -33,6 +43,7 @@ pub fn PortalLayout() -> impl IntoView {
                             match me.await {
                                 Ok(Some(me)) => view! {
                                     {me.is_admin.then(|| view! { <a href="/admin">{tr(Msg::NavAdmin)}</a> })}
+                                    <a href="/subscriptions">{tr(Msg::NavMySubscriptions)}</a>
                                     <a href="/profile">{tr(Msg::NavProfile)}</a>
                                     <SignOutButton/>
                                 }.into_any(),
@@ -52,20 +63,12 @@ pub fn PortalLayout() -> impl IntoView {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let me = expect_context::<MeResource>();
     view! {
         <section class="hero">
             <h1>{tr(Msg::PortalWelcome)}</h1>
             <p class="lead">{tr(Msg::PortalIntro)}</p>
         </section>
-        <div class="empty-state">
-            <p class="empty-title">{tr(Msg::PortalNoProducts)}</p>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    matches!(me.await, Ok(None)).then(|| view! { <p>{tr(Msg::PortalSignInHint)}</p> })
-                })}
-            </Transition>
-        </div>
+        <crate::products::pages::Catalogue/>
     }
 }
 
@@ -94,6 +97,8 @@ fn Profile(me: crate::auth::Me, groups: Resource<Result<Vec<String>, AppError>>)
     let i18n = use_i18n();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let done = move || matches!(action.value().get(), Some(Ok(())));
+    let rename = ServerAction::<ChangeMyName>::new();
+    let rename_error = Signal::derive(move || rename.value().get().and_then(|r| r.err()));
     let must_change = me.must_change_password;
     let min_len = me.password_min_length;
     let rule = move || Msg::PasswordRule.fmt(i18n.lang.get(), &[&min_len, &crate::auth::MAX_PASSWORD_LEN]);
@@ -103,7 +108,6 @@ fn Profile(me: crate::auth::Me, groups: Resource<Result<Vec<String>, AppError>>)
             <p class="notice" role="status">{tr(Msg::MustChangePassword)}</p>
         })}
         <dl class="facts">
-            <dt>{tr(Msg::Name)}</dt><dd>{me.display_name()}</dd>
             <dt>{tr(Msg::Email)}</dt><dd>{me.email.clone()}</dd>
             <dt>{tr(Msg::Groups)}</dt>
             <dd>
@@ -114,6 +118,20 @@ fn Profile(me: crate::auth::Me, groups: Resource<Result<Vec<String>, AppError>>)
                 </Transition>
             </dd>
         </dl>
+        <section class="card">
+            <h2>{tr(Msg::YourName)}</h2>
+            {move || matches!(rename.value().get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">{tr(Msg::Saved)}</p> })}
+            <ErrorBanner error=rename_error/>
+            <ActionForm action=rename attr:class="stack" attr:data-testid="name-form">
+                <label for="first_name">{tr(Msg::FirstName)}</label>
+                <input id="first_name" name="first_name" type="text" required maxlength="100" autocomplete="given-name" value=me.first_name.clone()/>
+                {field_error(rename_error, "first_name")}
+                <label for="last_name">{tr(Msg::LastName)}</label>
+                <input id="last_name" name="last_name" type="text" required maxlength="100" autocomplete="family-name" value=me.last_name.clone()/>
+                {field_error(rename_error, "last_name")}
+                <button type="submit" class="button" disabled=move || rename.pending().get()>{tr(Msg::Save)}</button>
+            </ActionForm>
+        </section>
         <section class="card">
             <h2>{tr(Msg::ChangePassword)}</h2>
             <p class="muted" id="password-rule">{rule}</p>

@@ -1,12 +1,13 @@
 //! Server functions for the developer's subscriptions and the
 //! administrators' Subscriptions screen.
-use super::{SubscriptionAction, SubscriptionKeys, SubscriptionPage, SubscriptionQuery, SubscriptionRow};
+use super::{SubscriptionKeys, SubscriptionPage, SubscriptionQuery, SubscriptionRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use {
     super::service::{self, Caller},
+    super::SubscriptionAction,
     crate::auth::ssr::*,
 };
 

@@ -17,29 +17,7 @@ use sha2::Sha256;
 /// The keyed hash of a key: what the database and the gateway index look up.
 pub type KeyHash = [u8; 32];
 
-/// Which of a subscription's two keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeySlot {
-    Primary,
-    Secondary,
-}
-
-impl KeySlot {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeySlot::Primary => "primary",
-            KeySlot::Secondary => "secondary",
-        }
-    }
-    pub fn parse(s: &str) -> Option<KeySlot> {
-        match s {
-            "primary" => Some(KeySlot::Primary),
-            "secondary" => Some(KeySlot::Secondary),
-            _ => None,
-        }
-    }
-}
+pub use super::KeySlot;
 
 #[derive(Clone)]
 pub struct Vault {

@@ -69,6 +69,54 @@ impl SubscriptionState {
     }
 }
 
+/// Which of a subscription's two keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeySlot {
+    Primary,
+    Secondary,
+}
+
+impl KeySlot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeySlot::Primary => "primary",
+            KeySlot::Secondary => "secondary",
+        }
+    }
+    pub fn parse(s: &str) -> Option<KeySlot> {
+        match s {
+            "primary" => Some(KeySlot::Primary),
+            "secondary" => Some(KeySlot::Secondary),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> crate::i18n::Msg {
+        match self {
+            KeySlot::Primary => crate::i18n::Msg::PrimaryKey,
+            KeySlot::Secondary => crate::i18n::Msg::SecondaryKey,
+        }
+    }
+    pub fn regenerated(self) -> crate::i18n::Msg {
+        match self {
+            KeySlot::Primary => crate::i18n::Msg::PrimaryRegenerated,
+            KeySlot::Secondary => crate::i18n::Msg::SecondaryRegenerated,
+        }
+    }
+    pub fn confirm_title(self) -> crate::i18n::Msg {
+        match self {
+            KeySlot::Primary => crate::i18n::Msg::ConfirmRegeneratePrimary,
+            KeySlot::Secondary => crate::i18n::Msg::ConfirmRegenerateSecondary,
+        }
+    }
+    pub fn pick(self, keys: &SubscriptionKeys) -> &str {
+        match self {
+            KeySlot::Primary => &keys.primary,
+            KeySlot::Secondary => &keys.secondary,
+        }
+    }
+}
+
 /// What an administrator can do to a subscription.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -629,6 +629,25 @@ pub fn UserDetailPage() -> impl IntoView {
                                     </ActionForm>
                                 </section>
                             </div>
+                            <div class="detail-grid">
+                                <section class="card">
+                                    <h2>{tr(Msg::NavSubscriptions)}</h2>
+                                    <crate::subscriptions::pages::UserSubscriptions subs=u.subscriptions.clone()/>
+                                </section>
+                                <section class="card">
+                                    <h2>{tr(Msg::VisibleProducts)}</h2>
+                                    <p class="muted">{tr(if is_admin { Msg::AdminSeesAll } else { Msg::VisibleProductsHelp })}</p>
+                                    <ul class="plain" data-testid="visible-products">
+                                        {u.products.iter().map(|p| {
+                                            let via = p.via.clone();
+                                            view! {
+                                                <li><a href=format!("/admin/products/{}", p.uid)>{p.name.clone()}</a>
+                                                    <span class="muted small">" — "{tr(Msg::Via)}" "{move || display_names(&via, i18n.lang.get())}</span></li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                            </div>
                             <section>
                                 <h2>{tr(Msg::NavActivity)}</h2>
                                 <ActivityList target=Some(uid_act) reload=Signal::derive(move || reload.get() + update.version().get() as u32)/>

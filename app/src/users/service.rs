@@ -636,3 +636,34 @@ pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(String, Stri
     .await?;
     Ok(generated.map(|pw| (email, pw)))
 }
+
+/// A developer changes their own name on the profile page (the address stays:
+/// changing it is an administrator's act).
+pub async fn change_own_name(
+    state: &AppState,
+    me: UserId,
+    first_name: &str,
+    last_name: &str,
+) -> Result<(), ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let u = repo::by_uid_id(&mut tx, me).await?;
+    let form = UserForm {
+        email: u.email.clone(),
+        first_name: first_name.to_string(),
+        last_name: last_name.to_string(),
+        note: u.note.clone().unwrap_or_default(),
+    };
+    let errs: Vec<FieldError> = validate(&form).into_iter().filter(|e| e.field != "email").collect();
+    if !errs.is_empty() {
+        return Err(ServiceError::Validation(errs));
+    }
+    if !repo::update_profile(&mut tx, me, &form, u.version).await? {
+        return Err(ServiceError::Conflict);
+    }
+    let actor = Actor { id: Some(me), label: u.email.clone() };
+    let after = json!({ "firstName": first_name.trim(), "lastName": last_name.trim() });
+    let before = json!({ "firstName": u.first_name, "lastName": u.last_name });
+    log(&mut tx, &actor, "user.name_changed", &u, Some(before), Some(after), None).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Gateway key checks per second and their latency, against the real server
+//! on loopback, with 100,000 accounts and 200,000 subscriptions.
+//!
+//! The data is written straight into the database (keys sealed and hashed
+//! with the server's own secret, as the service does) while the server is
+//! stopped; the server then starts and loads its key index. The load comes
+//! from a minimal HTTP/1.1 client over keep-alive connections, so the client
+//! takes as little of the two cores as possible: each connection sends its
+//! next check as soon as the previous answer is in (closed loop).
+//!
+//! cargo run --release -p gatehouse-tests --bin bench-gateway [users] [subscriptions]
+use gatehouse_tests::{TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, &'static str)> {
+    let settings =
+        app::config::Settings::from_sources(None, vec![("GATEHOUSE_DATA_DIR".to_string(), dir.display().to_string())])
+            .unwrap();
+    let vault = app::subscriptions::keys::Vault::load(&settings).unwrap();
+    let pool = app::db::connect(&settings).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("PRAGMA synchronous = OFF").execute(&mut *conn).await.unwrap();
+    let t = Instant::now();
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+    let now = app::db::now();
+    let mut products = Vec::new();
+    for p in 0..20 {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO products (uid, name, name_canonical, state, created_at, updated_at)
+             VALUES (?, ?, ?, 'published', ?, ?) RETURNING id",
+        )
+        .bind(format!("product-{p:02}"))
+        .bind(format!("Product {p:02}"))
+        .bind(format!("product {p:02}"))
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        products.push(id);
+    }
+    let mut user_ids = Vec::with_capacity(users);
+    for i in 0..users {
+        let email = format!("dev{i}@example{}.com", i % 97);
+        // One account in fifty is blocked.
+        let state = if i % 50 == 7 { "blocked" } else { "active" };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, search_text)
+             VALUES (?, ?, ?, 'Dev', ?, ?, ?) RETURNING id",
+        )
+        .bind(format!("{i:016x}"))
+        .bind(&email)
+        .bind(&email)
+        .bind(format!("N{i}"))
+        .bind(state)
+        .bind(app::users::search_text("Dev", &format!("N{i}"), &email))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        user_ids.push((id, state));
+    }
+    println!("seeded {users} accounts in {:.1} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    // The keys the load uses, with the answer each should get.
+    let mut sample = Vec::new();
+    for n in 0..subs {
+        let (user, user_state) = user_ids[n % users];
+        let product = products[(n / users + n * 7) % products.len()];
+        let uid = format!("s{n:015x}");
+        // One subscription in twenty is suspended.
+        let state = if n % 20 == 3 { "suspended" } else { "active" };
+        let p = app::subscriptions::keys::Vault::generate();
+        let s = app::subscriptions::keys::Vault::generate();
+        sqlx::query(
+            "INSERT INTO subscriptions (uid, user_id, product_id, display_name, state, primary_hash, primary_secret,
+                                        secondary_hash, secondary_secret, created_at, start_date, updated_at)
+             VALUES (?, ?, ?, 'App', ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&uid)
+        .bind(user)
+        .bind(product)
+        .bind(state)
+        .bind(&vault.hash(&p)[..])
+        .bind(vault.seal(&p, &uid, app::subscriptions::keys::KeySlot::Primary))
+        .bind(&vault.hash(&s)[..])
+        .bind(vault.seal(&s, &uid, app::subscriptions::keys::KeySlot::Secondary))
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        if n % 20 < 4 && sample.len() < 20_000 {
+            let expect = if state == "active" && user_state == "active" { "200" } else { "403" };
+            sample.push((if n % 2 == 0 { p } else { s }, expect));
+        }
+    }
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(&mut *conn).await.unwrap();
+    println!("seeded {subs} subscriptions (two sealed, hashed keys each) in {:.1} s", t.elapsed().as_secs_f64());
+    // A few unknown keys too: a gateway sees those from scanners.
+    for i in 0..200 {
+        sample.push((format!("{i:032x}"), "401"));
+    }
+    sample
+}
+
+struct Run {
+    checks: usize,
+    wrong: usize,
+    rps: f64,
+    p50: f64,
+    p99: f64,
+    p999: f64,
+    max: f64,
+}
+
+/// `conns` keep-alive connections, each sending checks back to back for `secs`.
+async fn load(addr: &str, keys: &[(String, &'static str)], conns: usize, secs: u64) -> Run {
+    let keys = std::sync::Arc::new(keys.to_vec());
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for c in 0..conns {
+        let (keys, addr) = (keys.clone(), addr.to_string());
+        tasks.push(tokio::spawn(async move {
+            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let mut buf = vec![0u8; 4096];
+            let mut lat = Vec::new();
+            let mut wrong = 0;
+            let mut i = c * 7919;
+            while Instant::now() < deadline {
+                let (key, expect) = &keys[i % keys.len()];
+                i += 1;
+                let req =
+                    format!("GET /gateway/check HTTP/1.1\r\nHost: {addr}\r\nOcp-Apim-Subscription-Key: {key}\r\n\r\n");
+                let t = Instant::now();
+                stream.write_all(req.as_bytes()).await.unwrap();
+                // Read one response: headers, then Content-Length bytes of body.
+                let mut have = 0;
+                loop {
+                    let n = stream.read(&mut buf[have..]).await.unwrap();
+                    assert!(n > 0, "server closed the connection");
+                    have += n;
+                    let text = &buf[..have];
+                    if let Some(end) = text.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = std::str::from_utf8(&text[..end]).unwrap().to_ascii_lowercase();
+                        let len: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .map(|v| v.trim().parse().unwrap())
+                            .unwrap_or(0);
+                        if have >= end + 4 + len {
+                            if &head[9..12] != *expect {
+                                wrong += 1;
+                            }
+                            break;
+                        }
+                    }
+                }
+                lat.push(t.elapsed());
+            }
+            (lat, wrong)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut wrong = 0;
+    for t in tasks {
+        let (l, w) = t.await.unwrap();
+        all.extend(l);
+        wrong += w;
+    }
+    let wall = start.elapsed().as_secs_f64();
+    all.sort();
+    let q = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
+    Run {
+        checks: all.len(),
+        wrong,
+        rps: all.len() as f64 / wall,
+        p50: q(0.50),
+        p99: q(0.99),
+        p999: q(0.999),
+        max: all.last().unwrap().as_secs_f64() * 1000.0,
+    }
+}
+
+fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let users = args.first().copied().unwrap_or(100_000);
+    let subs = args.get(1).copied().unwrap_or(200_000);
+    // First start: migrations, the first administrator and the server secret.
+    let app = TestServer::start_with(&[
+        ("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("GATEHOUSE_LOG", "error"),
+    ]);
+    let dir = app.stop();
+    let keys = seed(dir.path(), users, subs).await;
+    let app = TestServer::start_in(dir, &[("GATEHOUSE_LOG", "error")]);
+    let started = app.startup_output.lines().last().unwrap_or_default().to_string();
+    println!("restarted with the key index loaded: {started}");
+    println!("server memory (RSS): {:.0} MiB", rss_mib(app.pid()));
+    let addr = app.base.trim_start_matches("http://").to_string();
+    println!(
+        "{} sample keys ({} expected 200, the rest suspended, blocked or unknown)",
+        keys.len(),
+        keys.iter().filter(|k| k.1 == "200").count()
+    );
+    load(&addr, &keys, 8, 2).await; // warm-up
+    for conns in [8, 32, 64] {
+        let r = load(&addr, &keys, conns, 10).await;
+        println!(
+            "{conns:>3} connections: {:>7.0} checks/s  p50 {:.3} ms  p99 {:.3} ms  p99.9 {:.3} ms  max {:.1} ms  \
+             ({} checks, {} wrong answers)",
+            r.rps, r.p50, r.p99, r.p999, r.max, r.checks, r.wrong
+        );
+    }
+    println!("server memory (RSS) after the runs: {:.0} MiB", rss_mib(app.pid()));
+}
