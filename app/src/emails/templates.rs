@@ -418,21 +418,18 @@ pub fn render_html(body: &str, v: &Values) -> String {
                     Piece::Placeholder(name @ ("ConfirmUrl" | "DevPortalUrl" | "ReviewUrl")) => {
                         let mut url = v.get(name).unwrap_or_default().to_string();
                         // "$DevPortalUrl/subscriptions": the path belongs in the link.
-                        if let Some(Piece::Text(t)) = parts.peek() {
-                            if t.starts_with('/') {
-                                let end = t.find(char::is_whitespace).unwrap_or(t.len());
-                                let end = t[..end].trim_end_matches(['.', ',', ')', ';', ':']).len();
-                                url.push_str(&t[..end]);
-                                let rest = &t[end..];
-                                parts.next();
-                                let url = html_escape(&url);
-                                html.push_str(&format!("<a href=\"{url}\">{url}</a>"));
-                                html.push_str(&html_escape(rest));
-                                continue;
-                            }
+                        let mut rest = "";
+                        if let Some(Piece::Text(t)) =
+                            parts.next_if(|p| matches!(p, Piece::Text(t) if t.starts_with('/')))
+                        {
+                            let end = t.find(char::is_whitespace).unwrap_or(t.len());
+                            let end = t[..end].trim_end_matches(['.', ',', ')', ';', ':']).len();
+                            url.push_str(&t[..end]);
+                            rest = &t[end..];
                         }
                         let url = html_escape(&url);
                         html.push_str(&format!("<a href=\"{url}\">{url}</a>"));
+                        html.push_str(&html_escape(rest));
                     }
                     Piece::Placeholder(name) => match v.get(name) {
                         Some(val) => html.push_str(&html_escape(val)),

@@ -31,8 +31,9 @@ pub fn validate(kind: GroupKind, form: &GroupForm) -> Vec<FieldError> {
     errs
 }
 
-/// A readable resource name from the group name: "Partner APIs" -> "partner-apis".
-pub fn slug(name: &str) -> String {
+/// A readable resource name from a display name: "Partner APIs" ->
+/// "partner-apis"; `fallback` when nothing readable is left ("!!!").
+pub fn slug(name: &str, fallback: &str) -> String {
     let mut s = String::new();
     for c in name.trim().to_lowercase().chars() {
         if c.is_ascii_alphanumeric() {
@@ -43,7 +44,7 @@ pub fn slug(name: &str) -> String {
     }
     let s: String = s.trim_end_matches('-').chars().take(60).collect();
     if s.is_empty() {
-        "group".into()
+        fallback.into()
     } else {
         s
     }
@@ -80,7 +81,7 @@ pub async fn create(state: &AppState, actor: &Actor, kind: GroupKind, form: Grou
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
     }
-    let base = slug(&form.name);
+    let base = slug(&form.name, "group");
     let mut uid = base.clone();
     let mut n = 2;
     while repo::uid_taken(&mut tx, &uid).await? {
@@ -192,8 +193,8 @@ pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&
 mod tests {
     #[test]
     fn slugs_are_readable_resource_names() {
-        assert_eq!(super::slug("Partner APIs"), "partner-apis");
-        assert_eq!(super::slug("  Ünïcode & co. "), "n-code-co");
-        assert_eq!(super::slug("!!!"), "group");
+        assert_eq!(super::slug("Partner APIs", "group"), "partner-apis");
+        assert_eq!(super::slug("  Ünïcode & co. ", "group"), "n-code-co");
+        assert_eq!(super::slug("!!!", "group"), "group");
     }
 }

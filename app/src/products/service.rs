@@ -99,8 +99,7 @@ pub async fn create(state: &AppState, actor: &Actor, form: ProductForm) -> Resul
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
     }
-    let base = crate::groups::service::slug(&form.name);
-    let base = if base == "group" { "product".to_string() } else { base };
+    let base = crate::groups::service::slug(&form.name, "product");
     let mut uid = base.clone();
     let mut n = 2;
     while repo::uid_taken(&mut tx, &uid).await? {

@@ -70,11 +70,6 @@ async fn log(
     .await
 }
 
-fn new_uid() -> String {
-    // Same shape as account uids: short, random, URL-safe.
-    crate::users::repo::new_uid()
-}
-
 fn fresh_key(vault: &Vault, uid: &str, slot: KeySlot) -> (String, ([u8; 32], Vec<u8>)) {
     let key = Vault::generate();
     let stored = (vault.hash(&key), vault.seal(&key, uid, slot));
@@ -151,7 +146,8 @@ pub async fn subscribe(
         return Err(ServiceError::Refused(Msg::ErrSubscriptionLimit));
     }
     let sub_state = if product.approval_required { SubscriptionState::Submitted } else { SubscriptionState::Active };
-    let uid = new_uid();
+    // Same shape as account uids: short, random, URL-safe.
+    let uid = users::new_uid();
     let vault = state.gate.vault();
     let (_, primary) = fresh_key(vault, &uid, KeySlot::Primary);
     let (_, secondary) = fresh_key(vault, &uid, KeySlot::Secondary);
