@@ -194,3 +194,22 @@ pub fn NewPasswordFields(min_len: usize, #[prop(into)] error: Signal<Option<AppE
         {field_error(error, "confirm")}
     }
 }
+
+/// Puts text on the clipboard (browser only).
+pub fn copy_to_clipboard(text: String, copied: RwSignal<bool>) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(w) = web_sys::window() {
+            let promise = w.navigator().clipboard().write_text(&text);
+            leptos::task::spawn_local(async move {
+                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                    copied.set(true);
+                }
+            });
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (text, copied);
+    }
+}

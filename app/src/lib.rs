@@ -2,6 +2,7 @@
 //! shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 #![recursion_limit = "256"]
 
+pub mod access_tokens;
 pub mod activity;
 pub mod admin;
 pub mod auth;
@@ -17,6 +18,8 @@ pub mod links;
 pub mod portal;
 pub mod products;
 pub mod recovery;
+#[cfg(feature = "ssr")]
+pub mod rest;
 pub mod signup;
 pub mod subscriptions;
 pub mod users;
@@ -151,6 +154,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("emails/templates/:name") view=emails::pages::TemplateEditorPage/>
                     <Route ssr=SsrMode::Async path=path!("emails/:id") view=emails::pages::EmailMessagePage/>
                     <Route ssr=SsrMode::Async path=path!("activity") view=activity::pages::ActivityPage/>
+                    <Route ssr=SsrMode::Async path=path!("tokens") view=access_tokens::pages::AccessTokensPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>
                     <Route ssr=SsrMode::Async path=path!("") view=portal::HomePage/>

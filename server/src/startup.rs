@@ -37,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_guard))
         // Request bodies beyond 1 MiB are refused before any handler reads them.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        // The REST management API, outside the page middleware too: it
+        // authenticates each call by its bearer token (no cookies, so no
+        // CSRF), and answers JSON errors of its own.
+        .merge(app::rest::router(state.clone()))
         // The gateway's key check, outside the page middleware: it reads no
         // session and no database, only the in-memory key index.
         .merge(

@@ -9,6 +9,7 @@ mod invitations;
 mod pages;
 mod products;
 mod recovery;
+mod rest;
 mod security;
 mod sign_in;
 mod signup;

@@ -21,6 +21,8 @@ pub fn action_label(action: &str) -> Msg {
         "group.deleted" => Msg::ActGroupDeleted,
         "group.member_added" => Msg::ActMemberAdded,
         "group.member_removed" => Msg::ActMemberRemoved,
+        "token.created" => Msg::ActTokenCreated,
+        "token.revoked" => Msg::ActTokenRevoked,
         _ => Msg::ActOther,
     }
 }
@@ -42,6 +44,7 @@ fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
                 {entries.into_iter().map(|e| {
                     let href = match e.target_kind.as_str() {
                         "group" => format!("/admin/groups/{}", e.target_uid),
+                        "token" => "/admin/tokens".to_string(),
                         _ => format!("/admin/users/{}", e.target_uid),
                     };
                     let change = match (&e.before, &e.after) {

@@ -40,7 +40,7 @@ pub async fn dashboard_stats() -> Result<AdminStats, AppError> {
     .await
 }
 
-const NAV: [(&str, Msg); 9] = [
+const NAV: [(&str, Msg); 10] = [
     ("/admin", Msg::NavDashboard),
     ("/admin/users", Msg::NavUsers),
     ("/admin/invitations", Msg::NavInvitations),
@@ -49,6 +49,7 @@ const NAV: [(&str, Msg); 9] = [
     ("/admin/subscriptions", Msg::NavSubscriptions),
     ("/admin/emails", Msg::NavEmails),
     ("/admin/activity", Msg::NavActivity),
+    ("/admin/tokens", Msg::NavTokens),
     ("/admin/settings", Msg::NavSettings),
 ];
 

@@ -215,3 +215,53 @@ pub async fn remove_member(conn: &mut SqliteConnection, group_id: i64, user: Use
         .await?;
     Ok(r.rows_affected() == 1)
 }
+
+// ---- the REST API's list (APIM's $filter, $top, $skip) ----
+
+use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+
+pub const API_FIELDS: &[Field] = &[
+    Field { name: "name", sql: "g.uid", kind: Kind::Text, fts: None },
+    Field { name: "displayName", sql: "g.name", kind: Kind::Text, fts: None },
+    Field { name: "description", sql: "g.description", kind: Kind::Text, fts: None },
+    Field { name: "externalId", sql: "g.external_id", kind: Kind::Text, fts: None },
+    Field { name: "type", sql: "g.kind", kind: Kind::Enum(&["system", "custom", "external"]), fts: None },
+];
+
+/// Which groups an API list covers.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    All,
+    OfUser(UserId),
+    OfProduct(i64),
+}
+
+/// A page of groups, system groups first (as the screen shows them), and
+/// how many match.
+pub async fn api_list(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    filter: Option<&SqlWhere>,
+    top: i64,
+    skip: i64,
+) -> Result<(Vec<GroupRow>, i64), sqlx::Error> {
+    let scope = match scope {
+        Scope::All => None,
+        Scope::OfUser(u) => Some(("g.id IN (SELECT group_id FROM group_members WHERE user_id = ?)", u.0)),
+        Scope::OfProduct(p) => Some(("g.id IN (SELECT group_id FROM product_groups WHERE product_id = ?)", p)),
+    };
+    let lq = ListQuery { scope, filter };
+    let sql = format!("{SELECT} {} ORDER BY g.kind <> 'system', g.id LIMIT ? OFFSET ?", lq.where_sql());
+    let rows: Vec<Row> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM groups g {}", lq.where_sql());
+    let total: i64 = lq.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+    Ok((rows.into_iter().map(|r| r.into_parts().1).collect(), total))
+}
+
+pub async fn is_member(conn: &mut SqliteConnection, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?)")
+        .bind(group_id)
+        .bind(user.0)
+        .fetch_one(conn)
+        .await
+}

@@ -70,6 +70,18 @@ pub async fn get(state: &AppState, uid: &str) -> Result<GroupRow, ServiceError> 
 }
 
 pub async fn create(state: &AppState, actor: &Actor, kind: GroupKind, form: GroupForm) -> Result<String, ServiceError> {
+    create_named(state, actor, kind, form, None).await
+}
+
+/// As `create`, with the uid the caller chose (the REST API's
+/// `PUT …/groups/{groupId}`); None derives one from the name.
+pub async fn create_named(
+    state: &AppState,
+    actor: &Actor,
+    kind: GroupKind,
+    form: GroupForm,
+    chosen: Option<&str>,
+) -> Result<String, ServiceError> {
     if kind == GroupKind::System {
         return Err(ServiceError::Refused(Msg::ErrSystemGroup));
     }
@@ -81,13 +93,20 @@ pub async fn create(state: &AppState, actor: &Actor, kind: GroupKind, form: Grou
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
     }
-    let base = slug(&form.name, "group");
-    let mut uid = base.clone();
-    let mut n = 2;
-    while repo::uid_taken(&mut tx, &uid).await? {
-        uid = format!("{base}-{n}");
-        n += 1;
-    }
+    let uid = match chosen {
+        Some(uid) if repo::uid_taken(&mut tx, uid).await? => return Err(ServiceError::Conflict),
+        Some(uid) => uid.to_string(),
+        None => {
+            let base = slug(&form.name, "group");
+            let mut uid = base.clone();
+            let mut n = 2;
+            while repo::uid_taken(&mut tx, &uid).await? {
+                uid = format!("{base}-{n}");
+                n += 1;
+            }
+            uid
+        }
+    };
     repo::insert(&mut tx, &uid, kind, &form).await?;
     let (_, row) = find(&mut tx, &uid).await?;
     activity::record(
@@ -187,6 +206,37 @@ pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Adds one account to a custom or external group (system groups' members
+/// are managed by Gatehouse). True if it was added, false if it already was
+/// a member.
+pub async fn set_member(
+    state: &AppState,
+    actor: &Actor,
+    group_uid: &str,
+    user_uid: &str,
+    member: bool,
+) -> Result<bool, ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let (gid, g) = find(&mut tx, group_uid).await?;
+    if g.kind == GroupKind::System {
+        return Err(ServiceError::Refused(Msg::ErrSystemMembership));
+    }
+    let u = crate::users::repo::by_uid(&mut tx, user_uid).await?.ok_or(ServiceError::NotFound)?;
+    let changed = if member {
+        repo::add_member(&mut tx, gid, u.user_id()).await?
+    } else {
+        repo::remove_member(&mut tx, gid, u.user_id()).await?
+    };
+    if changed {
+        let detail = json!({ "group": g.name, "groupId": g.uid });
+        let action = if member { "group.member_added" } else { "group.member_removed" };
+        let (before, after) = if member { (None, Some(detail)) } else { (Some(detail), None) };
+        crate::users::service::log(&mut tx, actor, action, &u, before, after, None).await?;
+        tx.commit().await?;
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

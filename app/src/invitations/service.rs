@@ -23,12 +23,28 @@ use sqlx::SqliteConnection;
 /// Creates a pending account, its invitation and the email. Returns the
 /// account's uid.
 pub async fn invite(state: &AppState, actor: &Actor, form: InviteForm) -> Result<String, ServiceError> {
+    invite_named(state, actor, form, None).await
+}
+
+/// As `invite`, with a chosen account uid (the REST API's
+/// `PUT …/users/{userId}?…` with `confirmation: invite`).
+pub async fn invite_named(
+    state: &AppState,
+    actor: &Actor,
+    form: InviteForm,
+    uid: Option<&str>,
+) -> Result<String, ServiceError> {
     let errs = form.problems();
     if !errs.is_empty() {
         return Err(ServiceError::Validation(errs));
     }
     let mut tx = begin_write(&state.pool).await?;
-    let uid = invite_in(&mut tx, state, &mut TemplateCache::default(), actor, &form).await?;
+    if let Some(uid) = uid {
+        if users_repo::by_uid(&mut tx, uid).await?.is_some() {
+            return Err(ServiceError::Conflict);
+        }
+    }
+    let uid = invite_in(&mut tx, state, &mut TemplateCache::default(), actor, &form, uid).await?;
     tx.commit().await?;
     state.outbox.notify_one();
     Ok(uid)
@@ -42,6 +58,7 @@ pub async fn invite_in(
     texts: &mut TemplateCache,
     actor: &Actor,
     form: &InviteForm,
+    uid: Option<&str>,
 ) -> Result<String, ServiceError> {
     let at = now();
     let new = users_repo::NewUser {
@@ -52,7 +69,11 @@ pub async fn invite_in(
         must_change_password: false,
     };
     // The unique index answers "is the address taken" in the same statement.
-    let u = match users_repo::insert_as(&mut *conn, &new, UserState::Pending, form.lang).await {
+    let inserted = match uid {
+        Some(uid) => users_repo::insert_named(&mut *conn, &new, UserState::Pending, form.lang, uid).await,
+        None => users_repo::insert_as(&mut *conn, &new, UserState::Pending, form.lang).await,
+    };
+    let u = match inserted {
         Err(e) if users_repo::is_email_taken(&e) => return Err(ServiceError::field("email", Msg::ErrEmailTaken)),
         other => other?,
     };
@@ -242,7 +263,7 @@ pub async fn bulk_invite(
         // No savepoint per row: the row is validated, and the one refusal
         // left (the address taken) comes from its first statement, before
         // anything of the row is written. Any other error ends the chunk.
-        match invite_in(&mut tx, state, &mut texts, actor, form).await {
+        match invite_in(&mut tx, state, &mut texts, actor, form, None).await {
             Ok(_) => results.push(BulkInviteResult { email: form.email.clone(), error: None }),
             Err(ServiceError::Db(e)) => return Err(ServiceError::Db(e)),
             Err(e) => results.push(BulkInviteResult { email: form.email.clone(), error: Some(e.into()) }),

@@ -2,7 +2,7 @@
 //! regenerate; cancel) and the administrators' Subscriptions screen.
 use super::api::*;
 use super::{SubscriptionAction, SubscriptionKeys, SubscriptionQuery, SubscriptionRow, SubscriptionState};
-use crate::components::{format_count, format_date, ConfirmPanel, ErrorBanner};
+use crate::components::{copy_to_clipboard, format_count, format_date, ConfirmPanel, ErrorBanner};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::MeResource;
@@ -19,25 +19,6 @@ pub fn sub_state_badge(state: SubscriptionState) -> impl IntoView {
         SubscriptionState::Cancelled | SubscriptionState::Expired => "badge state-deleted",
     };
     view! { <span class=class data-testid="sub-state">{tr(state.label())}</span> }
-}
-
-/// Puts text on the clipboard (browser only).
-fn copy_to_clipboard(text: String, copied: RwSignal<bool>) {
-    #[cfg(feature = "hydrate")]
-    {
-        if let Some(w) = web_sys::window() {
-            let promise = w.navigator().clipboard().write_text(&text);
-            spawn_local(async move {
-                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
-                    copied.set(true);
-                }
-            });
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (text, copied);
-    }
 }
 
 #[component]

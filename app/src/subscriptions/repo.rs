@@ -358,3 +358,54 @@ pub async fn set_secret_fingerprint(conn: &mut SqliteConnection, fp: &str) -> Re
         .await?;
     Ok(())
 }
+
+// ---- the REST API's list (APIM's $filter, $top, $skip) ----
+
+use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+
+pub const API_FIELDS: &[Field] = &[
+    Field { name: "name", sql: "s.uid", kind: Kind::Text, fts: None },
+    Field { name: "displayName", sql: "s.display_name", kind: Kind::Text, fts: None },
+    Field { name: "stateComment", sql: "s.state_comment", kind: Kind::Text, fts: None },
+    Field { name: "ownerId", sql: "('/users/' || u.uid)", kind: Kind::Text, fts: None },
+    Field { name: "userId", sql: "u.uid", kind: Kind::Text, fts: None },
+    Field { name: "scope", sql: "('/products/' || p.uid)", kind: Kind::Text, fts: None },
+    Field { name: "productId", sql: "p.uid", kind: Kind::Text, fts: None },
+    Field {
+        name: "state",
+        sql: "s.state",
+        kind: Kind::Enum(&["submitted", "active", "suspended", "rejected", "cancelled", "expired"]),
+        fts: None,
+    },
+];
+
+#[derive(Clone, Copy)]
+pub enum Scope {
+    All,
+    OfUser(UserId),
+    OfProduct(i64),
+}
+
+/// A page of subscriptions in creation order, and how many match.
+pub async fn api_list(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    filter: Option<&SqlWhere>,
+    top: i64,
+    skip: i64,
+) -> Result<(Vec<SubscriptionRow>, i64), sqlx::Error> {
+    let scope = match scope {
+        Scope::All => None,
+        Scope::OfUser(u) => Some(("s.user_id = ?", u.0)),
+        Scope::OfProduct(p) => Some(("s.product_id = ?", p)),
+    };
+    let lq = ListQuery { scope, filter };
+    let sql = format!("{SELECT} {} ORDER BY s.id LIMIT ? OFFSET ?", lq.where_sql());
+    let rows: Vec<Row> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id {}",
+        lq.where_sql()
+    );
+    let total: i64 = lq.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+    Ok((rows.into_iter().map(|r| r.into_record().row).collect(), total))
+}

@@ -57,10 +57,15 @@ pub async fn insert_with_note(
     note: Option<&str>,
 ) -> Result<UserId, sqlx::Error> {
     let id = insert(&mut *conn, u).await?;
+    set_note(conn, id, note).await?;
+    Ok(id)
+}
+
+pub async fn set_note(conn: &mut SqliteConnection, id: UserId, note: Option<&str>) -> Result<(), sqlx::Error> {
     if note.is_some() {
         sqlx::query("UPDATE users SET note = ? WHERE id = ?").bind(note).bind(id.0).execute(&mut *conn).await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 pub async fn insert(conn: &mut SqliteConnection, u: &NewUser<'_>) -> Result<UserId, sqlx::Error> {
@@ -75,6 +80,18 @@ pub async fn insert_as(
     state: UserState,
     lang: crate::i18n::Lang,
 ) -> Result<UserRecord, sqlx::Error> {
+    insert_named(conn, u, state, lang, &new_uid()).await
+}
+
+/// As `insert_as`, with the uid the caller chose (the REST API's
+/// `PUT …/users/{userId}` names the account).
+pub async fn insert_named(
+    conn: &mut SqliteConnection,
+    u: &NewUser<'_>,
+    state: UserState,
+    lang: crate::i18n::Lang,
+    uid: &str,
+) -> Result<UserRecord, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO users (uid, email, email_canonical, first_name, last_name, password_hash, must_change_password,
                             search_text, state, lang)
@@ -82,7 +99,7 @@ pub async fn insert_as(
          RETURNING id, uid, email, first_name, last_name, note, state, registered_at,
                    password_hash IS NOT NULL AS has_password, version, FALSE AS is_admin, lang",
     )
-    .bind(new_uid())
+    .bind(uid)
     .bind(u.email.trim())
     .bind(super::canonical_email(u.email))
     .bind(u.first_name.trim())
@@ -665,4 +682,68 @@ pub async fn active_admins(conn: &mut SqliteConnection) -> Result<Vec<UserRecord
     ))
     .fetch_all(conn)
     .await
+}
+
+// ---- the REST API's list (APIM's $filter, $top, $skip) ----
+
+use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+
+/// The user properties `$filter` may name, and their columns.
+pub const API_FIELDS: &[Field] = &[
+    Field { name: "name", sql: "u.uid", kind: Kind::Text, fts: None },
+    Field { name: "firstName", sql: "u.first_name", kind: Kind::Text, fts: Some("search_text") },
+    Field { name: "lastName", sql: "u.last_name", kind: Kind::Text, fts: Some("search_text") },
+    Field { name: "email", sql: "u.email", kind: Kind::Text, fts: Some("search_text") },
+    Field { name: "note", sql: "u.note", kind: Kind::Text, fts: None },
+    Field { name: "state", sql: "u.state", kind: Kind::Enum(&["active", "blocked", "pending", "deleted"]), fts: None },
+    Field { name: "registrationDate", sql: "u.registered_at", kind: Kind::Date, fts: None },
+];
+/// The trigram index over "first last email", keyed by `u.id`.
+pub const API_FTS: (&str, &str) = ("users_fts", "u.id");
+
+/// Restricts the API list to one group's members.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    All,
+    MembersOf(i64),
+}
+
+fn api_query(scope: Scope, filter: Option<&SqlWhere>) -> ListQuery<'_> {
+    let scope = match scope {
+        Scope::All => None,
+        Scope::MembersOf(g) => Some(("u.id IN (SELECT user_id FROM group_members WHERE group_id = ?)", g)),
+    };
+    ListQuery { scope, filter }
+}
+
+/// A page of accounts in registration order (stable under `$skip`).
+pub async fn api_list(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    filter: Option<&SqlWhere>,
+    top: i64,
+    skip: i64,
+) -> Result<Vec<UserRecord>, sqlx::Error> {
+    let lq = api_query(scope, filter);
+    let sql = format!(
+        "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
+                u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang
+         FROM users u {} ORDER BY u.id LIMIT ? OFFSET ?",
+        lq.where_sql()
+    );
+    lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(conn).await
+}
+
+pub async fn api_count(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    filter: Option<&SqlWhere>,
+) -> Result<i64, sqlx::Error> {
+    if let (Scope::All, None) = (scope, filter) {
+        // Kept by triggers: one row read instead of counting every account.
+        return sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await;
+    }
+    let lq = api_query(scope, filter);
+    let sql = format!("SELECT COUNT(*) FROM users u {}", lq.where_sql());
+    lq.bind_scalar(sqlx::query_scalar(&sql)).fetch_one(conn).await
 }

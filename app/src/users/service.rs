@@ -177,6 +177,23 @@ pub async fn create(
     form: UserForm,
     password: Option<String>,
 ) -> Result<String, ServiceError> {
+    create_named(state, actor, form, password, None, false, UserState::Active).await
+}
+
+/// As `create`, with a chosen uid (None: a random one) and, with `welcome`,
+/// the welcome email in the same transaction (the REST API's `notify`).
+pub async fn create_named(
+    state: &AppState,
+    actor: &Actor,
+    form: UserForm,
+    password: Option<String>,
+    uid: Option<&str>,
+    welcome: bool,
+    initial: UserState,
+) -> Result<String, ServiceError> {
+    if !matches!(initial, UserState::Active | UserState::Blocked) {
+        return Err(ServiceError::Refused(Msg::ErrBadState));
+    }
     let mut errs = validate(&form);
     let password = password.filter(|p| !p.is_empty());
     if let Some(p) = &password {
@@ -196,22 +213,39 @@ pub async fn create(
         return Err(ServiceError::field("email", Msg::ErrEmailTaken));
     }
     let note = Some(form.note.trim()).filter(|n| !n.is_empty());
-    let id = repo::insert_with_note(
-        &mut tx,
-        &repo::NewUser {
-            email: &form.email,
-            first_name: &form.first_name,
-            last_name: &form.last_name,
-            password_hash: hash.as_deref(),
-            must_change_password: false,
-        },
-        note,
-    )
-    .await?;
+    let new = repo::NewUser {
+        email: &form.email,
+        first_name: &form.first_name,
+        last_name: &form.last_name,
+        password_hash: hash.as_deref(),
+        must_change_password: false,
+    };
+    let id = match uid {
+        None if initial == UserState::Active => repo::insert_with_note(&mut tx, &new, note).await?,
+        None => {
+            let id = repo::insert_as(&mut tx, &new, initial, crate::i18n::Lang::En).await?.user_id();
+            repo::set_note(&mut tx, id, note).await?;
+            id
+        }
+        Some(uid) => {
+            if repo::by_uid(&mut tx, uid).await?.is_some() {
+                return Err(ServiceError::Conflict);
+            }
+            let id = repo::insert_named(&mut tx, &new, initial, crate::i18n::Lang::En, uid).await?.user_id();
+            repo::set_note(&mut tx, id, note).await?;
+            id
+        }
+    };
     groups_repo::add_to_system_group(&mut tx, id, SystemGroup::Developers).await?;
     let created = repo::by_uid_id(&mut tx, id).await?;
     log(&mut tx, actor, "user.created", &created, None, Some(created.snapshot()), None).await?;
+    if welcome && initial == UserState::Active {
+        enqueue_template(&mut tx, state, TemplateName::Welcome, &Recipient::of(&created), None).await?;
+    }
     tx.commit().await?;
+    if welcome {
+        state.outbox.notify_one();
+    }
     Ok(created.uid)
 }
 
@@ -244,6 +278,75 @@ pub async fn update(
     Ok(())
 }
 
+/// What a REST `PATCH` (or `PUT` on an existing account) changes; None
+/// leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub note: Option<String>,
+    pub state: Option<UserState>,
+    pub password: Option<String>,
+}
+
+/// Applies profile, state and password changes in one transaction with one
+/// activity entry per kind of change, refusing if the version moved on.
+pub async fn patch(state: &AppState, actor: &Actor, uid: &str, p: UserPatch, version: i64) -> Result<(), ServiceError> {
+    if let Some(pw) = &p.password {
+        check_password(state, pw)?;
+    }
+    if p.state.is_some_and(|s| !matches!(s, UserState::Active | UserState::Blocked)) {
+        return Err(ServiceError::Refused(Msg::ErrBadState));
+    }
+    let hash = match p.password.clone() {
+        Some(pw) => Some(state.hasher.hash(pw).await),
+        None => None,
+    };
+    let mut tx = begin_write(&state.pool).await?;
+    let before = find(&mut tx, uid).await?;
+    if before.version != version {
+        return Err(ServiceError::Conflict);
+    }
+    let form = UserForm {
+        email: p.email.clone().unwrap_or_else(|| before.email.clone()),
+        first_name: p.first_name.clone().unwrap_or_else(|| before.first_name.clone()),
+        last_name: p.last_name.clone().unwrap_or_else(|| before.last_name.clone()),
+        note: p.note.clone().unwrap_or_else(|| before.note.clone().unwrap_or_default()),
+    };
+    let profile_changed = p.email.is_some() || p.first_name.is_some() || p.last_name.is_some() || p.note.is_some();
+    if profile_changed {
+        let errs = validate(&form);
+        if !errs.is_empty() {
+            return Err(ServiceError::Validation(errs));
+        }
+        if repo::email_taken(&mut tx, &form.email, Some(before.user_id())).await? {
+            return Err(ServiceError::field("email", Msg::ErrEmailTaken));
+        }
+        if !repo::update_profile(&mut tx, before.user_id(), &form, version).await? {
+            return Err(ServiceError::Conflict);
+        }
+        let after = find(&mut tx, uid).await?;
+        log(&mut tx, actor, "user.updated", &after, Some(before.snapshot()), Some(after.snapshot()), None).await?;
+    }
+    if let Some(to) = p.state {
+        let current = find(&mut tx, uid).await?;
+        change_state(state, &mut tx, actor, &current, to, None).await?;
+    }
+    if let Some(hash) = hash {
+        password_set_in(&mut tx, actor, &before, &hash, false).await?;
+    }
+    state.gate.commit(tx, &Affected::user(before.user_id())).await?;
+    state.outbox.notify_one();
+    Ok(())
+}
+
+/// The account's record, for the REST API's answers.
+pub async fn record(state: &AppState, uid: &str) -> Result<UserRecord, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    find(&mut conn, uid).await
+}
+
 /// An administrator sets a specific password. By default the account must
 /// choose its own at the next sign-in; every session of the account ends.
 pub async fn set_password(
@@ -258,20 +361,24 @@ pub async fn set_password(
     let mut tx = begin_write(&state.pool).await?;
     let u = find(&mut tx, uid).await?;
     let self_change = actor.id == Some(u.user_id());
-    repo::set_password(&mut tx, u.user_id(), &hash, must_change && !self_change).await?;
-    sessions::delete_all_for_user(&mut tx, u.user_id(), None).await?;
-    links::cancel_for_user(&mut tx, u.user_id(), Some(LinkPurpose::Reset), "password_set", crate::db::now()).await?;
-    log(
-        &mut tx,
-        actor,
-        "user.password_set",
-        &u,
-        None,
-        Some(json!({ "mustChangePassword": must_change && !self_change })),
-        None,
-    )
-    .await?;
+    password_set_in(&mut tx, actor, &u, &hash, must_change && !self_change).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// A new password: every session of the account ends and its reset links
+/// stop working, in the caller's transaction.
+async fn password_set_in(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    u: &UserRecord,
+    hash: &str,
+    must_change: bool,
+) -> Result<(), ServiceError> {
+    repo::set_password(conn, u.user_id(), hash, must_change).await?;
+    sessions::delete_all_for_user(conn, u.user_id(), None).await?;
+    links::cancel_for_user(conn, u.user_id(), Some(LinkPurpose::Reset), "password_set", crate::db::now()).await?;
+    log(conn, actor, "user.password_set", u, None, Some(json!({ "mustChangePassword": must_change })), None).await?;
     Ok(())
 }
 

@@ -1,0 +1,328 @@
+//! The REST management API on Azure API Management's contract
+//! (api-version 2022-08-01): the same routes, JSON and status codes, so
+//! scripts, Terraform and SDKs written for APIM work unchanged. It is another
+//! door to the services the screens use: the same rules, transactions and
+//! activity log. Callers authenticate with an access token
+//! (`Authorization: Bearer …`) that acts as the administrator who made it.
+use crate::activity::Actor;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, head, post};
+use axum::Router;
+use http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+pub mod error;
+pub mod groups;
+pub mod odata;
+pub mod openapi;
+pub mod subscriptions;
+pub mod users;
+
+pub use error::ApiError;
+
+/// Where every resource lives, as in ARM.
+pub const PREFIX: &str = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ApiManagement/service/{serviceName}";
+/// The oldest contract this API answers to.
+pub const API_VERSION: &str = "2022-08-01";
+pub const DEFAULT_TOP: i64 = 100;
+pub const MAX_TOP: i64 = 1000;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/users", get(users::list))
+        .route(
+            "/users/{userId}",
+            get(users::get).put(users::create_or_update).patch(users::update).delete(users::delete),
+        )
+        .route("/users/{userId}/groups", get(users::groups))
+        .route("/users/{userId}/subscriptions", get(users::subscriptions))
+        .route("/users/{userId}/subscriptions/{sid}", get(users::subscription))
+        .route("/users/{userId}/identities", get(users::identities))
+        .route("/users/{userId}/confirmations/password/send", post(users::send_password_reset))
+        .route("/groups", get(groups::list))
+        .route(
+            "/groups/{groupId}",
+            get(groups::get).put(groups::create_or_update).patch(groups::update).delete(groups::delete),
+        )
+        .route("/groups/{groupId}/users", get(groups::members))
+        .route(
+            "/groups/{groupId}/users/{userId}",
+            head(groups::is_member).put(groups::add_member).delete(groups::remove_member),
+        )
+        .route("/subscriptions", get(subscriptions::list))
+        .route("/subscriptions/{sid}", get(subscriptions::get))
+        .fallback(|| async { ApiError::not_found("No such operation; see /openapi.json. The resource") });
+    Router::new()
+        .nest(PREFIX, api)
+        .route("/openapi.json", get(openapi::document))
+        .with_state(state)
+        .layer(axum::middleware::map_response(api_headers))
+        // Request bodies beyond 1 MiB are refused before any handler reads them.
+        .layer(tower_http_limit())
+}
+
+fn tower_http_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(1024 * 1024)
+}
+
+/// Every answer: JSON for machines, never cached, never sniffed or framed.
+async fn api_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert("content-security-policy", HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    res
+}
+
+/// One API call: who makes it, on which service path, with which query.
+pub struct Ctx {
+    pub state: AppState,
+    pub actor: Actor,
+    /// `/subscriptions/…/service/{serviceName}` as the caller wrote it: ids
+    /// in answers start with it, so they round-trip.
+    pub base: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub params: Vec<(String, String)>,
+    pub headers: HeaderMap,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or_else(ApiError::unauthorized)?;
+        let actor =
+            crate::access_tokens::service::authenticate(state, token).await?.ok_or_else(ApiError::unauthorized)?;
+        let query: Vec<(String, String)> = parts.uri.query().map(|q| form_urlencoded_pairs(q)).unwrap_or_default();
+        match query.iter().find(|(k, _)| k == "api-version").map(|(_, v)| v.as_str()) {
+            None => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "MissingApiVersionParameter",
+                    format!("The api-version query parameter is required, e.g. ?api-version={API_VERSION}."),
+                ))
+            }
+            Some(v) if v.get(..10).is_none_or(|d| d < API_VERSION) || odata::parse_date(&v[..10]).is_none() => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidApiVersionParameter",
+                    format!("The api-version '{v}' is not supported: use {API_VERSION} or later."),
+                ))
+            }
+            Some(_) => {}
+        }
+        // Inside `nest` the URI lost its prefix; ids and nextLink need the whole path.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.0.path().to_string())
+            .unwrap_or_else(|| parts.uri.path().to_string());
+        let base = path.split('/').take(9).collect::<Vec<_>>().join("/");
+        let params = match RawPathParams::from_request_parts(parts, state).await {
+            Ok(p) => p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            Err(_) => vec![],
+        };
+        Ok(Ctx { state: state.clone(), actor, base, path, query, params, headers: parts.headers.clone() })
+    }
+}
+
+/// Splits a query string into decoded pairs.
+fn form_urlencoded_pairs(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|c| (*c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'+', _, _) => out.push(b' '),
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 2;
+            }
+            (c, _, _) => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Ctx {
+    pub fn param(&self, name: &str) -> &str {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// A boolean query parameter (`notify=true`); anything but true/false is an error.
+    pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.query(name) {
+            None | Some("") => Ok(false),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(ApiError::invalid_field(name, format!("'{v}' is not true or false"))),
+        }
+    }
+
+    /// The resource id of something under this service: `{base}/users/ada`.
+    pub fn id(&self, rest: &str) -> String {
+        format!("{}{rest}", self.base)
+    }
+
+    /// `$top` and `$skip`, checked.
+    pub fn paging(&self) -> Result<(i64, i64), ApiError> {
+        let num = |name: &str, min: i64| -> Result<Option<i64>, ApiError> {
+            match self.query(name) {
+                None => Ok(None),
+                Some(v) => match v.trim().parse::<i64>() {
+                    Ok(n) if n >= min => Ok(Some(n)),
+                    _ => Err(ApiError::invalid_field(name, format!("'{v}' is not a whole number of at least {min}"))),
+                },
+            }
+        };
+        let top = num("$top", 1)?.unwrap_or(DEFAULT_TOP).min(MAX_TOP);
+        let skip = num("$skip", 0)?.unwrap_or(0);
+        Ok((top, skip))
+    }
+
+    /// The parsed `$filter`, translated over `fields`, or an empty condition.
+    pub fn filter(&self, t: &odata::Translator<'_>) -> Result<Option<odata::SqlWhere>, ApiError> {
+        match self.query("$filter").map(str::trim).filter(|f| !f.is_empty()) {
+            None => Ok(None),
+            Some(f) => {
+                let e = odata::parse(f).map_err(|m| ApiError::invalid_field("$filter", m))?;
+                Ok(Some(t.translate(&e).map_err(|m| ApiError::invalid_field("$filter", m))?))
+            }
+        }
+    }
+
+    /// `{ value, count, nextLink }`: nextLink repeats this request with the
+    /// next `$skip`, absent on the last page.
+    pub fn collection(&self, value: Vec<Value>, count: i64, top: i64, skip: i64) -> Response {
+        let mut body = json!({ "value": value, "count": count });
+        let shown = value_len(&body);
+        if skip + shown < count && shown > 0 {
+            let mut q: Vec<String> = self
+                .query
+                .iter()
+                .filter(|(k, _)| k != "$skip" && k != "$top")
+                .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+                .collect();
+            q.push(format!("%24top={top}"));
+            q.push(format!("%24skip={}", skip + shown));
+            let link = format!("{}{}?{}", self.state.settings.public_url.trim_end_matches('/'), self.path, q.join("&"));
+            body["nextLink"] = json!(link);
+        }
+        axum::Json(body).into_response()
+    }
+
+    /// If-Match against the entity's current ETag. `required`: PATCH and
+    /// DELETE need it, as in APIM; `*` matches anything.
+    pub fn check_if_match(&self, current: &str, required: bool) -> Result<(), ApiError> {
+        match self.headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+            None if required => Err(ApiError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "PreconditionRequired",
+                "This operation needs an If-Match header: the entity's ETag, or * to change it whatever its state.",
+            )),
+            None => Ok(()),
+            Some(v) => {
+                let matches = v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == current);
+                if matches {
+                    Ok(())
+                } else {
+                    Err(ApiError::precondition_failed())
+                }
+            }
+        }
+    }
+}
+
+fn value_len(body: &Value) -> i64 {
+    body["value"].as_array().map(|a| a.len() as i64).unwrap_or(0)
+}
+
+/// An entity's ETag from its version counter.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// An entity with its ETag.
+pub fn entity(status: StatusCode, tag: &str, body: Value) -> Response {
+    let mut res = (status, axum::Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Parses a JSON body; a wrong type or unknown value is a 400 that names the
+/// property (`properties.state: unknown variant …`).
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("The request needs a JSON body."));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        // serde's "at line 1 column 40" helps little once the path is named.
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        if path == "." || path.is_empty() {
+            ApiError::bad_request(format!("The body is not valid JSON for this operation: {msg}"))
+        } else {
+            ApiError::invalid_field(&path, msg)
+        }
+    })
+}
+
+/// A resource name from the path (userId, groupId, productId, sid): APIM's
+/// limits, and no characters that would need escaping in a URL.
+pub fn check_name(kind: &str, name: &str, max: usize) -> Result<(), ApiError> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= max
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            kind,
+            format!("'{name}' is not a valid {kind}: 1 to {max} letters, digits, '-', '_', '.' or '~'"),
+        ))
+    }
+}
