@@ -29,7 +29,7 @@ async fn main() {
     let workers = 4;
     let secs = Duration::from_secs(10);
     println!("{n} accounts; {workers} connections, closed loop, {} s per row", secs.as_secs());
-    for term in ["hopper4242", "lovelace12", "silv", "example4", "@example1"] {
+    for term in ["hopper42", "lovelace12", "silv", "example4", "@example1"] {
         let filter = format!("contains(properties/email,'{term}')");
         let url = format!(
             "{}{API_SERVICE_PATH}/users?api-version=2022-08-01&$top=100&$filter={}",

@@ -215,14 +215,19 @@ impl Ctx {
         Ok((top, skip))
     }
 
-    /// The parsed `$filter`, translated over `fields`, or an empty condition.
-    pub fn filter(&self, t: &odata::Translator<'_>) -> Result<Option<odata::SqlWhere>, ApiError> {
+    /// The parsed `$filter`, if there is one.
+    pub fn filter_expr(&self) -> Result<Option<odata::Expr>, ApiError> {
         match self.query("$filter").map(str::trim).filter(|f| !f.is_empty()) {
             None => Ok(None),
-            Some(f) => {
-                let e = odata::parse(f).map_err(|m| ApiError::invalid_field("$filter", m))?;
-                Ok(Some(t.translate(&e).map_err(|m| ApiError::invalid_field("$filter", m))?))
-            }
+            Some(f) => Ok(Some(odata::parse(f).map_err(|m| ApiError::invalid_field("$filter", m))?)),
+        }
+    }
+
+    /// The `$filter`, translated over `t`'s fields, or None.
+    pub fn filter(&self, t: &odata::Translator<'_>) -> Result<Option<odata::SqlWhere>, ApiError> {
+        match self.filter_expr()? {
+            None => Ok(None),
+            Some(e) => Ok(Some(t.translate(&e).map_err(|m| ApiError::invalid_field("$filter", m))?)),
         }
     }
 

@@ -61,11 +61,10 @@ pub async fn list_in(ctx: &Ctx, scope: Scope) -> Result<Response, ApiError> {
         Scope::MembersOf(_) => repo::API_FIELDS.iter().copied().filter(|f| f.name != "state").collect(),
         Scope::All => repo::API_FIELDS.to_vec(),
     };
-    let filter = ctx.filter(&odata::Translator { fields: &fields, fts: Some(repo::API_FTS) })?;
     let expand = ctx.flag("expandGroups")?;
     let mut conn = ctx.state.pool.acquire().await?;
-    let rows = repo::api_list(&mut conn, scope, filter.as_ref(), top, skip).await?;
-    let count = repo::api_count(&mut conn, scope, filter.as_ref()).await?;
+    let filter = ctx.filter(&odata::Translator { fields: &fields, fts: Some(repo::API_FTS) })?;
+    let (rows, count) = repo::api_list(&mut conn, scope, filter.as_ref(), top, skip).await?;
     drop(conn);
     let mut value = Vec::with_capacity(rows.len());
     for u in &rows {

@@ -716,31 +716,48 @@ fn api_query(scope: Scope, filter: Option<&SqlWhere>) -> ListQuery<'_> {
     ListQuery { scope, filter }
 }
 
-/// A page of accounts in registration order (stable under `$skip`).
+#[derive(sqlx::FromRow)]
+struct CountedRecord {
+    #[sqlx(flatten)]
+    record: UserRecord,
+    matches: i64,
+}
+
+/// A page of accounts in registration order (stable under `$skip`) and how
+/// many match in all. The page and the count come from one statement
+/// (`COUNT(*) OVER ()`): a filter is evaluated once, not once for the page
+/// and again for the total.
 pub async fn api_list(
     conn: &mut SqliteConnection,
     scope: Scope,
     filter: Option<&SqlWhere>,
     top: i64,
     skip: i64,
-) -> Result<Vec<UserRecord>, sqlx::Error> {
+) -> Result<(Vec<UserRecord>, i64), sqlx::Error> {
     let lq = api_query(scope, filter);
+    let unfiltered = matches!((scope, filter), (Scope::All, None));
+    // The page's ids and the count first; the columns (and the
+    // administrator check) only for the rows of the page.
     let sql = format!(
-        "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
-                u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang
-         FROM users u {} ORDER BY u.id LIMIT ? OFFSET ?",
+        "WITH page AS (SELECT u.id, {} AS matches FROM users u {} ORDER BY u.id LIMIT ? OFFSET ?)
+         SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
+                u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang, page.matches
+         FROM page JOIN users u ON u.id = page.id ORDER BY u.id",
+        if unfiltered { "0" } else { "COUNT(*) OVER ()" },
         lq.where_sql()
     );
-    lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(conn).await
+    let rows: Vec<CountedRecord> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+    let total = match rows.first() {
+        Some(r) if !unfiltered => r.matches,
+        // Past the end, or no filter: count on its own (no filter: the
+        // trigger-kept totals, one row read instead of every account).
+        _ => api_count(conn, scope, filter).await?,
+    };
+    Ok((rows.into_iter().map(|r| r.record).collect(), total))
 }
 
-pub async fn api_count(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    filter: Option<&SqlWhere>,
-) -> Result<i64, sqlx::Error> {
+async fn api_count(conn: &mut SqliteConnection, scope: Scope, filter: Option<&SqlWhere>) -> Result<i64, sqlx::Error> {
     if let (Scope::All, None) = (scope, filter) {
-        // Kept by triggers: one row read instead of counting every account.
         return sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await;
     }
     let lq = api_query(scope, filter);
