@@ -257,25 +257,14 @@ pub async fn update(
     form: UserForm,
     version: i64,
 ) -> Result<(), ServiceError> {
-    let errs = validate(&form);
-    if !errs.is_empty() {
-        return Err(ServiceError::Validation(errs));
-    }
-    let mut tx = begin_write(&state.pool).await?;
-    let before = find(&mut tx, uid).await?;
-    if before.version != version {
-        return Err(ServiceError::Conflict);
-    }
-    if repo::email_taken(&mut tx, &form.email, Some(before.user_id())).await? {
-        return Err(ServiceError::field("email", Msg::ErrEmailTaken));
-    }
-    if !repo::update_profile(&mut tx, before.user_id(), &form, version).await? {
-        return Err(ServiceError::Conflict);
-    }
-    let after = find(&mut tx, uid).await?;
-    log(&mut tx, actor, "user.updated", &after, Some(before.snapshot()), Some(after.snapshot()), None).await?;
-    tx.commit().await?;
-    Ok(())
+    let p = UserPatch {
+        email: Some(form.email),
+        first_name: Some(form.first_name),
+        last_name: Some(form.last_name),
+        note: Some(form.note),
+        ..UserPatch::default()
+    };
+    patch(state, actor, uid, p, version).await
 }
 
 /// What a REST `PATCH` (or `PUT` on an existing account) changes; None
