@@ -61,10 +61,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(axum::middleware::map_response(api_headers))
         // Request bodies beyond 1 MiB are refused before any handler reads them.
-        .layer(tower_http_limit())
+        .layer(body_limit())
 }
 
-fn tower_http_limit() -> axum::extract::DefaultBodyLimit {
+fn body_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(1024 * 1024)
 }
 
