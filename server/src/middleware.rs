@@ -42,7 +42,7 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
             None => {
                 // The query too: a bookmarked search or page comes back as it was.
                 let wanted = req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(&path);
-                let target = format!("/sign-in?next={}", urlencode(wanted));
+                let target = format!("/sign-in?next={}", app::rest::percent_encode(wanted));
                 return with_security_headers(&state, Redirect::to(&target).into_response());
             }
             Some(v) if v.is_admin && v.must_change_password => {
@@ -116,15 +116,6 @@ fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| sessions::token_from_cookies(&state.settings, c))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn with_security_headers(state: &AppState, mut res: Response) -> Response {
