@@ -16,6 +16,8 @@ test('a Dutch browser gets the admin screens in Dutch', async () => {
   await page.waitForURL(ctx.server.base + '/admin/users');
   await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
   await page.getByTestId('users-table').waitFor();
+  // The filter bar waits for the group list, which may arrive after the table.
+  await page.locator('#group-filter option', { hasText: 'Ontwikkelaars' }).waitFor({ state: 'attached' });
   const text = await page.locator('body').textContent();
   for (const dutch of ['Gebruikers', 'Groepen', 'Activiteit', '+ Gebruiker toevoegen', 'Alle statussen', 'Geregistreerd', 'Actief', 'Beheerders, Ontwikkelaars']) {
     assert.ok(text.includes(dutch), `missing "${dutch}"`);
