@@ -531,6 +531,11 @@ messages! {
     ErrKeyUnreadable => "This key cannot be decrypted with the server's secret. Regenerate it.", "Deze sleutel kan niet worden ontsleuteld met het geheim van de server. Genereer hem opnieuw.";
     ErrSubscriptionOver => "This subscription has ended; its keys can no longer be changed.", "Dit abonnement is beëindigd; de sleutels ervan kunnen niet meer worden gewijzigd.";
     ErrSubscriptionTransition => "That action does not apply to the subscription in its current state.", "Die actie past niet bij de huidige staat van het abonnement.";
+    ErrNoSuchUser => "There is no user with this id.", "Er is geen gebruiker met deze id.";
+    ErrNoSuchProduct => "There is no product with this id.", "Er is geen product met deze id.";
+    ErrKeyFormat => "A key is 16 to 256 characters, without spaces.", "Een sleutel is 16 tot 256 tekens, zonder spaties.";
+    ErrKeyInUse => "This key is already in use.", "Deze sleutel is al in gebruik.";
+    ErrKeysSame => "The primary and secondary key must differ.", "De primaire en secundaire sleutel moeten verschillen.";
     SubSubmitted => "Submitted", "Aangevraagd";
     SubActive => "Active", "Actief";
     SubSuspended => "Suspended", "Opgeschort";

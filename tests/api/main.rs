@@ -10,6 +10,7 @@ mod pages;
 mod products;
 mod recovery;
 mod rest;
+mod rest_catalogue;
 mod security;
 mod sign_in;
 mod signup;

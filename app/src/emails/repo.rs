@@ -280,3 +280,42 @@ pub async fn message(conn: &mut SqliteConnection, id: i64) -> Result<Option<supe
         status: EmailStatus::parse(&status).unwrap_or(EmailStatus::Queued),
     }))
 }
+
+// ---- the REST API's template list ($filter over a fixed set) ----
+
+use crate::rest::odata::{Arg, Field, Kind, SqlWhere};
+
+/// Templates are a fixed set, not rows; the filter runs over them as a
+/// VALUES table, so it means exactly what it means on the other lists.
+pub const API_FIELDS: &[Field] = &[
+    Field { name: "name", sql: "t.name", kind: Kind::Text, fts: None },
+    Field { name: "title", sql: "t.title", kind: Kind::Text, fts: None },
+    Field { name: "isDefault", sql: "t.is_default", kind: Kind::Bool, fts: None },
+];
+
+/// The names, out of `rows` (name, title, is default), that `filter` keeps, in order.
+pub async fn filter_templates(
+    conn: &mut SqliteConnection,
+    rows: &[(String, String, bool)],
+    filter: &SqlWhere,
+) -> Result<Vec<String>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let values = vec!["(?, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "WITH t(n, name, title, is_default) AS (VALUES {values}) SELECT name FROM t WHERE {} ORDER BY n",
+        filter.sql
+    );
+    let mut q = sqlx::query_scalar(&sql);
+    for (i, (name, title, is_default)) in rows.iter().enumerate() {
+        q = q.bind(i as i64).bind(name).bind(title).bind(*is_default);
+    }
+    for a in &filter.args {
+        q = match a {
+            Arg::Text(s) => q.bind(s.clone()),
+            Arg::Int(i) => q.bind(*i),
+        };
+    }
+    q.fetch_all(conn).await
+}

@@ -327,3 +327,43 @@ pub async fn developers_who_see(conn: &mut SqliteConnection, product: i64) -> Re
 pub async fn count_for_group(conn: &mut SqliteConnection, group: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM product_groups WHERE group_id = ?").bind(group).fetch_one(conn).await
 }
+
+// ---- the REST API's list (APIM's $filter, $top, $skip) ----
+
+use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+
+pub const API_FIELDS: &[Field] = &[
+    Field { name: "name", sql: "p.uid", kind: Kind::Text, fts: None },
+    Field { name: "displayName", sql: "p.name", kind: Kind::Text, fts: None },
+    Field { name: "description", sql: "p.description", kind: Kind::Text, fts: None },
+    Field { name: "terms", sql: "p.terms", kind: Kind::Text, fts: None },
+    Field { name: "state", sql: "p.state", kind: Kind::Enum(&["notPublished", "published"]), fts: None },
+    Field { name: "subscriptionRequired", sql: "p.subscription_required", kind: Kind::Bool, fts: None },
+    Field { name: "approvalRequired", sql: "p.approval_required", kind: Kind::Bool, fts: None },
+];
+
+/// A page of products by name, with their groups when `with_groups`, and
+/// how many match.
+pub async fn api_list(
+    conn: &mut SqliteConnection,
+    filter: Option<&SqlWhere>,
+    top: i64,
+    skip: i64,
+    with_groups: bool,
+) -> Result<(Vec<ProductRow>, i64), sqlx::Error> {
+    let lq = ListQuery { scope: None, filter };
+    let sql =
+        format!("SELECT {COLUMNS} FROM products p {} ORDER BY p.name_canonical, p.id LIMIT ? OFFSET ?", lq.where_sql());
+    let rows: Vec<Row> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM products p {}", lq.where_sql());
+    let total: i64 = lq.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (id, mut p) = r.into_row();
+        if with_groups {
+            p.groups = groups_of(conn, id).await?;
+        }
+        out.push(p);
+    }
+    Ok((out, total))
+}

@@ -94,18 +94,36 @@ pub async fn get(state: &AppState, uid: &str) -> Result<ProductRow, ServiceError
 /// Creates the product (not visible to anyone but administrators until
 /// groups are ticked on its Visibility tab) and returns its uid.
 pub async fn create(state: &AppState, actor: &Actor, form: ProductForm) -> Result<String, ServiceError> {
+    create_named(state, actor, form, None).await
+}
+
+/// As `create`, with the uid the caller chose (the REST API's productId);
+/// Conflict if it is taken.
+pub async fn create_named(
+    state: &AppState,
+    actor: &Actor,
+    form: ProductForm,
+    chosen: Option<&str>,
+) -> Result<String, ServiceError> {
     let limit = validate(&form).map_err(ServiceError::Validation)?;
     let mut tx = begin_write(&state.pool).await?;
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
     }
-    let base = crate::groups::service::slug(&form.name, "product");
-    let mut uid = base.clone();
-    let mut n = 2;
-    while repo::uid_taken(&mut tx, &uid).await? {
-        uid = format!("{base}-{n}");
-        n += 1;
-    }
+    let uid = match chosen {
+        Some(uid) if repo::uid_taken(&mut tx, uid).await? => return Err(ServiceError::Conflict),
+        Some(uid) => uid.to_string(),
+        None => {
+            let base = crate::groups::service::slug(&form.name, "product");
+            let mut uid = base.clone();
+            let mut n = 2;
+            while repo::uid_taken(&mut tx, &uid).await? {
+                uid = format!("{base}-{n}");
+                n += 1;
+            }
+            uid
+        }
+    };
     repo::insert(&mut tx, &uid, &Fields { form: &form, limit }).await?;
     let (_, row) = find(&mut tx, &uid).await?;
     log(&mut tx, actor, "product.created", &row, None, Some(snapshot(&row)), None).await?;
@@ -200,27 +218,64 @@ pub async fn set_visibility(
             None => return Err(ServiceError::Refused(Msg::ErrGroupGone)),
         }
     }
+    if change_visibility(&mut tx, actor, id, &p, &all, &ids).await? {
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// One group sees the product (`visible`) or no longer does; true if that
+/// changed anything (APIM's ProductGroup create and delete).
+pub async fn set_group(
+    state: &AppState,
+    actor: &Actor,
+    uid: &str,
+    group_uid: &str,
+    visible: bool,
+) -> Result<bool, ServiceError> {
+    let mut tx = begin_write(&state.pool).await?;
+    let (id, p) = find(&mut tx, uid).await?;
+    let all = repo::all_groups_for(&mut tx, id).await?;
+    let gid = all.iter().find(|(_, g, _)| g.uid == group_uid).map(|(gid, ..)| *gid).ok_or(ServiceError::NotFound)?;
+    let ids: Vec<i64> =
+        all.iter().filter(|(g, _, on)| if *g == gid { visible } else { *on }).map(|(g, ..)| *g).collect();
+    let changed = change_visibility(&mut tx, actor, id, &p, &all, &ids).await?;
+    if changed {
+        tx.commit().await?;
+    }
+    Ok(changed)
+}
+
+/// Writes the new set of groups (`ids`, out of `all`), bumps the version and
+/// logs before and after; false when the set is what it was.
+async fn change_visibility(
+    tx: &mut SqliteConnection,
+    actor: &Actor,
+    id: i64,
+    p: &ProductRow,
+    all: &[(i64, crate::groups::GroupRef, bool)],
+    ids: &[i64],
+) -> Result<bool, ServiceError> {
     let before: Vec<&str> = all.iter().filter(|(.., on)| *on).map(|(_, g, _)| g.name.as_str()).collect();
     let after: Vec<&str> = all.iter().filter(|(id, ..)| ids.contains(id)).map(|(_, g, _)| g.name.as_str()).collect();
     if before == after {
-        return Ok(());
+        return Ok(false);
     }
-    repo::set_groups(&mut tx, id, &ids).await?;
-    if !repo::touch(&mut tx, id, version).await? {
+    repo::set_groups(tx, id, ids).await?;
+    if !repo::touch(tx, id, p.version).await? {
         return Err(ServiceError::Conflict);
     }
     log(
-        &mut tx,
+        tx,
         actor,
         "product.visibility_changed",
-        &p,
+        p,
         Some(json!({ "groups": before })),
         Some(json!({ "groups": after })),
         None,
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 fn viewer_of(user: Option<(UserId, bool)>) -> Viewer {

@@ -18,7 +18,9 @@ pub mod error;
 pub mod groups;
 pub mod odata;
 pub mod openapi;
+pub mod products;
 pub mod subscriptions;
+pub mod templates;
 pub mod users;
 
 pub use error::ApiError;
@@ -52,8 +54,33 @@ pub fn router(state: AppState) -> Router {
             "/groups/{groupId}/users/{userId}",
             head(groups::is_member).put(groups::add_member).delete(groups::remove_member),
         )
+        .route("/products", get(products::list))
+        .route(
+            "/products/{productId}",
+            get(products::get).put(products::create_or_update).patch(products::update).delete(products::delete),
+        )
+        .route("/products/{productId}/groups", get(products::groups))
+        .route(
+            "/products/{productId}/groups/{groupId}",
+            head(products::has_group).put(products::add_group).delete(products::remove_group),
+        )
+        .route("/products/{productId}/subscriptions", get(products::subscriptions))
         .route("/subscriptions", get(subscriptions::list))
-        .route("/subscriptions/{sid}", get(subscriptions::get))
+        .route(
+            "/subscriptions/{sid}",
+            get(subscriptions::get)
+                .put(subscriptions::create_or_update)
+                .patch(subscriptions::update)
+                .delete(subscriptions::delete),
+        )
+        .route("/subscriptions/{sid}/listSecrets", post(subscriptions::list_secrets))
+        .route("/subscriptions/{sid}/regeneratePrimaryKey", post(subscriptions::regenerate_primary))
+        .route("/subscriptions/{sid}/regenerateSecondaryKey", post(subscriptions::regenerate_secondary))
+        .route("/templates", get(templates::list))
+        .route(
+            "/templates/{templateName}",
+            get(templates::get).put(templates::create_or_update).patch(templates::update).delete(templates::reset),
+        )
         .fallback(|| async { ApiError::not_found("No such operation; see /openapi.json. The resource") });
     Router::new()
         .nest(PREFIX, api)
@@ -330,4 +357,14 @@ pub fn check_name(kind: &str, name: &str, max: usize) -> Result<(), ApiError> {
             format!("'{name}' is not a valid {kind}: 1 to {max} letters, digits, '-', '_', '.' or '~'"),
         ))
     }
+}
+
+/// For a property where null means something (`subscriptionsLimit: null`
+/// = no limit): absent is None, null is Some(None).
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }

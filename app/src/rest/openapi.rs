@@ -245,6 +245,116 @@ pub const OPERATIONS: &[Op] = &[
     },
     Op {
         method: "get",
+        path: "/products",
+        id: "Product_ListByService",
+        summary: "Lists products; $filter on name, displayName, description, terms, state, subscriptionRequired, approvalRequired.",
+        body: None,
+        ok: &[(200, Some("ProductCollection"))],
+        if_match: No,
+        list: true,
+        flags: &["expandGroups"],
+    },
+    Op {
+        method: "get",
+        path: "/products/{productId}",
+        id: "Product_Get",
+        summary: "Gets a product (HEAD: only its ETag).",
+        body: None,
+        ok: &[(200, Some("ProductContract"))],
+        if_match: No,
+        list: false,
+        flags: &["expandGroups"],
+    },
+    Op {
+        method: "put",
+        path: "/products/{productId}",
+        id: "Product_CreateOrUpdate",
+        summary: "Creates a product (not published, subscription required, unless the body says otherwise) or updates one.",
+        body: Some("ProductCreateParameters"),
+        ok: &[(201, Some("ProductContract")), (200, Some("ProductContract"))],
+        if_match: Optional,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "patch",
+        path: "/products/{productId}",
+        id: "Product_Update",
+        summary: "Updates a product.",
+        body: Some("ProductUpdateParameters"),
+        ok: &[(200, Some("ProductContract"))],
+        if_match: Required,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "delete",
+        path: "/products/{productId}",
+        id: "Product_Delete",
+        summary: "Deletes a product; one with subscriptions only with deleteSubscriptions=true (their keys stop working).",
+        body: None,
+        ok: &[(200, None), (204, None)],
+        if_match: Required,
+        list: false,
+        flags: &["deleteSubscriptions"],
+    },
+    Op {
+        method: "get",
+        path: "/products/{productId}/groups",
+        id: "ProductGroup_ListByProduct",
+        summary: "Lists the groups that see a product.",
+        body: None,
+        ok: &[(200, Some("GroupCollection"))],
+        if_match: No,
+        list: true,
+        flags: &[],
+    },
+    Op {
+        method: "head",
+        path: "/products/{productId}/groups/{groupId}",
+        id: "ProductGroup_CheckEntityExists",
+        summary: "204 if the group sees the product, 404 if not.",
+        body: None,
+        ok: &[(204, None)],
+        if_match: No,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "put",
+        path: "/products/{productId}/groups/{groupId}",
+        id: "ProductGroup_CreateOrUpdate",
+        summary: "Lets a group see a product (201 linked, 200 already linked).",
+        body: None,
+        ok: &[(201, Some("GroupContract")), (200, Some("GroupContract"))],
+        if_match: No,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "delete",
+        path: "/products/{productId}/groups/{groupId}",
+        id: "ProductGroup_Delete",
+        summary: "Stops a group seeing a product.",
+        body: None,
+        ok: &[(200, None), (204, None)],
+        if_match: No,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "get",
+        path: "/products/{productId}/subscriptions",
+        id: "ProductSubscriptions_List",
+        summary: "Lists the subscriptions to a product.",
+        body: None,
+        ok: &[(200, Some("SubscriptionCollection"))],
+        if_match: No,
+        list: true,
+        flags: &[],
+    },
+    Op {
+        method: "get",
         path: "/subscriptions",
         id: "Subscription_List",
         summary:
@@ -265,6 +375,127 @@ pub const OPERATIONS: &[Op] = &[
         if_match: No,
         list: false,
         flags: &[],
+    },
+    Op {
+        method: "put",
+        path: "/subscriptions/{sid}",
+        id: "Subscription_CreateOrUpdate",
+        summary: "Subscribes a user to a product (state submitted unless given; keys generated unless given) or updates the subscription; notify=true emails the owner.",
+        body: Some("SubscriptionCreateParameters"),
+        ok: &[(201, Some("SubscriptionContract")), (200, Some("SubscriptionContract"))],
+        if_match: Optional,
+        list: false,
+        flags: &["notify"],
+    },
+    Op {
+        method: "patch",
+        path: "/subscriptions/{sid}",
+        id: "Subscription_Update",
+        summary: "Updates a subscription: displayName, state (one lifecycle step), stateComment, expirationDate, keys; notify=true emails the owner.",
+        body: Some("SubscriptionUpdateParameters"),
+        ok: &[(200, Some("SubscriptionContract"))],
+        if_match: Required,
+        list: false,
+        flags: &["notify"],
+    },
+    Op {
+        method: "delete",
+        path: "/subscriptions/{sid}",
+        id: "Subscription_Delete",
+        summary: "Deletes a subscription; its keys stop working at once.",
+        body: None,
+        ok: &[(200, None), (204, None)],
+        if_match: Required,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "post",
+        path: "/subscriptions/{sid}/listSecrets",
+        id: "Subscription_ListSecrets",
+        summary: "Shows both keys (recorded in the activity log).",
+        body: None,
+        ok: &[(200, Some("SubscriptionKeysContract"))],
+        if_match: No,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "post",
+        path: "/subscriptions/{sid}/regeneratePrimaryKey",
+        id: "Subscription_RegeneratePrimaryKey",
+        summary: "Replaces the primary key; the old one stops working at once.",
+        body: None,
+        ok: &[(204, None)],
+        if_match: No,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "post",
+        path: "/subscriptions/{sid}/regenerateSecondaryKey",
+        id: "Subscription_RegenerateSecondaryKey",
+        summary: "Replaces the secondary key; the old one stops working at once.",
+        body: None,
+        ok: &[(204, None)],
+        if_match: No,
+        list: false,
+        flags: &[],
+    },
+    Op {
+        method: "get",
+        path: "/templates",
+        id: "EmailTemplate_ListByService",
+        summary: "Lists the email templates; $filter on name, title, isDefault; language=nl for the Dutch texts.",
+        body: None,
+        ok: &[(200, Some("EmailTemplateCollection"))],
+        if_match: No,
+        list: true,
+        flags: &["language"],
+    },
+    Op {
+        method: "get",
+        path: "/templates/{templateName}",
+        id: "EmailTemplate_Get",
+        summary: "Gets an email template (HEAD: only its ETag).",
+        body: None,
+        ok: &[(200, Some("EmailTemplateContract"))],
+        if_match: No,
+        list: false,
+        flags: &["language"],
+    },
+    Op {
+        method: "put",
+        path: "/templates/{templateName}",
+        id: "EmailTemplate_CreateOrUpdate",
+        summary: "Updates an email template's subject and body (its own placeholders only; link emails keep $ConfirmUrl).",
+        body: Some("EmailTemplateUpdateParameters"),
+        ok: &[(200, Some("EmailTemplateContract"))],
+        if_match: Optional,
+        list: false,
+        flags: &["language"],
+    },
+    Op {
+        method: "patch",
+        path: "/templates/{templateName}",
+        id: "EmailTemplate_Update",
+        summary: "Updates an email template's subject or body.",
+        body: Some("EmailTemplateUpdateParameters"),
+        ok: &[(200, Some("EmailTemplateContract"))],
+        if_match: Required,
+        list: false,
+        flags: &["language"],
+    },
+    Op {
+        method: "delete",
+        path: "/templates/{templateName}",
+        id: "EmailTemplate_Delete",
+        summary: "Resets an email template to the shipped text.",
+        body: None,
+        ok: &[(200, None)],
+        if_match: Required,
+        list: false,
+        flags: &["language"],
     },
 ];
 
@@ -291,6 +522,18 @@ fn schemas() -> Value {
         })
     };
     let user_state = json!({ "type": "string", "enum": ["active", "blocked", "pending", "deleted"] });
+    let sub_state =
+        json!({ "type": "string", "enum": ["suspended", "active", "expired", "submitted", "rejected", "cancelled"] });
+    let key = json!({ "type": "string", "minLength": 16, "maxLength": 256, "description": "generated when not given" });
+    let product_props = json!({
+        "displayName": { "type": "string", "maxLength": crate::products::MAX_PRODUCT_NAME },
+        "description": { "type": "string", "maxLength": crate::products::MAX_PRODUCT_DESCRIPTION },
+        "terms": { "type": "string", "maxLength": crate::products::MAX_PRODUCT_TERMS },
+        "subscriptionRequired": s("boolean"), "approvalRequired": s("boolean"),
+        "subscriptionsLimit": { "type": "integer", "minimum": 1, "nullable": true },
+        "state": { "type": "string", "enum": ["notPublished", "published"] },
+        "groups": { "type": "array", "readOnly": true, "items": { "$ref": "#/components/schemas/GroupContractProperties" } }
+    });
     json!({
         "UserContract": resource("UserContractProperties"),
         "UserContractProperties": { "type": "object", "properties": {
@@ -339,7 +582,7 @@ fn schemas() -> Value {
         "SubscriptionContract": resource("SubscriptionContractProperties"),
         "SubscriptionContractProperties": { "type": "object", "properties": {
             "ownerId": s("string"), "scope": s("string"), "displayName": s("string"),
-            "state": { "type": "string", "enum": ["suspended", "active", "expired", "submitted", "rejected", "cancelled"] },
+            "state": sub_state.clone(),
             "createdDate": { "type": "string", "format": "date-time" },
             "startDate": { "type": "string", "format": "date-time", "nullable": true },
             "expirationDate": { "type": "string", "format": "date-time", "nullable": true },
@@ -348,6 +591,50 @@ fn schemas() -> Value {
             "stateComment": nullable("string"), "allowTracing": s("boolean")
         }},
         "SubscriptionCollection": collection("SubscriptionContract"),
+        "SubscriptionCreateParameters": { "type": "object", "required": ["properties"], "properties": { "properties": {
+            "type": "object", "required": ["scope"], "properties": {
+                "ownerId": { "type": "string", "description": "/users/{userId}; the caller's own account without it" },
+                "scope": { "type": "string", "description": "/products/{productId}" },
+                "displayName": { "type": "string", "maxLength": 100 }, "state": sub_state.clone(),
+                "primaryKey": key.clone(), "secondaryKey": key.clone(),
+                "expirationDate": { "type": "string", "format": "date-time", "nullable": true },
+                "allowTracing": { "type": "boolean", "enum": [false] }
+            }
+        }}},
+        "SubscriptionUpdateParameters": { "type": "object", "required": ["properties"], "properties": { "properties": {
+            "type": "object", "properties": {
+                "ownerId": s("string"), "scope": s("string"),
+                "displayName": { "type": "string", "maxLength": 100 }, "state": sub_state,
+                "stateComment": { "type": "string", "maxLength": 1000 },
+                "primaryKey": key.clone(), "secondaryKey": key,
+                "expirationDate": { "type": "string", "format": "date-time", "nullable": true },
+                "allowTracing": { "type": "boolean", "enum": [false] }
+            }
+        }}},
+        "SubscriptionKeysContract": { "type": "object", "properties": { "primaryKey": s("string"), "secondaryKey": s("string") } },
+        "ProductContract": resource("ProductContractProperties"),
+        "ProductContractProperties": { "type": "object", "properties": product_props.clone() },
+        "ProductCreateParameters": { "type": "object", "required": ["properties"], "properties": { "properties": {
+            "type": "object", "required": ["displayName"], "properties": product_props.clone()
+        }}},
+        "ProductUpdateParameters": { "type": "object", "required": ["properties"], "properties": { "properties": {
+            "type": "object", "properties": product_props
+        }}},
+        "ProductCollection": collection("ProductContract"),
+        "EmailTemplateContract": resource("EmailTemplateContractProperties"),
+        "EmailTemplateContractProperties": { "type": "object", "properties": {
+            "subject": s("string"), "body": s("string"), "title": s("string"), "description": s("string"),
+            "isDefault": s("boolean"),
+            "parameters": { "type": "array", "items": { "type": "object", "properties": {
+                "name": s("string"), "title": s("string"), "description": nullable("string") } } }
+        }},
+        "EmailTemplateUpdateParameters": { "type": "object", "required": ["properties"], "properties": { "properties": {
+            "type": "object", "properties": {
+                "subject": { "type": "string", "maxLength": crate::emails::MAX_SUBJECT },
+                "body": { "type": "string", "maxLength": crate::emails::MAX_BODY }
+            }
+        }}},
+        "EmailTemplateCollection": collection("EmailTemplateContract"),
         "ErrorResponse": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "code": s("string"), "message": s("string"),
             "details": { "type": "array", "items": { "type": "object", "properties": {
@@ -393,7 +680,12 @@ pub fn build() -> Value {
             params.push(param("$skip", "query", false, json!({ "type": "integer", "minimum": 0 }), ""));
         }
         for f in op.flags {
-            params.push(param(f, "query", false, json!({ "type": "boolean" }), ""));
+            if *f == "language" {
+                let codes: Vec<&str> = crate::i18n::Lang::ALL.iter().map(|l| l.code()).collect();
+                params.push(param(f, "query", false, json!({ "type": "string", "enum": codes }), "default en"));
+            } else {
+                params.push(param(f, "query", false, json!({ "type": "boolean" }), ""));
+            }
         }
         if op.if_match != No {
             params.push(param(

@@ -191,6 +191,8 @@ pub struct SubscriptionRow {
     pub created_at: i64,
     pub start_date: Option<i64>,
     pub end_date: Option<i64>,
+    /// Bookkeeping only, as in APIM: nothing expires by itself.
+    pub expiration_date: Option<i64>,
     pub version: i64,
 }
 

@@ -12,14 +12,16 @@ pub struct NewSubscription<'a> {
     pub state: SubscriptionState,
     pub primary: (KeyHash, Vec<u8>),
     pub secondary: (KeyHash, Vec<u8>),
+    pub expiration_date: Option<i64>,
 }
 
 pub async fn insert(conn: &mut SqliteConnection, s: &NewSubscription<'_>) -> Result<i64, sqlx::Error> {
     let now = crate::db::now();
     sqlx::query_scalar(
         "INSERT INTO subscriptions (uid, user_id, product_id, display_name, state, primary_hash, primary_secret,
-                                    secondary_hash, secondary_secret, created_at, start_date, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                    secondary_hash, secondary_secret, created_at, start_date, updated_at,
+                                    expiration_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(s.uid)
     .bind(s.user.0)
@@ -33,6 +35,7 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewSubscription<'_>) -> Res
     .bind(now)
     .bind((s.state == SubscriptionState::Active).then_some(now))
     .bind(now)
+    .bind(s.expiration_date)
     .fetch_one(conn)
     .await
 }
@@ -63,12 +66,13 @@ struct Row {
     created_at: i64,
     start_date: Option<i64>,
     end_date: Option<i64>,
+    expiration_date: Option<i64>,
     version: i64,
 }
 
 const SELECT: &str = "SELECT s.id, s.user_id, s.product_id, s.uid, s.display_name, s.state, s.state_comment,
         p.uid AS product_uid, p.name AS product_name, u.uid AS user_uid, u.email AS user_email,
-        u.first_name, u.last_name, s.created_at, s.start_date, s.end_date, s.version
+        u.first_name, u.last_name, s.created_at, s.start_date, s.end_date, s.expiration_date, s.version
     FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id";
 
 impl Row {
@@ -90,6 +94,7 @@ impl Row {
                 created_at: self.created_at,
                 start_date: self.start_date,
                 end_date: self.end_date,
+                expiration_date: self.expiration_date,
                 version: self.version,
             },
         }
@@ -214,6 +219,46 @@ pub async fn set_state(
     .execute(conn)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Sets the subscription's name, comment and expiration date; bumps the version.
+pub async fn update_details(
+    conn: &mut SqliteConnection,
+    id: i64,
+    name: &str,
+    comment: Option<&str>,
+    expiration_date: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE subscriptions SET display_name = ?, state_comment = ?, expiration_date = ?, updated_at = ?,
+                version = version + 1
+         WHERE id = ?",
+    )
+    .bind(name)
+    .bind(comment)
+    .bind(expiration_date)
+    .bind(crate::db::now())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a key with this hash is held by any subscription or was ever
+/// retired (a retired key must not come back to life on another one).
+pub async fn key_in_use(conn: &mut SqliteConnection, hash: &KeyHash) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE primary_hash = ?1 OR secondary_hash = ?1)
+             OR EXISTS (SELECT 1 FROM retired_keys WHERE key_hash = ?1)",
+    )
+    .bind(&hash[..])
+    .fetch_one(conn)
+    .await
+}
+
+/// The key hashes of a subscription (primary, secondary).
+pub async fn key_hashes(conn: &mut SqliteConnection, id: i64) -> Result<(Vec<u8>, Vec<u8>), sqlx::Error> {
+    sqlx::query_as("SELECT primary_hash, secondary_hash FROM subscriptions WHERE id = ?").bind(id).fetch_one(conn).await
 }
 
 /// The sealed keys of a subscription (primary, secondary).
