@@ -260,6 +260,15 @@ async fn subscriptions_move_through_their_states_and_their_keys_work_at_the_gate
         )
         .await;
     assert_eq!(same_back.status, 200, "sending a key back unchanged is no change: {}", same_back.body);
+    let twice = api
+        .patch(
+            "/subscriptions/moved",
+            Some("*"),
+            json!({ "properties": { "primaryKey": "one-new-key-for-both", "secondaryKey": "one-new-key-for-both" } }),
+        )
+        .await;
+    assert_eq!(error_of(&twice).1, "secondaryKey", "{}", twice.body);
+    assert_eq!(app.check_key(&gw, "0123456789abcdef0123456789abcdef").await.0, 200, "a refused PATCH changes nothing");
     for (body, target, says) in [
         (
             json!({ "scope": "/products/gold", "ownerId": "/users/ada", "primaryKey": "short" }),

@@ -494,10 +494,10 @@ pub async fn patch(
         if matches!(s.row.state, SubscriptionState::Cancelled | SubscriptionState::Rejected) {
             return Err(ServiceError::Refused(Msg::ErrSubscriptionOver));
         }
-        let hash = chosen_key(&mut tx, vault, field, key).await?;
-        if given.contains(&hash) {
+        if given.contains(&vault.hash(key)) {
             return Err(ServiceError::field("secondaryKey", Msg::ErrKeysSame));
         }
+        let hash = chosen_key(&mut tx, vault, field, key).await?;
         given.push(hash);
         repo::replace_key(&mut tx, s.id, slot, &hash, &vault.seal(key, &s.row.uid, slot)).await?;
         log(
