@@ -96,6 +96,9 @@ async fn products_are_created_filtered_linked_to_groups_and_deleted() {
 
     // ETags: PATCH needs If-Match; a stale one is refused; null clears the limit.
     let tag = api.get("/products/starter").await.etag.unwrap();
+    let h = api.send(api.client.head(api.url("/products/starter"))).await;
+    assert_eq!((h.status, h.etag.as_deref()), (200, Some(tag.as_str())), "HEAD answers the ETag");
+    assert_eq!(head(&api, "/products/nothing").await, 404);
     assert_eq!(api.patch("/products/starter", None, json!({ "properties": { "terms": "" } })).await.status, 428);
     let p = api.patch("/products/starter", Some(&tag), json!({ "properties": { "subscriptionsLimit": null } })).await;
     assert_eq!((p.status, p.body["properties"]["subscriptionsLimit"].clone()), (200, Value::Null), "{}", p.body);
@@ -200,6 +203,9 @@ async fn subscriptions_move_through_their_states_and_their_keys_work_at_the_gate
 
     // Approve, then suspend with a comment, then reactivate: the gateway follows each step.
     let tag = created.etag.unwrap();
+    let h = api.send(api.client.head(api.url("/subscriptions/ada-gold"))).await;
+    assert_eq!((h.status, h.etag.as_deref()), (200, Some(tag.as_str())));
+    assert_eq!(head(&api, "/subscriptions/nosub").await, 404);
     assert_eq!(
         api.patch("/subscriptions/ada-gold", None, json!({ "properties": { "state": "active" } })).await.status,
         428
@@ -409,6 +415,10 @@ async fn email_templates_are_read_edited_with_etags_and_reset() {
     assert!(p["body"].as_str().unwrap().contains("$ConfirmUrl"));
     assert!(p["parameters"].as_array().unwrap().iter().any(|x| x["name"] == "ConfirmUrl"), "{p}");
     let old_tag = invite.etag.unwrap();
+    assert_eq!(
+        api.send(api.client.head(api.url("/templates/inviteUserNotificationMessage"))).await.etag,
+        Some(old_tag.clone())
+    );
     let unchanged =
         api.put("/templates/inviteUserNotificationMessage", json!({ "properties": { "subject": p["subject"] } })).await;
     assert_eq!(
