@@ -50,17 +50,7 @@ pub struct NewUser<'a> {
     pub must_change_password: bool,
 }
 
-/// A new account with a note (the admin "Add user" form).
-pub async fn insert_with_note(
-    conn: &mut SqliteConnection,
-    u: &NewUser<'_>,
-    note: Option<&str>,
-) -> Result<UserId, sqlx::Error> {
-    let id = insert(&mut *conn, u).await?;
-    set_note(conn, id, note).await?;
-    Ok(id)
-}
-
+/// Sets the note of a new account (the admin "Add user" form); none, no write.
 pub async fn set_note(conn: &mut SqliteConnection, id: UserId, note: Option<&str>) -> Result<(), sqlx::Error> {
     if note.is_some() {
         sqlx::query("UPDATE users SET note = ? WHERE id = ?").bind(note).bind(id.0).execute(&mut *conn).await?;

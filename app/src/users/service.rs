@@ -220,22 +220,17 @@ pub async fn create_named(
         password_hash: hash.as_deref(),
         must_change_password: false,
     };
-    let id = match uid {
-        None if initial == UserState::Active => repo::insert_with_note(&mut tx, &new, note).await?,
-        None => {
-            let id = repo::insert_as(&mut tx, &new, initial, crate::i18n::Lang::En).await?.user_id();
-            repo::set_note(&mut tx, id, note).await?;
-            id
-        }
+    let inserted = match uid {
+        None => repo::insert_as(&mut tx, &new, initial, crate::i18n::Lang::En).await?,
         Some(uid) => {
             if repo::by_uid(&mut tx, uid).await?.is_some() {
                 return Err(ServiceError::Conflict);
             }
-            let id = repo::insert_named(&mut tx, &new, initial, crate::i18n::Lang::En, uid).await?.user_id();
-            repo::set_note(&mut tx, id, note).await?;
-            id
+            repo::insert_named(&mut tx, &new, initial, crate::i18n::Lang::En, uid).await?
         }
     };
+    let id = inserted.user_id();
+    repo::set_note(&mut tx, id, note).await?;
     groups_repo::add_to_system_group(&mut tx, id, SystemGroup::Developers).await?;
     let created = repo::by_uid_id(&mut tx, id).await?;
     log(&mut tx, actor, "user.created", &created, None, Some(created.snapshot()), None).await?;
