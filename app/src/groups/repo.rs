@@ -251,10 +251,8 @@ pub async fn api_list(
         Scope::OfProduct(p) => Some(("g.id IN (SELECT group_id FROM product_groups WHERE product_id = ?)", p)),
     };
     let lq = ListQuery { scope, filter };
-    let sql = format!("{SELECT} {} ORDER BY g.kind <> 'system', g.id LIMIT ? OFFSET ?", lq.where_sql());
-    let rows: Vec<Row> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
-    let count_sql = format!("SELECT COUNT(*) FROM groups g {}", lq.where_sql());
-    let total: i64 = lq.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+    let (rows, total): (Vec<Row>, i64) =
+        lq.page(conn, SELECT, "FROM groups g", "g.kind <> 'system', g.id", top, skip).await?;
     Ok((rows.into_iter().map(|r| r.into_parts().1).collect(), total))
 }
 

@@ -352,11 +352,9 @@ pub async fn api_list(
     with_groups: bool,
 ) -> Result<(Vec<ProductRow>, i64), sqlx::Error> {
     let lq = ListQuery { scope: None, filter };
-    let sql =
-        format!("SELECT {COLUMNS} FROM products p {} ORDER BY p.name_canonical, p.id LIMIT ? OFFSET ?", lq.where_sql());
-    let rows: Vec<Row> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
-    let count_sql = format!("SELECT COUNT(*) FROM products p {}", lq.where_sql());
-    let total: i64 = lq.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+    let select = format!("SELECT {COLUMNS} FROM products p");
+    let (rows, total): (Vec<Row>, i64) =
+        lq.page(conn, &select, "FROM products p", "p.name_canonical, p.id", top, skip).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let (id, mut p) = r.into_row();

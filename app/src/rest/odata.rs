@@ -338,20 +338,17 @@ impl Translator<'_> {
                 // A trigram index finds substrings of three or more characters
                 // without reading every row. It may cover more text than this
                 // field (all names and the email), so the LIKE still decides.
-                let narrowed = match (f.fts, self.fts) {
-                    (Some(col), Some((table, rowid))) if value.chars().count() >= 3 => {
+                if let (Some(col), Some((table, rowid))) = (f.fts, self.fts) {
+                    if value.chars().count() >= 3 {
                         w.sql.push_str(&format!("{rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?) AND "));
                         w.args.push(Arg::Text(format!("{col} : \"{}\"", value.replace('"', "\"\""))));
-                        true
                     }
-                    _ => false,
-                };
+                }
                 let pattern = match func {
                     Func::Contains => format!("%{}%", like_escape(value)),
                     Func::StartsWith => format!("{}%", like_escape(value)),
                     Func::EndsWith => format!("%{}", like_escape(value)),
                 };
-                let _ = narrowed;
                 w.sql.push_str(&format!("COALESCE({}, '') LIKE ? ESCAPE '\\'", f.sql));
                 w.args.push(Arg::Text(pattern));
             }
@@ -455,6 +452,29 @@ impl<'a> ListQuery<'a> {
             };
         }
         q
+    }
+
+    /// One page of `select` (a SELECT through its FROM and JOINs) in
+    /// `order`, and how many rows match in all; `count_from` is the same
+    /// FROM and JOINs.
+    pub async fn page<R>(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        select: &str,
+        count_from: &str,
+        order: &str,
+        top: i64,
+        skip: i64,
+    ) -> Result<(Vec<R>, i64), sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    {
+        let conds = self.where_sql();
+        let sql = format!("{select} {conds} ORDER BY {order} LIMIT ? OFFSET ?");
+        let rows: Vec<R> = self.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+        let count_sql = format!("SELECT COUNT(*) {count_from} {conds}");
+        let total: i64 = self.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+        Ok((rows, total))
     }
 
     pub fn bind_scalar<'q, O>(

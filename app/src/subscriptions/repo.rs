@@ -445,12 +445,7 @@ pub async fn api_list(
         Scope::OfProduct(p) => Some(("s.product_id = ?", p)),
     };
     let lq = ListQuery { scope, filter };
-    let sql = format!("{SELECT} {} ORDER BY s.id LIMIT ? OFFSET ?", lq.where_sql());
-    let rows: Vec<Row> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id {}",
-        lq.where_sql()
-    );
-    let total: i64 = lq.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+    let from = "FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id";
+    let (rows, total): (Vec<Row>, i64) = lq.page(conn, SELECT, from, "s.id", top, skip).await?;
     Ok((rows.into_iter().map(|r| r.into_record().row).collect(), total))
 }
