@@ -276,6 +276,18 @@ pub async fn templates(state: &AppState) -> Result<Vec<TemplateSummary>, Service
 pub async fn template(state: &AppState, name: TemplateName) -> Result<TemplateDetail, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let edited = repo::template_overrides(&mut conn).await?;
+    Ok(detail(state, name, &edited))
+}
+
+/// Every template in full (the REST API's list), from one read of the edits.
+pub async fn all_templates(state: &AppState) -> Result<Vec<TemplateDetail>, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let edited = repo::template_overrides(&mut conn).await?;
+    Ok(TemplateName::ALL.into_iter().map(|name| detail(state, name, &edited)).collect())
+}
+
+/// A template's texts: the edited ones from `edited`, the shipped ones otherwise.
+fn detail(state: &AppState, name: TemplateName, edited: &[repo::TemplateRow]) -> TemplateDetail {
     let texts = Lang::ALL
         .into_iter()
         .map(|lang| match edited.iter().find(|r| r.name == name.api_name() && r.lang == lang.code()) {
@@ -300,13 +312,13 @@ pub async fn template(state: &AppState, name: TemplateName) -> Result<TemplateDe
             }
         })
         .collect();
-    Ok(TemplateDetail {
+    TemplateDetail {
         name,
         texts,
         organization: state.settings.organization_name.clone(),
         portal_url: state.settings.public_url.clone(),
         link_valid_secs: link_valid_secs(state, name),
-    })
+    }
 }
 
 /// The rules for an edited template, each failure naming its field.

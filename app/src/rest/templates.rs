@@ -75,10 +75,14 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
     let (top, skip) = ctx.paging()?;
     let lang = language(&ctx)?;
     let filter = ctx.filter(&odata::Translator { fields: repo::API_FIELDS, fts: None })?;
-    let mut all = Vec::new();
-    for name in TemplateName::ALL {
-        all.push((name, text(&ctx, name, lang).await?));
-    }
+    let all: Vec<(TemplateName, TemplateText)> = service::all_templates(&ctx.state)
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            let name = d.name;
+            d.texts.into_iter().find(|t| t.lang == lang).map(|t| (name, t))
+        })
+        .collect();
     let kept: Option<Vec<String>> = match &filter {
         None => None,
         Some(f) => {
