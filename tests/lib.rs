@@ -137,8 +137,8 @@ impl TestServer {
     /// Creates an active developer (member of Developers only).
     pub async fn create_developer(&self, email: &str, password: &str) -> app::users::UserId {
         let state = self.state().await;
-        let hash = state.hasher.hash(password.to_string()).await;
-        let mut tx = app::db::begin_write(&state.pool).await.unwrap();
+        let hash = state.hasher.hash(password.to_string()).await.unwrap();
+        let mut tx = state.begin_write().await.unwrap();
         let id = app::users::repo::insert(
             &mut tx,
             &app::users::repo::NewUser {

@@ -41,6 +41,21 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "the server secret that encrypts subscription keys; keep it out of database backups, and keep a copy of it",
     ),
     ("secret_key", "", "the server secret itself (64 hex digits), instead of secret_file"),
+    (
+        "password_hash_queue",
+        "8 per core",
+        "password hashes that may wait beyond the ones running; more are answered 503 with Retry-After",
+    ),
+    (
+        "key_poll_millis",
+        "500",
+        "how often the key index reads changes written by other processes (at most 1000)",
+    ),
+    (
+        "key_reconcile_seconds",
+        "300",
+        "how often the key index is compared with the database in full, and repaired",
+    ),
     ("clock_offset_seconds", "0", "for tests only: moves the server's clock (link and session expiry) by this much"),
 ];
 
@@ -52,24 +67,7 @@ pub enum Synchronous {
     Normal,
 }
 
-/// A secret that never shows up in logs or debug output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***SECRET***")
-    }
-}
+pub use crate::secret::Secret;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SmtpSecurity {
@@ -113,6 +111,9 @@ pub struct Settings {
     pub clock_offset_secs: i64,
     pub secret_file: PathBuf,
     pub secret_key: Option<Secret>,
+    pub key_poll_millis: u64,
+    pub key_reconcile_secs: u64,
+    pub password_hash_queue: usize,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -254,12 +255,29 @@ impl Settings {
         let reset_valid_secs =
             positive("reset_valid_minutes", num(get("reset_valid_minutes"), 60, "reset_valid_minutes")?)? * 60;
         let clock_offset_secs: i64 = num(get("clock_offset_seconds"), 0, "clock_offset_seconds")?;
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let password_hash_queue: usize = num(
+            get("password_hash_queue"),
+            cores * crate::auth::password::DEFAULT_QUEUE_PER_CORE,
+            "password_hash_queue",
+        )?;
+        let key_poll_millis: u64 = num(get("key_poll_millis"), 500, "key_poll_millis")?;
+        if !(10..=1000).contains(&key_poll_millis) {
+            return Err(invalid("key_poll_millis", "must be between 10 and 1000".into()));
+        }
+        let key_reconcile_secs: u64 = num(get("key_reconcile_seconds"), 300, "key_reconcile_seconds")?;
+        if key_reconcile_secs < 1 {
+            return Err(invalid("key_reconcile_seconds", "must be at least 1".into()));
+        }
         Ok(Settings {
             organization_name: get("organization_name").unwrap_or_else(|| "Gatehouse".into()),
             invitation_valid_secs,
             verification_valid_secs,
             reset_valid_secs,
             clock_offset_secs,
+            key_poll_millis,
+            key_reconcile_secs,
+            password_hash_queue,
             secret_file: get("secret_file").map(PathBuf::from).unwrap_or_else(|| data_dir.join("secret.key")),
             secret_key: get("secret_key").map(Secret::new),
             smtp,

@@ -4,7 +4,9 @@ use crate::config::{Settings, Synchronous};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use crate::gateway::Gate;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
@@ -43,9 +45,53 @@ pub async fn connect_and_migrate(settings: &Settings) -> Result<SqlitePool, sqlx
 
 /// A write transaction that takes the write lock at BEGIN, where the busy
 /// timeout applies (a DEFERRED one that upgrades can fail with SQLITE_BUSY
-/// immediately).
-pub async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+/// immediately). It is the only way to write: its `commit` goes through the
+/// key index (`Gate::commit`), so no write can leave the gateway's answers
+/// behind the database. Dropped without `commit`, it rolls back.
+pub async fn begin_write(pool: &SqlitePool, gate: &Arc<Gate>) -> Result<WriteTx, sqlx::Error> {
+    #[allow(clippy::disallowed_methods)] // the one place a write transaction begins
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, gate: gate.clone() })
+}
+
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    gate: Arc<Gate>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.gate.commit(self.tx).await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// What a client is told to wait when the database stayed busy.
+pub const BUSY_RETRY_SECS: u64 = 2;
+
+/// The database was busy beyond its timeout (SQLITE_BUSY or SQLITE_LOCKED,
+/// any extended code), or no pooled connection came free in time: an
+/// overload to answer with 503 and Retry-After, not a bug to answer with 500.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => {
+            d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
+        }
+        _ => false,
+    }
 }
 
 /// Seconds added to the system clock (setting `clock_offset_seconds`): lets

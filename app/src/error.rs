@@ -35,6 +35,13 @@ pub enum AppError {
     InvalidCredentials,
     #[error("throttled for {retry_after_secs}s")]
     Throttled { retry_after_secs: u64 },
+    /// Too many costly anonymous requests (sign-up, forgot password) from one address.
+    #[error("too many requests; retry after {retry_after_secs}s")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// The server is overloaded (a full password-hash queue, a database
+    /// busy beyond its timeout): 503 with Retry-After.
+    #[error("busy; retry after {retry_after_secs}s")]
+    Busy { retry_after_secs: u64 },
     #[error("not signed in")]
     Unauthenticated,
     #[error("forbidden")]
@@ -70,6 +77,8 @@ impl AppError {
         match self {
             AppError::InvalidCredentials => Msg::InvalidCredentials.text(lang).into(),
             AppError::Throttled { retry_after_secs } => Msg::Throttled.fmt(lang, &[retry_after_secs]),
+            AppError::TooManyRequests { retry_after_secs } => Msg::TooManyRequests.fmt(lang, &[retry_after_secs]),
+            AppError::Busy { retry_after_secs } => Msg::ErrBusy.fmt(lang, &[retry_after_secs]),
             AppError::Unauthenticated => Msg::ErrUnauthenticated.text(lang).into(),
             AppError::Forbidden => Msg::ErrForbidden.text(lang).into(),
             AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired.text(lang).into(),
@@ -118,6 +127,22 @@ pub enum ServiceError {
     Link(crate::links::LinkProblem),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("busy; retry after {0}s")]
+    Busy(u64),
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::password::HasherBusy> for ServiceError {
+    fn from(_: crate::auth::password::HasherBusy) -> Self {
+        ServiceError::Busy(1)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::password::HasherBusy> for AppError {
+    fn from(_: crate::auth::password::HasherBusy) -> Self {
+        AppError::Busy { retry_after_secs: 1 }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -149,6 +174,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Refused(m) => AppError::Refused(m),
             ServiceError::Link(p) => AppError::Link(p),
             ServiceError::Db(e) => e.into(),
+            ServiceError::Busy(secs) => AppError::Busy { retry_after_secs: secs },
         }
     }
 }
@@ -156,6 +182,10 @@ impl From<ServiceError> for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        if crate::db::is_busy(&e) {
+            tracing::warn!(error = %e, "database busy beyond its timeout");
+            return AppError::Busy { retry_after_secs: crate::db::BUSY_RETRY_SECS };
+        }
         // The cause goes to the log only: never to the client.
         tracing::error!(error = %e, "database error");
         AppError::Internal

@@ -139,6 +139,8 @@ messages! {
     SigningIn => "Signing in…", "Bezig met inloggen…";
     InvalidCredentials => "Email or password is incorrect.", "E-mailadres of wachtwoord is onjuist.";
     Throttled => "Too many failed attempts. Try again in {0} seconds.", "Te veel mislukte pogingen. Probeer het over {0} seconden opnieuw.";
+    TooManyRequests => "Too many requests from your address. Try again in {0} seconds.", "Te veel verzoeken vanaf jouw adres. Probeer het over {0} seconden opnieuw.";
+    ErrBusy => "Gatehouse is very busy right now. Try again in {0} seconds.", "Gatehouse heeft het nu erg druk. Probeer het over {0} seconden opnieuw.";
     // errors
     ErrUnauthenticated => "Please sign in first.", "Log eerst in.";
     ErrForbidden => "You do not have access to this page.", "Je hebt geen toegang tot deze pagina.";
@@ -189,6 +191,7 @@ messages! {
     EmailFailed => "Failed", "Mislukt";
     EmailCancelled => "Cancelled", "Geannuleerd";
     EmailNotFailed => "Only a failed message can be retried.", "Alleen een mislukt bericht kan opnieuw worden verstuurd.";
+    EmailLinkRemoved => "This message carried a one-time link, which was removed when it failed. Send a new invitation or reset link instead.", "Dit bericht bevatte een eenmalige link, die is verwijderd toen het mislukte. Stuur in plaats daarvan een nieuwe uitnodiging of resetlink.";
     Retry => "Retry", "Opnieuw";
     ComingSoon => "Nothing here yet.", "Hier staat nog niets.";
     // portal

@@ -18,6 +18,7 @@ pub mod links;
 pub mod portal;
 pub mod products;
 pub mod recovery;
+pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod rest;
 pub mod signup;

@@ -4,6 +4,10 @@ use crate::config::Settings;
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
+/// Sign-ups or reset requests one address may make before it has to wait
+/// (the wait then doubles; the count forgets after 15 quiet minutes).
+pub const COSTLY_FREE_PER_ADDRESS: u32 = 10;
+
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
@@ -13,6 +17,9 @@ pub struct AppState {
     pub email_throttle: Arc<Throttle>,
     /// Failed sign-ins per client address (more generous: offices share one).
     pub ip_throttle: Arc<Throttle>,
+    /// Sign-ups and password-reset requests per client address: each costs
+    /// a password hash or an email, and needs no account.
+    pub costly_throttle: Arc<Throttle>,
     /// Wakes the email delivery worker after a message is committed.
     pub outbox: Arc<tokio::sync::Notify>,
     /// Set when the server shuts down: background workers finish and stop.
@@ -26,17 +33,26 @@ impl AppState {
     /// Fails when the server secret cannot be read or created.
     pub fn new(pool: SqlitePool, settings: Settings) -> Result<Self, String> {
         crate::db::set_clock_offset(settings.clock_offset_secs);
+        let hasher = Hasher::new(settings.password_hash_queue);
         let vault = crate::subscriptions::keys::Vault::load(&settings).map_err(|e| e.to_string())?;
         Ok(AppState {
             gate: Arc::new(crate::gateway::Gate::new(Arc::new(vault))),
             pool,
             settings: Arc::new(settings),
-            hasher: Hasher::default(),
+            hasher,
             email_throttle: Arc::new(Throttle::new(5)),
             ip_throttle: Arc::new(Throttle::new(30)),
+            costly_throttle: Arc::new(Throttle::new(COSTLY_FREE_PER_ADDRESS)),
             outbox: Arc::new(tokio::sync::Notify::new()),
             stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
+    }
+}
+
+impl AppState {
+    /// A write transaction (see `db::WriteTx`).
+    pub async fn begin_write(&self) -> Result<crate::db::WriteTx, sqlx::Error> {
+        crate::db::begin_write(&self.pool, &self.gate).await
     }
 }
 

@@ -69,10 +69,12 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     app::subscriptions::service::check_secret(&state).await?;
     let keys = state.gate.open(&state.settings).await.map_err(|e| format!("cannot load subscription keys: {e}"))?;
     tracing::info!("key index loaded: {keys} subscriptions");
+    tokio::spawn(state.gate.clone().follow(state.settings.clone(), state.stopping.clone()));
     let listener = tokio::net::TcpListener::bind(state.settings.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let listener = no_delay(listener);
     if state.settings.public_url.ends_with(":0") {
         // Bound to "any free port" without a public URL: links in emails
         // must name the port actually taken.
@@ -115,6 +117,21 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     Ok(())
 }
 
+/// Every accepted connection gets TCP_NODELAY. Without it a response written
+/// in two parts (headers, then body) waits for the client's delayed ACK:
+/// about 40 ms on every request of a reused connection, which is how
+/// browsers fetch assets and call server functions and how gateways call the
+/// key check.
+pub fn no_delay(listener: tokio::net::TcpListener) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn set(tcp: &mut tokio::net::TcpStream) {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY on a connection");
+        }
+    }
+    listener.tap_io(set as fn(&mut tokio::net::TcpStream))
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -128,4 +145,20 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener;
+
+    #[tokio::test]
+    async fn accepted_connections_have_no_delay() {
+        let raw = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = raw.local_addr().unwrap();
+        let mut listener = super::no_delay(raw);
+        let client = tokio::spawn(tokio::net::TcpStream::connect(addr));
+        let (io, _) = listener.accept().await;
+        assert!(io.nodelay().unwrap(), "an accepted socket must have TCP_NODELAY set");
+        drop(client.await.unwrap().unwrap());
+    }
 }

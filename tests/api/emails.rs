@@ -147,3 +147,90 @@ async fn a_graceful_stop_puts_messages_in_flight_back_in_the_queue() {
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r == &("queued".to_string(), 0, None)), "released, not leased: {rows:?}");
 }
+
+/// An SMTP server that refuses every recipient (550): lettre's permanent
+/// failure, so the message ends as failed.
+fn refusing_smtp() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut out = conn.try_clone().unwrap();
+                let _ = out.write_all(b"220 refuse.example ESMTP\r\n");
+                for line in BufReader::new(conn).lines() {
+                    let Ok(line) = line else { break };
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 refuse.example\r\n",
+                        "RCPT" => b"550 5.1.1 no such mailbox\r\n",
+                        "QUIT" => b"221 bye\r\n",
+                        _ => b"250 ok\r\n",
+                    };
+                    if out.write_all(reply).is_err() || verb == "QUIT" {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+async fn stored_bodies(app: &TestServer) -> Vec<(String, String, String)> {
+    let state = app.state().await;
+    sqlx::query_as("SELECT status, text_body, html_body FROM email_outbox ORDER BY id")
+        .fetch_all(&state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_message_that_will_not_be_sent_again_keeps_no_link() {
+    let port = refusing_smtp().to_string();
+    let app = TestServer::start_with(&[
+        ("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("GATEHOUSE_SMTP_HOST", "127.0.0.1"),
+        ("GATEHOUSE_SMTP_PORT", &port),
+        ("GATEHOUSE_SMTP_SECURITY", "none"),
+    ]);
+    let admin = app.admin().await;
+    let form = [("email", "nobody@example.com"), ("first_name", "No"), ("last_name", "Body"), ("lang", "en")];
+    assert_eq!(call_form(&admin, &app, "/api/admin/invitations/invite", &form).await.0, 200);
+    let rows = wait_until(&admin, &app, "failed", |r| r["status"] == "failed").await;
+    assert!(rows[0]["last_error"].as_str().unwrap().contains("no such mailbox"), "{rows:?}");
+    let stored = stored_bodies(&app).await;
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].1.contains("/l/") && !stored[0].2.contains("/l/"), "a failed message keeps no link: {stored:?}");
+    // Retry would send it without its link: refused with the reason.
+    let id = rows[0]["id"].to_string();
+    let (s, e) = call_form(&admin, &app, "/api/admin/emails/retry", &[("id", &id)]).await;
+    assert_eq!(s, 409, "{e}");
+    assert!(e.to_string().contains("EmailLinkRemoved"), "{e}");
+}
+
+#[tokio::test]
+async fn a_message_cancelled_before_sending_keeps_no_link() {
+    let mut smtp = SmtpServer::start();
+    let smtp_env = smtp.env();
+    let mut env: Vec<(&str, &str)> =
+        vec![("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL), ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)];
+    env.extend(smtp_env.iter().map(|(k, v)| (*k, v.as_str())));
+    let app = TestServer::start_with(&env);
+    let admin = app.admin().await;
+    smtp.stop();
+    let form = [("email", "late@example.com"), ("first_name", "Late"), ("last_name", "Comer"), ("lang", "en")];
+    let (s, uid) = call_form(&admin, &app, "/api/admin/invitations/invite", &form).await;
+    assert_eq!(s, 200, "{uid}");
+    wait_until(&admin, &app, "tried while down", |r| r["attempts"].as_i64() >= Some(1)).await;
+    let (_, list) = call_form(&admin, &app, "/api/admin/invitations/list", &[("page", "1")]).await;
+    let inv = list["rows"][0]["uid"].as_str().unwrap().to_string();
+    assert_eq!(call_form(&admin, &app, "/api/admin/invitations/revoke", &[("uid", &inv)]).await.0, 200);
+    smtp.resume();
+    wait_until(&admin, &app, "cancelled", |r| r["status"] == "cancelled").await;
+    let stored = stored_bodies(&app).await;
+    assert!(stored.iter().all(|(_, t, h)| !t.contains("/l/") && !h.contains("/l/")), "{stored:?}");
+    assert!(smtp.messages().is_empty(), "nothing was sent");
+}

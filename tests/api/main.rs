@@ -6,6 +6,7 @@ mod first_admin;
 mod gateway;
 mod groups;
 mod invitations;
+mod key_log;
 mod pages;
 mod products;
 mod recovery;

@@ -178,3 +178,109 @@ async fn changing_the_password_signs_out_other_sessions() {
     let old = app.sign_in(&app.client(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert!(old.text().await.unwrap().contains("InvalidCredentials"));
 }
+
+/// After sign-in the server follows `next` only to a path on its own origin,
+/// however the value tries to leave it; a value that cannot be a header never
+/// reaches one (no panic, no half-written sign-in).
+#[tokio::test]
+async fn next_after_sign_in_never_leaves_the_site() {
+    let app = TestServer::start();
+    let cases = [
+        ("/admin/users?state=blocked", "/admin/users?state=blocked"),
+        ("/\t/evil.example", "/admin"),
+        ("/\n/evil.example", "/admin"),
+        ("/\r\nSet-Cookie: x=1", "/admin"),
+        ("/%09/evil.example", "/%09/evil.example"),
+        ("//evil.example", "/admin"),
+        ("/\\evil.example", "/admin"),
+        ("https://evil.example/", "/admin"),
+        ("http://127.0.0.1:1/elsewhere", "/admin"),
+        ("javascript:alert(1)", "/admin"),
+    ];
+    for (next, want) in cases {
+        let client = app.client();
+        let res = client
+            .post(app.url("/api/sign_in"))
+            .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success() || res.status().is_redirection(), "{next:?}: {}", res.status());
+        assert_eq!(res.headers().get("location").unwrap(), want, "next = {next:?}");
+        assert!(set_cookie(&res).starts_with("gatehouse_sid="), "{next:?}: signed in");
+    }
+}
+
+/// Parallel wrong passwords for one account: the throttle counts each
+/// attempt before its password is checked, so no more than the free ones
+/// are ever checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_cannot_race_the_throttle() {
+    let app = std::sync::Arc::new(TestServer::start());
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { app.sign_in(&app.client(), ADMIN_EMAIL, "wrong-password").await.status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + throttled, 40, "{statuses:?}");
+    assert!(checked <= 5, "{checked} of 40 parallel attempts were checked: the throttle allows 5");
+}
+
+/// Sign-up and Forgot password each cost a hash or an email and need no
+/// account: one address gets a few, then waits.
+#[tokio::test]
+async fn costly_anonymous_requests_are_limited_per_address() {
+    let app = TestServer::start();
+    let client = app.client();
+    let mut answers = Vec::new();
+    for i in 0..12 {
+        let email = format!("someone{i}@example.com");
+        let res = client.post(app.url("/api/forgot_password")).form(&[("email", email.as_str())]).send().await.unwrap();
+        answers.push((res.status().as_u16(), res.headers().get("retry-after").is_some()));
+    }
+    assert!(answers[..10].iter().all(|a| a.0 == 200), "{answers:?}");
+    assert_eq!(answers[10], (429, true), "{answers:?}");
+    let body = client
+        .post(app.url("/api/signup"))
+        .form(&[("email", "x@example.com"), ("first_name", "X"), ("last_name", "Y"), ("password", "a long passphrase")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(body.status(), 429, "sign-up has its own allowance");
+}
+
+/// Beyond a short queue of password hashes the server answers 503 with
+/// Retry-After at once instead of holding requests for minutes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_hash_queue_answers_503_with_retry_after() {
+    let app = std::sync::Arc::new(TestServer::start_with(&[
+        ("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("GATEHOUSE_PASSWORD_HASH_QUEUE", "0"),
+    ]));
+    // Different accounts (the per-account throttle stays out of the way),
+    // all at once from one client address (30 free attempts).
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let res = app.sign_in(&app.client(), &format!("user{i}@example.com"), "wrong-password").await;
+                (res.status().as_u16(), res.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string()))
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    assert!(answers.iter().all(|(s, _)| *s == 401 || *s == 503), "{answers:?}");
+    assert!(answers.iter().any(|a| a.0 == 503 && a.1.as_deref() == Some("1")), "{answers:?}");
+    assert!(answers.iter().any(|a| a.0 == 401), "{answers:?}");
+}

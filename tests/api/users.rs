@@ -137,7 +137,7 @@ async fn paging_reports_the_total_and_the_second_page() {
     let app = TestServer::start();
     let state = app.state().await;
     // 60 accounts through the repository (fast: no password hashing).
-    let mut tx = app::db::begin_write(&state.pool).await.unwrap();
+    let mut tx = state.begin_write().await.unwrap();
     for i in 0..60 {
         let email = format!("user{i:02}@example.com");
         let id = app::users::repo::insert(

@@ -27,7 +27,7 @@ struct Account {
 /// (every 7th), Active common.
 async fn seed(app: &TestServer) {
     let state = app.state().await;
-    let mut tx = app::db::begin_write(&state.pool).await.unwrap();
+    let mut tx = state.begin_write().await.unwrap();
     for (uid, name) in [("big", "Big"), ("small", "Small")] {
         sqlx::query("INSERT INTO groups (uid, name, name_canonical, kind) VALUES (?, ?, ?, 'custom')")
             .bind(uid)

@@ -55,7 +55,7 @@ pub struct TokenRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     pub row: TokenRow,
-    pub token: String,
+    pub token: crate::secret::Secret,
 }
 
 pub const MAX_TOKEN_NAME: usize = 100;

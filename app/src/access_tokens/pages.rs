@@ -71,12 +71,12 @@ pub fn AccessTokensPage() -> impl IntoView {
                 <button type="submit" class="button" data-testid="create-token" disabled=move || create.pending().get()>{tr(Msg::CreateToken)}</button>
             </ActionForm>
             {move || created.get().map(|t| {
-                let value = t.token.clone();
+                let value = t.token.expose().to_string();
                 view! {
                     <div class="token-once" role="status" data-testid="token-created">
                         <p><strong>{move || Msg::TokenCreatedFor.fmt(i18n.lang.get(), &[&t.row.name])}</strong></p>
                         <p>{tr(Msg::TokenShownOnce)}</p>
-                        <code class="key" data-testid="token-value">{t.token.clone()}</code>
+                        <code class="key" data-testid="token-value">{t.token.expose().to_string()}</code>
                         " "
                         <button type="button" class="button small secondary" data-testid="copy-token"
                             on:click=move |_| copy_to_clipboard(value.clone(), copied)>

@@ -3,7 +3,7 @@ use super::repo::{self, Bearer, NewToken};
 use super::{CreatedToken, TokenRow, MAX_TOKEN_NAME, TOKEN_PREFIX};
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::tokens::{hash_token, random_token};
-use crate::db::{begin_write, now};
+use crate::db::now;
 use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -41,7 +41,7 @@ pub async fn create(
     let at = now();
     let expires_at = (valid_days > 0).then(|| at + i64::from(valid_days) * 86_400);
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     repo::insert(
         &mut tx,
         &NewToken {
@@ -71,7 +71,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(CreatedToken { row, token })
+    Ok(CreatedToken { row, token: token.into() })
 }
 
 pub async fn list(state: &AppState) -> Result<Vec<TokenRow>, ServiceError> {
@@ -83,7 +83,7 @@ pub async fn list(state: &AppState) -> Result<Vec<TokenRow>, ServiceError> {
 /// not have to find its owner first.
 pub async fn revoke(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
     let at = now();
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let row = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
     if !repo::revoke(&mut tx, uid, at).await? {
         return Ok(());
@@ -128,11 +128,11 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>
 /// Records the use off the request's path: the answer does not wait for a
 /// write lock.
 fn touch_later(state: &AppState, b: &Bearer, at: i64) {
-    let pool = state.pool.clone();
+    let state = state.clone();
     let id = b.token_id;
     tokio::spawn(async move {
         let result = async {
-            let mut tx = begin_write(&pool).await?;
+            let mut tx = state.begin_write().await?;
             repo::touch(&mut tx, id, at).await?;
             tx.commit().await
         }

@@ -62,9 +62,9 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         let old = ssr::viewer().map(|v| v.session_hash);
         let outcome = service::sign_in(&state, &email, password, ip, ua, old).await?;
         ssr::set_cookie(&sessions::set_cookie_header(&state.settings, &outcome.token));
-        let target = match (outcome.must_change_password, safe_next(next.as_deref())) {
+        let target = match (outcome.must_change_password, safe_next(&state.settings.public_url, next.as_deref())) {
             (true, _) => "/profile".to_string(),
-            (false, Some(n)) => n.to_string(),
+            (false, Some(n)) => n,
             (false, None) if outcome.is_admin => "/admin".to_string(),
             (false, None) => "/".to_string(),
         };
@@ -100,9 +100,25 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
     .await
 }
 
-/// Only local paths are followed after sign-in (no open redirect).
-pub fn safe_next(next: Option<&str>) -> Option<&str> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/api/"))
+/// Where to go after sign-in: `next` resolved against the public URL the way
+/// a browser resolves a `Location` (the WHATWG URL parser, which drops tabs
+/// and newlines and reads `\` as `/`), kept only when it stays on this
+/// origin. Control characters are refused outright, so nothing that could
+/// break a header reaches the redirect. The result is the serialised path,
+/// query and fragment: always a valid header value.
+#[cfg(feature = "ssr")]
+pub fn safe_next(public_url: &str, next: Option<&str>) -> Option<String> {
+    let next = next?;
+    if !next.starts_with('/') || next.len() > 2048 || next.chars().any(char::is_control) {
+        return None;
+    }
+    let base = url::Url::parse(public_url).ok()?;
+    let target = base.join(next).ok()?;
+    if target.origin() != base.origin() {
+        return None;
+    }
+    let local = &target[url::Position::BeforePath..];
+    (!local.starts_with("//") && !local.starts_with("/api/")).then(|| local.to_string())
 }
 
 #[cfg(feature = "ssr")]
@@ -125,6 +141,19 @@ pub mod ssr {
     /// The signed-in user of this request, as resolved by the session middleware.
     pub fn viewer() -> Option<SessionUser> {
         use_context::<http::request::Parts>()?.extensions.get::<Option<SessionUser>>().cloned().flatten()
+    }
+
+    /// Counts one costly anonymous request (sign-up, forgot password)
+    /// against the caller's address; refuses with 429 beyond the allowance.
+    pub fn limit_costly_request(what: &str) -> Result<(), AppError> {
+        let state = app_state();
+        let Some(ip) = request_parts().extensions.get::<crate::state::ClientIp>().map(|c| c.0) else {
+            return Ok(());
+        };
+        state
+            .costly_throttle
+            .attempt(&format!("{what} {ip}"), std::time::Instant::now())
+            .map_err(|secs| AppError::TooManyRequests { retry_after_secs: secs })
     }
 
     pub fn require_user() -> Result<SessionUser, AppError> {
@@ -166,9 +195,13 @@ pub mod ssr {
                 AppError::Refused(_) => StatusCode::CONFLICT,
                 AppError::Link(_) => StatusCode::GONE,
                 AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                AppError::Throttled { retry_after_secs } => {
+                AppError::Throttled { retry_after_secs } | AppError::TooManyRequests { retry_after_secs } => {
                     res.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
                     StatusCode::TOO_MANY_REQUESTS
+                }
+                AppError::Busy { retry_after_secs } => {
+                    res.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+                    StatusCode::SERVICE_UNAVAILABLE
                 }
                 AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
             };
@@ -193,13 +226,26 @@ pub mod ssr {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "ssr")]
     #[test]
-    fn next_must_be_a_local_path() {
+    fn next_must_stay_on_this_origin() {
         use super::safe_next;
-        assert_eq!(safe_next(Some("/admin/users")), Some("/admin/users"));
-        assert_eq!(safe_next(Some("//evil.example")), None);
-        assert_eq!(safe_next(Some("https://evil.example")), None);
-        assert_eq!(safe_next(Some("/\\evil.example")), None);
-        assert_eq!(safe_next(None), None);
+        let next = |n: &str| safe_next("https://portal.example.com", Some(n));
+        assert_eq!(next("/admin/users").as_deref(), Some("/admin/users"));
+        assert_eq!(next("/products/x?tab=keys#top").as_deref(), Some("/products/x?tab=keys#top"));
+        assert_eq!(next("//evil.example"), None);
+        assert_eq!(next("https://evil.example"), None);
+        assert_eq!(next("https://portal.example.com/admin"), None, "only paths, not absolute URLs");
+        assert_eq!(next("/\\evil.example"), None);
+        assert_eq!(next("/\t/evil.example"), None, "a tab that browsers drop");
+        assert_eq!(next("/\n/evil.example"), None, "a newline (would break the Location header)");
+        assert_eq!(next("/\r\n/evil.example"), None);
+        assert_eq!(next("/\u{7f}/evil.example"), None);
+        assert_eq!(next("javascript:alert(1)"), None);
+        assert_eq!(next("/api/sign_out"), None);
+        // An encoded tab stays an encoded tab: a path on this site.
+        assert_eq!(next("/%09/evil.example").as_deref(), Some("/%09/evil.example"));
+        assert_eq!(next("/a b").as_deref(), Some("/a%20b"));
+        assert_eq!(safe_next("https://portal.example.com", None), None);
     }
 }

@@ -5,6 +5,7 @@
 use crate::config::MAX_PASSWORD_LENGTH;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
@@ -37,28 +38,63 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_blocking(&crate::auth::tokens::random_token()))
 }
 
+/// More password hashes are waiting than the queue holds: the caller
+/// answers 503 with Retry-After instead of holding the request for minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HasherBusy;
+
+/// Hashes waiting per core before new ones are refused.
+pub const DEFAULT_QUEUE_PER_CORE: usize = 8;
+
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    /// Hashes running or waiting, and how many may.
+    pending: Arc<AtomicUsize>,
+    limit: usize,
 }
 
 impl Default for Hasher {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Hasher { permits: Arc::new(Semaphore::new(cores)) }
+        Hasher::new(cores * DEFAULT_QUEUE_PER_CORE)
+    }
+}
+
+/// Gives a queue place back however the hash ends (also when the request
+/// that waited for it is dropped).
+struct Place<'a>(&'a AtomicUsize);
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
 impl Hasher {
-    pub async fn hash(&self, password: String) -> String {
+    /// At most `queue` hashes wait beyond the ones running (one per core).
+    pub fn new(queue: usize) -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Hasher { permits: Arc::new(Semaphore::new(cores)), pending: Arc::new(AtomicUsize::new(0)), limit: cores + queue }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherBusy> {
+        if self.pending.fetch_add(1, Ordering::SeqCst) >= self.limit {
+            self.pending.fetch_sub(1, Ordering::SeqCst);
+            return Err(HasherBusy);
+        }
+        let _place = Place(&self.pending);
         let _permit = self.permits.acquire().await.expect("semaphore never closed");
-        tokio::task::spawn_blocking(move || hash_blocking(&password)).await.expect("hash task panicked")
+        Ok(tokio::task::spawn_blocking(work).await.expect("hash task panicked"))
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, HasherBusy> {
+        self.run(move || hash_blocking(&password)).await
     }
 
     /// Verifies against `phc`, or against the dummy hash when there is none.
-    pub async fn verify(&self, password: String, phc: Option<String>) -> bool {
-        let _permit = self.permits.acquire().await.expect("semaphore never closed");
-        tokio::task::spawn_blocking(move || match phc {
+    pub async fn verify(&self, password: String, phc: Option<String>) -> Result<bool, HasherBusy> {
+        self.run(move || match phc {
             Some(h) => verify_blocking(&password, &h),
             None => {
                 verify_blocking(&password, dummy_hash());
@@ -66,7 +102,6 @@ impl Hasher {
             }
         })
         .await
-        .expect("verify task panicked")
     }
 
     /// Computes the dummy hash at start-up instead of on the first failed sign-in.
@@ -138,10 +173,31 @@ mod tests {
     #[tokio::test]
     async fn hasher_runs_off_the_async_threads_and_handles_missing_hashes() {
         let hasher = Hasher::default();
-        let h = hasher.hash("s3cret-password".into()).await;
-        assert!(hasher.verify("s3cret-password".into(), Some(h.clone())).await);
-        assert!(!hasher.verify("wrong".into(), Some(h)).await);
-        assert!(!hasher.verify("anything".into(), None).await);
+        let h = hasher.hash("s3cret-password".into()).await.unwrap();
+        assert!(hasher.verify("s3cret-password".into(), Some(h.clone())).await.unwrap());
+        assert!(!hasher.verify("wrong".into(), Some(h)).await.unwrap());
+        assert!(!hasher.verify("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn beyond_the_queue_hashes_are_refused_at_once_not_queued() {
+        let hasher = Hasher::new(1);
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let tasks: Vec<_> = (0..cores + 6)
+            .map(|i| {
+                let h = hasher.clone();
+                tokio::spawn(async move { h.hash(format!("password number {i}")).await })
+            })
+            .collect();
+        let mut busy = 0;
+        for t in tasks {
+            if t.await.unwrap() == Err(HasherBusy) {
+                busy += 1;
+            }
+        }
+        assert!(busy >= 1, "{} hashes with room for {} should refuse some", cores + 6, cores + 1);
+        assert_eq!(hasher.pending.load(Ordering::SeqCst), 0, "every place is given back");
+        assert!(hasher.hash("and then there is room again".into()).await.is_ok());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Sign-in and password change: the rules, independent of HTTP.
 use super::{password, sessions, sessions::SessionUser};
-use crate::db::{begin_write, now};
+use crate::db::now;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -27,36 +27,37 @@ pub async fn sign_in(
 ) -> Result<SignedIn, AppError> {
     let key = canonical_email(email);
     let ip_key = ip.map(|i| i.to_string());
-    let t = Instant::now();
-    let wait = [state.email_throttle.check(&key, t), ip_key.as_deref().and_then(|k| state.ip_throttle.check(k, t))];
-    if let Some(secs) = wait.into_iter().flatten().max() {
-        return Err(AppError::Throttled { retry_after_secs: secs });
-    }
     if password.chars().count() > crate::config::MAX_PASSWORD_LENGTH * 4 {
         // Refuse absurd inputs before spending a hash on them.
         return Err(AppError::InvalidCredentials);
+    }
+    // Each attempt counts before its password is checked, so parallel
+    // attempts cannot all slip in before the first failure is recorded.
+    let t = Instant::now();
+    let wait = [
+        state.email_throttle.attempt(&key, t).err(),
+        ip_key.as_deref().and_then(|k| state.ip_throttle.attempt(k, t).err()),
+    ];
+    if let Some(secs) = wait.into_iter().flatten().max() {
+        return Err(AppError::Throttled { retry_after_secs: secs });
     }
 
     let creds = {
         let mut conn = state.pool.acquire().await?;
         users_repo::credentials_by_email(&mut conn, &key).await?
     };
-    let phc = creds.as_ref().and_then(|c| c.password_hash.clone());
-    let password_ok = state.hasher.verify(password, phc).await;
+    let phc = creds.as_ref().and_then(|c| c.password_hash.as_ref()).map(|h| h.expose().to_string());
+    let password_ok = state.hasher.verify(password, phc).await?;
     let creds = match creds {
         Some(c) if password_ok && c.state == "active" => c,
-        _ => {
-            let t = Instant::now();
-            state.email_throttle.fail(&key, t);
-            if let Some(k) = &ip_key {
-                state.ip_throttle.fail(k, t);
-            }
-            return Err(AppError::InvalidCredentials);
-        }
+        _ => return Err(AppError::InvalidCredentials),
     };
     state.email_throttle.succeed(&key);
+    if let Some(k) = &ip_key {
+        state.ip_throttle.refund(k);
+    }
 
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if let Some(old) = old_session {
         sessions::delete(&mut *tx, &old).await?;
     }
@@ -109,11 +110,11 @@ pub async fn change_password(
         let mut conn = state.pool.acquire().await?;
         users_repo::password_hash(&mut conn, me.user_id).await?
     };
-    if !state.hasher.verify(current, phc).await {
+    if !state.hasher.verify(current, phc).await? {
         return Err(AppError::field("current", Msg::ErrCurrentPasswordWrong));
     }
-    let hash = state.hasher.hash(new_password).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(new_password).await?;
+    let mut tx = state.begin_write().await?;
     users_repo::set_password(&mut tx, me.user_id, &hash, false).await?;
     sessions::delete_all_for_user(&mut tx, me.user_id, None).await?;
     let token = sessions::create(&mut tx, me.user_id, None, now()).await?;

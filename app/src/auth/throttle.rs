@@ -28,20 +28,24 @@ impl Throttle {
         Throttle { free_attempts, entries: Mutex::new(HashMap::new()) }
     }
 
-    /// Seconds to wait before the next attempt, if any.
-    pub fn check(&self, key: &str, now: Instant) -> Option<u64> {
-        let map = self.entries.lock().unwrap();
-        let e = map.get(key)?;
-        (e.locked_until > now).then(|| (e.locked_until - now).as_secs().max(1))
-    }
-
-    pub fn fail(&self, key: &str, now: Instant) {
-        let mut map = self.entries.lock().unwrap();
+    /// Counts an attempt before its outcome is known, or says how many
+    /// seconds to wait. Counting first, under the one lock, is what keeps
+    /// parallel attempts from all passing the check before any has failed:
+    /// a success hands its count back (`succeed`, `refund`).
+    pub fn attempt(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get(key) {
+            if e.locked_until > now {
+                return Err((e.locked_until - now).as_secs().max(1));
+            }
+        }
         if map.len() >= MAX_ENTRIES {
             map.retain(|_, e| now.duration_since(e.last) < WINDOW || e.locked_until > now);
         }
         let e = map.entry(key.to_string()).or_insert(Entry { failures: 0, last: now, locked_until: now });
-        if now.duration_since(e.last) >= WINDOW && e.locked_until <= now {
+        // Forgotten after a quiet window that starts when the last wait ends,
+        // so sitting out the longest wait does not buy free attempts.
+        if now.saturating_duration_since(e.locked_until.max(e.last)) >= WINDOW {
             e.failures = 0;
         }
         e.failures += 1;
@@ -51,10 +55,23 @@ impl Throttle {
             let wait = Duration::from_secs(1u64 << exp).min(MAX_WAIT);
             e.locked_until = now + wait;
         }
+        Ok(())
+    }
+
+    /// Hands back one attempt's count (a sign-in that succeeded from an
+    /// address others share).
+    pub fn refund(&self, key: &str) {
+        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get_mut(key) {
+            e.failures = e.failures.saturating_sub(1);
+            if e.failures < self.free_attempts {
+                e.locked_until = e.last;
+            }
+        }
     }
 
     pub fn succeed(&self, key: &str) {
-        self.entries.lock().unwrap().remove(key);
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
     }
 }
 
@@ -66,20 +83,38 @@ mod tests {
     fn waits_grow_after_the_free_attempts_and_are_capped() {
         let t = Throttle::new(3);
         let now = Instant::now();
-        t.fail("a", now);
-        t.fail("a", now);
-        assert_eq!(t.check("a", now), None);
-        t.fail("a", now);
-        assert_eq!(t.check("a", now), Some(1));
-        t.fail("a", now);
-        assert_eq!(t.check("a", now), Some(2));
+        assert_eq!(t.attempt("a", now), Ok(()));
+        assert_eq!(t.attempt("a", now), Ok(()));
+        assert_eq!(t.attempt("a", now), Ok(()), "the third is still free");
+        assert_eq!(t.attempt("a", now), Err(1), "counted before its outcome: the next one waits");
+        assert_eq!(t.attempt("a", now + Duration::from_secs(1)), Ok(()));
+        assert_eq!(t.attempt("a", now + Duration::from_secs(1)), Err(2));
+        let mut at = now + Duration::from_secs(1);
         for _ in 0..30 {
-            t.fail("a", now);
+            if let Err(wait) = t.attempt("a", at) {
+                at += Duration::from_secs(wait);
+            }
         }
-        assert_eq!(t.check("a", now), Some(900));
-        assert_eq!(t.check("a", now + Duration::from_secs(901)), None);
-        assert_eq!(t.check("b", now), None, "other keys are unaffected");
+        assert_eq!(t.attempt("a", at), Err(900), "capped at 15 minutes");
+        let later = at + Duration::from_secs(900);
+        assert_eq!(t.attempt("a", later), Ok(()), "one attempt after the wait");
+        assert_eq!(t.attempt("a", later), Err(900), "but the count is not forgotten");
+        let quiet = later + Duration::from_secs(900 + 15 * 60);
+        assert_eq!(t.attempt("a", quiet), Ok(()), "15 quiet minutes after the wait forget it");
+        assert_eq!(t.attempt("a", quiet), Ok(()));
+        assert_eq!(t.attempt("b", now), Ok(()), "other keys are unaffected");
         t.succeed("a");
-        assert_eq!(t.check("a", now), None);
+        assert_eq!(t.attempt("a", at), Ok(()));
+    }
+
+    #[test]
+    fn a_refund_gives_back_one_attempt() {
+        let t = Throttle::new(2);
+        let now = Instant::now();
+        t.attempt("ip", now).unwrap();
+        t.attempt("ip", now).unwrap();
+        t.refund("ip");
+        assert_eq!(t.attempt("ip", now), Ok(()), "the refunded attempt is free again");
+        assert_eq!(t.attempt("ip", now), Err(1));
     }
 }

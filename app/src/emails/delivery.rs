@@ -219,7 +219,7 @@ async fn until_stopping(state: &AppState) {
 }
 
 async fn record(state: &AppState, records: Vec<Record>) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let t = now();
     for r in records {
         match r {

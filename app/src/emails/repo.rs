@@ -102,26 +102,46 @@ pub async fn mark_retry(conn: &mut SqliteConnection, id: i64, next_at: i64, erro
     Ok(())
 }
 
+/// Gives a message up after its last attempt. A message that carried a
+/// one-time link loses it here: it will not be sent again with it (Retry is
+/// refused for it), so the outbox must not keep a working link.
 pub async fn mark_failed(conn: &mut SqliteConnection, id: i64, error: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE email_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?")
         .bind(error)
         .bind(id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    scrub(conn, id, NOT_SENT).await
 }
 
-/// Puts a failed message back in the queue (the Retry button). False if it
-/// was not failed.
-pub async fn requeue_failed(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status = 'failed'",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// What the Retry button found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Requeue {
+    Queued,
+    NotFailed,
+    /// It carried a one-time link, removed when it failed.
+    HadLink,
+}
+
+/// Puts a failed message back in the queue (the Retry button).
+pub async fn requeue_failed(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<Requeue, sqlx::Error> {
+    let row: Option<(String, bool)> =
+        sqlx::query_as("SELECT status, link_id IS NOT NULL FROM email_outbox WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some((status, _)) if status != "failed" => return Ok(Requeue::NotFailed),
+        None => return Ok(Requeue::NotFailed),
+        Some((_, true)) => return Ok(Requeue::HadLink),
+        Some(_) => {}
+    }
+    sqlx::query("UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, attempts = 0 WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(Requeue::Queued)
 }
 
 #[derive(sqlx::FromRow)]
@@ -178,19 +198,23 @@ pub async fn release(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::E
     Ok(())
 }
 
+
 /// Gives up a message before it is sent (its link was used, replaced or
-/// cancelled in the meantime).
+/// cancelled in the meantime), and removes the link it carried.
 pub async fn mark_cancelled(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE email_outbox SET status = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?")
         .bind(why)
         .bind(id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    scrub(conn, id, NOT_SENT).await
 }
 
-/// Removes the one-time link from a delivered message: the outbox is no
-/// longer a place to find working links once the mail has left.
+/// What replaces the text of a message with a link that was never sent.
+pub const NOT_SENT: &str = "(Removed: this message carried a one-time link and was not sent.)";
+
+/// Removes the one-time link from a message that is not going out again:
+/// the outbox is no place to find working links.
 pub async fn scrub(conn: &mut SqliteConnection, id: i64, note: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE email_outbox SET text_body = ?, html_body = ? WHERE id = ? AND link_id IS NOT NULL")
         .bind(note)

@@ -2,7 +2,7 @@
 use super::templates::{duration_text, render_html, render_text, TemplateName, Values};
 use super::{repo, EmailMessage, EmailPage, TemplateDetail, TemplateSummary, TemplateText};
 use crate::activity::Actor;
-use crate::db::{begin_write, now};
+use crate::db::now;
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Msg};
 use crate::state::AppState;
@@ -26,7 +26,7 @@ async fn send_to_self(
     compose: impl FnOnce(&str, &str, &str) -> (String, String, String),
 ) -> Result<i64, ServiceError> {
     let Some(user) = actor.id else { return Err(ServiceError::NotFound) };
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (email, first, last): (String, String, String) =
         sqlx::query_as("SELECT email, first_name, last_name FROM users WHERE id = ?")
             .bind(user.0)
@@ -74,9 +74,11 @@ pub async fn list(state: &AppState, page: u32) -> Result<EmailPage, ServiceError
 
 /// The Retry button of a failed message.
 pub async fn retry(state: &AppState, id: i64) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
-    if !repo::requeue_failed(&mut tx, id, now()).await? {
-        return Err(ServiceError::Refused(Msg::EmailNotFailed));
+    let mut tx = state.begin_write().await?;
+    match repo::requeue_failed(&mut tx, id, now()).await? {
+        repo::Requeue::Queued => {}
+        repo::Requeue::NotFailed => return Err(ServiceError::Refused(Msg::EmailNotFailed)),
+        repo::Requeue::HadLink => return Err(ServiceError::Refused(Msg::EmailLinkRemoved)),
     }
     tx.commit().await?;
     state.outbox.notify_one();
@@ -381,7 +383,7 @@ pub async fn save_template(
     body: &str,
 ) -> Result<(), ServiceError> {
     check_template(name, subject, body)?;
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     repo::save_template(&mut tx, name.api_name(), lang.code(), subject.trim(), body, &actor.label, now()).await?;
     log_template(&mut tx, actor, name, lang, serde_json::json!({ "subject": subject.trim() })).await?;
     tx.commit().await?;
@@ -395,7 +397,7 @@ pub async fn reset_template(
     name: TemplateName,
     lang: Lang,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if repo::delete_template(&mut tx, name.api_name(), lang.code()).await? {
         log_template(&mut tx, actor, name, lang, serde_json::json!({ "default": true })).await?;
     }

@@ -7,6 +7,7 @@ use http::HeaderValue;
 use sqlx::{Connection, SqliteConnection};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Key hashes are HMAC outputs: uniformly random and unknown to anyone
@@ -29,20 +30,19 @@ impl Hasher for KeyHashHasher {
 
 type KeyMap<V> = HashMap<KeyHash, V, BuildHasherDefault<KeyHashHasher>>;
 
+#[derive(Debug, PartialEq)]
 struct SubEntry {
     uid: HeaderValue,
     product: HeaderValue,
     user_id: i64,
     state: SubscriptionState,
     hashes: [KeyHash; 2],
-    /// A write that may take access away is committing.
-    held: bool,
 }
 
+#[derive(Debug, PartialEq)]
 struct UserEntry {
     uid: HeaderValue,
     state: String,
-    held: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,34 +85,34 @@ pub enum Verdict {
     Unauthenticated(&'static str),
     /// 403: a known key whose subscription or owner may not call now.
     Forbidden(&'static str),
+    /// 503: the index could not follow the change log, so it may be stale;
+    /// it fails closed instead of granting access that may have been revoked.
+    Unavailable(&'static str),
 }
 
-/// What a write touched: these subscriptions and accounts are held (denied)
-/// from just before its commit until they are read back after it.
-#[derive(Clone, Debug, Default)]
-pub struct Affected {
-    pub users: Vec<i64>,
-    pub subscriptions: Vec<i64>,
+/// What to read again after changes: the entities the key change log names.
+#[derive(Debug, Default)]
+struct Affected {
+    users: HashSet<i64>,
+    subscriptions: HashSet<i64>,
 }
 
-impl Affected {
-    pub fn user(id: crate::users::UserId) -> Affected {
-        Affected { users: vec![id.0], subscriptions: vec![] }
-    }
-    pub fn subscription(id: i64) -> Affected {
-        Affected { users: vec![], subscriptions: vec![id] }
-    }
-    pub fn is_empty(&self) -> bool {
-        self.users.is_empty() && self.subscriptions.is_empty()
-    }
-}
+/// Changes read from the log per round trip.
+const LOG_BATCH: i64 = 5000;
+/// `applied` before the index was opened: this process serves no checks
+/// (the command-line tools), so it follows no log.
+const NOT_OPEN: i64 = -1;
 
 pub struct Gate {
     index: RwLock<Index>,
     /// Serialises changes to the index, and carries a connection of its own
-    /// for reading rows back: taking one from the pool while writers wait
-    /// for this lock while holding pool connections could starve it.
+    /// for reading the log and rows: taking one from the pool while writers
+    /// wait for this lock while holding pool connections could starve it.
     writer: tokio::sync::Mutex<Option<SqliteConnection>>,
+    /// The sequence number of the last key change the index holds.
+    applied: AtomicI64,
+    /// Set when reading the log failed: checks answer 503 until it works again.
+    stale: AtomicBool,
     vault: Arc<Vault>,
 }
 
@@ -128,7 +128,13 @@ impl Gate {
     /// An index that knows no key until `open` loads it (command-line tools
     /// and tests that only arrange data never check keys).
     pub fn new(vault: Arc<Vault>) -> Gate {
-        Gate { index: RwLock::new(Index::default()), writer: tokio::sync::Mutex::new(None), vault }
+        Gate {
+            index: RwLock::new(Index::default()),
+            writer: tokio::sync::Mutex::new(None),
+            applied: AtomicI64::new(NOT_OPEN),
+            stale: AtomicBool::new(false),
+            vault,
+        }
     }
 
     pub fn vault(&self) -> &Vault {
@@ -138,23 +144,18 @@ impl Gate {
     /// Opens the index's own connection and loads every subscription.
     pub async fn open(&self, settings: &Settings) -> Result<usize, sqlx::Error> {
         let mut conn = SqliteConnection::connect_with(&crate::db::connect_options(settings)?).await?;
-        let mut idx = Index::default();
-        let users = repo::gate_users(&mut conn).await?;
-        for (id, uid, state) in users {
-            idx.users.insert(id, UserEntry { uid: header(&uid), state, held: false });
-        }
-        for row in repo::gate_all(&mut conn).await? {
-            insert_row(&mut idx, row);
-        }
-        for (hash, reason) in repo::retired(&mut conn).await? {
-            if let Some(h) = to_hash(&hash) {
-                idx.retired.insert(h, Retired::parse(&reason));
-            }
-        }
+        let (idx, seq) = load(&mut conn).await?;
         let n = idx.subs.len();
+        let mut writer = self.writer.lock().await;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = idx;
-        *self.writer.lock().await = Some(conn);
+        self.applied.store(seq, Ordering::SeqCst);
+        *writer = Some(conn);
         Ok(n)
+    }
+
+    /// The sequence number of the last key change the index holds.
+    pub fn applied(&self) -> i64 {
+        self.applied.load(Ordering::SeqCst)
     }
 
     /// The check itself: one HMAC and two hash lookups under a read lock.
@@ -164,6 +165,9 @@ impl Gate {
             Some(k) if k.len() > 256 => return Verdict::Unauthenticated("unknown subscription key"),
             Some(k) => k,
         };
+        if self.stale.load(Ordering::Relaxed) {
+            return Verdict::Unavailable("the key index cannot read the database; try again shortly");
+        }
         let hash = self.vault.hash(key);
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
         let Some(&(sub_id, slot)) = idx.keys.get(&hash) else {
@@ -178,9 +182,6 @@ impl Gate {
         let Some(sub) = idx.subs.get(&sub_id) else {
             return Verdict::Unauthenticated("unknown subscription key");
         };
-        if sub.held {
-            return Verdict::Forbidden("subscription is being changed");
-        }
         match sub.state {
             SubscriptionState::Active => {}
             SubscriptionState::Submitted => return Verdict::Forbidden("subscription waits for approval"),
@@ -192,9 +193,6 @@ impl Gate {
         let Some(user) = idx.users.get(&sub.user_id) else {
             return Verdict::Forbidden("user deleted");
         };
-        if user.held {
-            return Verdict::Forbidden("user is being changed");
-        }
         match user.state.as_str() {
             "active" => Verdict::Allowed {
                 subscription: sub.uid.clone(),
@@ -208,51 +206,131 @@ impl Gate {
         }
     }
 
-    /// Commits `tx`, a write that touched `affected`. Their entries are held
-    /// (every check with their keys fails) from before the commit until they
-    /// are read back after it, so a revocation is in force the moment the
-    /// commit returns, and a grant shows up right after. A failed commit
-    /// reads back the old rows, which restores them.
-    pub async fn commit(
-        &self,
-        tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        affected: &Affected,
-    ) -> Result<(), sqlx::Error> {
-        if affected.is_empty() {
-            return tx.commit().await;
-        }
-        let mut writer = self.writer.lock().await;
-        let Some(conn) = writer.as_mut() else {
-            // Not serving checks (index never opened): nothing to keep in step.
-            return tx.commit().await;
-        };
-        self.hold(affected);
-        let committed = tx.commit().await;
-        if let Err(e) = self.reload(conn, affected).await {
-            // The entries stay held: checks fail closed until the next start.
-            tracing::error!(error = %e, "cannot read changed subscriptions back into the key index");
-        }
-        committed
+    /// Commits a write transaction, then brings the index up to the log's
+    /// head before returning, so the first check after a revoking call has
+    /// returned already fails (and a grant already passes). Commit and apply
+    /// run in a task of their own: a request dropped half-way (the client
+    /// went away) cannot leave the index behind the database.
+    ///
+    /// Only `db::WriteTx::commit` calls this: every write transaction comes
+    /// from `db::begin_write`, so no write can skip it.
+    pub(crate) async fn commit(self: &Arc<Self>, mut tx: sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<(), sqlx::Error> {
+        let gate = self.clone();
+        let task = tokio::spawn(async move {
+            // The head as this transaction leaves it (triggers bumped it if it
+            // changed anything a key check reads).
+            let head = super::repo::head(&mut tx).await?;
+            #[allow(clippy::disallowed_methods)] // the one place a write commits
+            tx.commit().await?;
+            if head > gate.applied() && gate.applied() != NOT_OPEN {
+                gate.catch_up().await;
+            }
+            Ok(())
+        });
+        task.await.unwrap_or_else(|e| Err(sqlx::Error::Protocol(format!("commit task failed: {e}"))))
     }
 
-    fn hold(&self, affected: &Affected) {
-        let mut idx = self.index.write().unwrap_or_else(|e| e.into_inner());
-        for id in &affected.subscriptions {
-            if let Some(s) = idx.subs.get_mut(id) {
-                s.held = true;
+    /// Applies every change in the log after `applied`. On failure the index
+    /// answers 503 until a later call succeeds (the poll retries).
+    pub async fn catch_up(&self) {
+        let mut writer = self.writer.lock().await;
+        let Some(conn) = writer.as_mut() else { return };
+        match self.apply_log(conn).await {
+            Ok(()) => {
+                if self.stale.swap(false, Ordering::SeqCst) {
+                    tracing::info!("key index follows the change log again");
+                }
+            }
+            Err(e) => {
+                if !self.stale.swap(true, Ordering::SeqCst) {
+                    tracing::error!(error = %e, "cannot read the key change log: key checks answer 503 until it works");
+                }
             }
         }
-        for id in &affected.users {
-            if let Some(u) = idx.users.get_mut(id) {
-                u.held = true;
+    }
+
+    async fn apply_log(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        loop {
+            let from = self.applied();
+            let changes = super::repo::since(conn, from, LOG_BATCH).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else { return Ok(()) };
+            // Sequence numbers have no gaps (one counter row orders commits),
+            // so a gap means the log was pruned past us: load everything.
+            if changes[0].seq != from + 1 || last - from != changes.len() as i64 {
+                tracing::warn!(applied = from, first = changes[0].seq, "key change log has a gap: reloading the key index");
+                let (idx, seq) = load(conn).await?;
+                *self.index.write().unwrap_or_else(|e| e.into_inner()) = idx;
+                self.applied.store(seq, Ordering::SeqCst);
+                return Ok(());
+            }
+            let mut affected = Affected::default();
+            for c in &changes {
+                match c.kind.as_str() {
+                    "user" => {
+                        affected.users.insert(c.entity);
+                    }
+                    "product" => affected.subscriptions.extend(repo::gate_ids_of_product(conn, c.entity).await?),
+                    _ => {
+                        affected.subscriptions.insert(c.entity);
+                    }
+                }
+            }
+            self.reload(conn, &affected).await?;
+            self.applied.store(last, Ordering::SeqCst);
+            if (changes.len() as i64) < LOG_BATCH {
+                return Ok(());
             }
         }
+    }
+
+    /// Follows the log for changes other processes commit (the command-line
+    /// tools, another replica), and compares the whole index with the
+    /// database now and then. Runs until the server stops.
+    pub async fn follow(self: Arc<Self>, settings: Arc<Settings>, stopping: Arc<AtomicBool>) {
+        let poll = std::time::Duration::from_millis(settings.key_poll_millis);
+        let reconcile_every = std::time::Duration::from_secs(settings.key_reconcile_secs);
+        let mut last_reconcile = std::time::Instant::now();
+        while !stopping.load(Ordering::Relaxed) {
+            tokio::time::sleep(poll).await;
+            self.catch_up().await;
+            if last_reconcile.elapsed() >= reconcile_every {
+                last_reconcile = std::time::Instant::now();
+                match self.reconcile().await {
+                    Ok(0) => tracing::debug!("key index matches the database"),
+                    Ok(n) => tracing::warn!(differences = n, "key index differed from the database: repaired"),
+                    Err(e) => tracing::error!(error = %e, "cannot compare the key index with the database"),
+                }
+            }
+        }
+    }
+
+    /// Loads the whole index afresh and compares it with the one in use; on
+    /// any difference (a change the log missed, say one written with the
+    /// triggers dropped) the fresh one replaces it. Returns the number of
+    /// differences.
+    pub async fn reconcile(&self) -> Result<usize, sqlx::Error> {
+        let mut writer = self.writer.lock().await;
+        let Some(conn) = writer.as_mut() else { return Ok(0) };
+        // One read transaction: the log and the snapshot are of one moment.
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        self.apply_log(&mut tx).await?;
+        let (fresh, seq) = load_in(&mut tx).await?;
+        tx.rollback().await?;
+        let diffs = {
+            let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
+            differences(&idx, &fresh)
+        };
+        if diffs > 0 {
+            *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        }
+        self.applied.store(seq, Ordering::SeqCst);
+        Ok(diffs)
     }
 
     async fn reload(&self, conn: &mut SqliteConnection, affected: &Affected) -> Result<(), sqlx::Error> {
         // Read everything first, then change the index in one short write lock.
         let mut subs = Vec::new();
-        let mut users: HashSet<i64> = affected.users.iter().copied().collect();
+        let mut users: HashSet<i64> = affected.users.clone();
         for id in &affected.subscriptions {
             let row = repo::gate_one(conn, *id).await?;
             if let Some(r) = &row {
@@ -305,7 +383,7 @@ impl Gate {
         for (uid, row, rows) in user_rows {
             match row {
                 Some((id, u, state)) => {
-                    idx.users.insert(id, UserEntry { uid: header(&u), state, held: false });
+                    idx.users.insert(id, UserEntry { uid: header(&u), state });
                     for r in rows {
                         remove_sub(&mut idx, r.id);
                         insert_row(&mut idx, r);
@@ -328,6 +406,52 @@ impl Gate {
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
         (idx.subs.len(), idx.users.len())
     }
+}
+
+/// Every subscription, the accounts holding them and the retired keys, with
+/// the log position they reflect, read in one transaction.
+async fn load(conn: &mut SqliteConnection) -> Result<(Index, i64), sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let loaded = load_in(&mut tx).await?;
+    tx.rollback().await?;
+    Ok(loaded)
+}
+
+async fn load_in(conn: &mut SqliteConnection) -> Result<(Index, i64), sqlx::Error> {
+    let seq = super::repo::head(conn).await?;
+    let mut idx = Index::default();
+    for (id, uid, state) in repo::gate_users(conn).await? {
+        idx.users.insert(id, UserEntry { uid: header(&uid), state });
+    }
+    for row in repo::gate_all(conn).await? {
+        insert_row(&mut idx, row);
+    }
+    for (hash, reason) in repo::retired(conn).await? {
+        if let Some(h) = to_hash(&hash) {
+            idx.retired.insert(h, Retired::parse(&reason));
+        }
+    }
+    Ok((idx, seq))
+}
+
+/// How many entries of `old` disagree with `fresh`. Accounts count only
+/// where a subscription refers to them (the index keeps an account it read
+/// after a change even once it holds no subscription).
+fn differences(old: &Index, fresh: &Index) -> usize {
+    let mut n = 0;
+    for (id, s) in &fresh.subs {
+        if old.subs.get(id) != Some(s) {
+            n += 1;
+        }
+        if old.users.get(&s.user_id) != fresh.users.get(&s.user_id) {
+            n += 1;
+        }
+    }
+    n += old.subs.keys().filter(|id| !fresh.subs.contains_key(id)).count();
+    n += fresh.keys.iter().filter(|(h, v)| old.keys.get(*h) != Some(*v)).count();
+    n += old.keys.keys().filter(|h| !fresh.keys.contains_key(*h)).count();
+    n += fresh.retired.iter().filter(|(h, v)| old.retired.get(*h) != Some(*v)).count();
+    n
 }
 
 fn remove_sub(idx: &mut Index, id: i64) {
@@ -357,7 +481,6 @@ fn insert_row(idx: &mut Index, r: repo::GateRow) {
             user_id: r.user_id,
             state: SubscriptionState::parse(&r.state).unwrap_or(SubscriptionState::Cancelled),
             hashes: [p, s],
-            held: false,
         },
     );
 }

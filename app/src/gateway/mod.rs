@@ -3,11 +3,14 @@
 //!
 //! The answer comes from memory: `index::Gate` holds every subscription's
 //! key hashes with the subscription's and its owner's state, loaded at start
-//! and changed by the writes that change them. Revocation is immediate
-//! because a write that takes access away marks its entries before it
-//! commits (see `Gate::commit`), so no check after the commit can succeed
-//! with the old key.
+//! and kept in step by the key change log (migration 0008), which database
+//! triggers write in the same transaction as every change a check depends
+//! on. A local write applies the log before its call returns (see
+//! `Gate::commit`), so revocation is in force when the call returns; changes
+//! from other processes arrive through a poll, and a periodic comparison
+//! with the database repairs anything else.
 pub mod index;
+pub mod repo;
 pub mod web;
 
-pub use index::{Affected, Gate, Verdict};
+pub use index::{Gate, Verdict};

@@ -77,6 +77,7 @@ fn respond(v: Verdict) -> Response {
         Verdict::Allowed { .. } => (StatusCode::OK, "ok"),
         Verdict::Unauthenticated(r) => (StatusCode::UNAUTHORIZED, *r),
         Verdict::Forbidden(r) => (StatusCode::FORBIDDEN, *r),
+        Verdict::Unavailable(r) => (StatusCode::SERVICE_UNAVAILABLE, *r),
     };
     let mut res = Response::new(Body::from(reason));
     *res.status_mut() = status;
@@ -90,6 +91,9 @@ fn respond(v: Verdict) -> Response {
         h.insert("gatehouse-key", HeaderValue::from_static(slot.as_str()));
     } else {
         h.insert("gatehouse-reason", HeaderValue::from_static(reason));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             // What APIM's gateway answers: which header carries the key.
             h.insert(

@@ -2,7 +2,6 @@
 //! system groups refuse every change to themselves.
 use super::{repo, GroupDeletePreview, GroupForm, GroupKind, GroupRow, MAX_GROUP_DESCRIPTION, MAX_GROUP_NAME};
 use crate::activity::{repo as activity, repo::Change, Actor};
-use crate::db::begin_write;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -89,7 +88,7 @@ pub async fn create_named(
     if !errs.is_empty() {
         return Err(ServiceError::Validation(errs));
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
     }
@@ -134,7 +133,7 @@ pub async fn update(
     form: GroupForm,
     version: i64,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (id, before) = find(&mut tx, uid).await?;
     if before.kind == GroupKind::System {
         return Err(ServiceError::Refused(Msg::ErrSystemGroup));
@@ -182,7 +181,7 @@ pub async fn delete_preview(state: &AppState, uid: &str) -> Result<GroupDeletePr
 }
 
 pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (id, g) = find(&mut tx, uid).await?;
     if g.kind == GroupKind::System {
         return Err(ServiceError::Refused(Msg::ErrSystemGroup));
@@ -218,7 +217,7 @@ pub async fn set_member(
     user_uid: &str,
     member: bool,
 ) -> Result<bool, ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (gid, g) = find(&mut tx, group_uid).await?;
     if g.kind == GroupKind::System {
         return Err(ServiceError::Refused(Msg::ErrSystemMembership));

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::activity::Actor;
 use crate::auth::sessions;
-use crate::db::{begin_write, now};
+use crate::db::now;
 use crate::emails::service::{enqueue_template, Recipient, TemplateCache};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
@@ -38,7 +38,7 @@ pub async fn invite_named(
     if !errs.is_empty() {
         return Err(ServiceError::Validation(errs));
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if let Some(uid) = uid {
         if users_repo::by_uid(&mut tx, uid).await?.is_some() {
             return Err(ServiceError::Conflict);
@@ -100,7 +100,7 @@ pub async fn list(
 /// A new link for a pending, expired or revoked invitation; the old link
 /// stops working. An accepted one has nothing left to send.
 pub async fn resend(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let at = now();
     let inv = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
     let u = users_repo::by_uid_id(&mut tx, inv.user_id).await?;
@@ -119,7 +119,7 @@ pub async fn resend(state: &AppState, actor: &Actor, uid: &str) -> Result<(), Se
 /// The link stops working at once; the account stays pending (delete it, or
 /// resend, as needed).
 pub async fn revoke(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let at = now();
     let inv = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
     match inv.row.state {
@@ -170,8 +170,8 @@ pub async fn accept(
     // Answer a dead link before asking for a better password.
     view(state, token.as_deref()).await?;
     crate::auth::service::check_new_password(state, &new_password, &confirm)?;
-    let hash = state.hasher.hash(new_password).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(new_password).await?;
+    let mut tx = state.begin_write().await?;
     let at = now();
     let (link, u) = links::live(&mut tx, token.as_deref(), LinkPurpose::Invitation, at).await?;
     let accepted = match link.invitation_id {
@@ -248,7 +248,7 @@ pub async fn bulk_invite(
     if forms.len() > BULK_INVITE_CHUNK {
         return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(BULK_INVITE_CHUNK));
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let mut texts = TemplateCache::default();
     let mut results = Vec::with_capacity(forms.len());
     for form in forms {

@@ -5,9 +5,7 @@ use super::{
     MAX_PRODUCT_NAME, MAX_PRODUCT_TERMS,
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
-use crate::db::begin_write;
 use crate::error::{FieldError, ServiceError};
-use crate::gateway::Affected;
 use crate::i18n::Msg;
 use crate::state::AppState;
 use crate::subscriptions::repo as subs_repo;
@@ -106,7 +104,7 @@ pub async fn create_named(
     chosen: Option<&str>,
 ) -> Result<String, ServiceError> {
     let limit = validate(&form).map_err(ServiceError::Validation)?;
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
     }
@@ -139,7 +137,7 @@ pub async fn update(
     version: i64,
 ) -> Result<(), ServiceError> {
     let limit = validate(&form).map_err(ServiceError::Validation)?;
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (id, before) = find(&mut tx, uid).await?;
     if before.version != version {
         return Err(ServiceError::Conflict);
@@ -173,18 +171,18 @@ pub async fn delete(
     with_subscriptions: bool,
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (id, p) = find(&mut tx, uid).await?;
     let (subscriptions, _) = subs_repo::count_for_product(&mut tx, id).await?;
     if subscriptions > 0 && !with_subscriptions {
         return Err(ServiceError::Refused(Msg::ErrProductHasSubscriptions));
     }
-    let gone = subs_repo::retire_keys_of(&mut tx, subs_repo::Owner::Product(id), "product_deleted").await?;
+    subs_repo::retire_keys_of(&mut tx, subs_repo::Owner::Product(id), "product_deleted").await?;
     repo::delete(&mut tx, id).await?;
     let mut before = snapshot(&p);
     before["subscriptions"] = json!(subscriptions);
     log(&mut tx, actor, "product.deleted", &p, Some(before), None, reason).await?;
-    state.gate.commit(tx, &Affected { users: vec![], subscriptions: gone }).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -205,7 +203,7 @@ pub async fn set_visibility(
     group_uids: &[String],
     version: i64,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (id, p) = find(&mut tx, uid).await?;
     if p.version != version {
         return Err(ServiceError::Conflict);
@@ -233,7 +231,7 @@ pub async fn set_group(
     group_uid: &str,
     visible: bool,
 ) -> Result<bool, ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (id, p) = find(&mut tx, uid).await?;
     let all = repo::all_groups_for(&mut tx, id).await?;
     let gid = all.iter().find(|(_, g, _)| g.uid == group_uid).map(|(gid, ..)| *gid).ok_or(ServiceError::NotFound)?;

@@ -18,7 +18,11 @@ pub async fn send_reset_link(uid: String) -> Result<(), AppError> {
 /// The Forgot password form. Answers the same for every well-formed address.
 #[server(endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    run(async move { Ok(service::request(&app_state(), &email).await?) }).await
+    run(async move {
+        limit_costly_request("forgot")?;
+        Ok(service::request(&app_state(), &email).await?)
+    })
+    .await
 }
 
 #[server(endpoint = "reset/view")]

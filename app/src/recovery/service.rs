@@ -3,7 +3,7 @@
 use super::ResetView;
 use crate::activity::Actor;
 use crate::auth::{sessions, tokens::hash_token};
-use crate::db::{begin_write, now};
+use crate::db::now;
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
 use crate::i18n::Msg;
@@ -21,7 +21,7 @@ const REQUESTS_PER_HOUR: i64 = 3;
 /// User detail → Reset password. Only an active account can use a reset
 /// (a blocked one could not sign in afterwards; a pending one has its own link).
 pub async fn send_by_admin(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let u = users_repo::by_uid(&mut tx, uid).await?.ok_or(ServiceError::NotFound)?;
     match u.state() {
         UserState::Active => {}
@@ -45,7 +45,7 @@ pub async fn request(state: &AppState, email: &str) -> Result<(), ServiceError> 
     }
     let key = canonical_email(email);
     let at = now();
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let email_hash = hash_token(&key);
     let recent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reset_requests WHERE email_hash = ? AND at > ?")
         .bind(&email_hash)
@@ -116,8 +116,8 @@ pub async fn reset(
 ) -> Result<(), ServiceError> {
     view(state, token.as_deref()).await?;
     crate::auth::service::check_new_password(state, &new_password, &confirm)?;
-    let hash = state.hasher.hash(new_password).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(new_password).await?;
+    let mut tx = state.begin_write().await?;
     let at = now();
     let (link, u) = live_link(&mut tx, token.as_deref(), at).await?;
     if !links_repo::consume(&mut tx, link.id, at).await? {

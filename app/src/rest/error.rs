@@ -13,11 +13,13 @@ pub struct ApiError {
     pub message: String,
     /// (code, message, target)
     pub details: Vec<(String, String, String)>,
+    /// Seconds for a `Retry-After` header (503 when the server is busy).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), details: vec![] }
+        ApiError { status, code, message: message.into(), details: vec![], retry_after: None }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "ValidationError", message)
@@ -44,6 +46,15 @@ impl ApiError {
             "PreconditionFailed",
             "The entity changed since it was read: its ETag no longer matches If-Match. Read it again and retry.",
         )
+    }
+    pub fn busy(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            format!("The server is busy. Retry after {retry_after_secs} seconds."),
+        );
+        e.retry_after = Some(retry_after_secs);
+        e
     }
     pub fn internal() -> Self {
         Self::new(
@@ -84,16 +95,18 @@ impl From<ServiceError> for ApiError {
                     .map(|(_, m, t)| if t.is_empty() { m.clone() } else { format!("{t}: {m}") })
                     .collect::<Vec<_>>()
                     .join("; ");
-                ApiError { status: StatusCode::BAD_REQUEST, code: "ValidationError", message, details }
+                ApiError { status: StatusCode::BAD_REQUEST, code: "ValidationError", message, details, retry_after: None }
             }
             ServiceError::NotFound => ApiError::not_found("The entity"),
             ServiceError::Conflict => ApiError::precondition_failed(),
             ServiceError::Refused(m) => ApiError::new(StatusCode::BAD_REQUEST, "ValidationError", m.text(Lang::En)),
             ServiceError::Link(p) => ApiError::bad_request(format!("{p:?}")),
+            ServiceError::Db(e) if crate::db::is_busy(&e) => ApiError::busy(crate::db::BUSY_RETRY_SECS),
             ServiceError::Db(e) => {
                 tracing::error!(error = %e, "database error in the REST API");
                 ApiError::internal()
             }
+            ServiceError::Busy(secs) => ApiError::busy(secs),
         }
     }
 }
@@ -109,6 +122,10 @@ impl IntoResponse for ApiError {
         let details: Vec<_> =
             self.details.iter().map(|(c, m, t)| json!({ "code": c, "message": m, "target": t })).collect();
         let body = json!({ "error": { "code": self.code, "message": self.message, "details": details } });
-        (self.status, axum::Json(body)).into_response()
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }

@@ -21,6 +21,7 @@ pub async fn sign_up(
     accept_terms: Option<String>,
 ) -> Result<(), AppError> {
     run(async move {
+        limit_costly_request("signup")?;
         let form = service::SignupForm {
             email,
             first_name,

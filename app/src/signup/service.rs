@@ -1,7 +1,7 @@
 //! Sign-up and email verification.
 use super::{SignupSettings, VerifyView, MAX_TERMS};
 use crate::activity::{repo as activity, repo::Change, Actor};
-use crate::db::{begin_write, now};
+use crate::db::now;
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
 use crate::error::{FieldError, ServiceError};
@@ -32,7 +32,7 @@ pub async fn save_settings(state: &AppState, actor: &Actor, enabled: bool, terms
     if terms.chars().count() > MAX_TERMS {
         return Err(ServiceError::field("terms", Msg::ErrTooLong).map_arg(MAX_TERMS));
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     for (k, v) in [("signup_enabled", if enabled { "true" } else { "false" }), ("signup_terms", terms.trim())] {
         sqlx::query("INSERT INTO portal_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(k)
@@ -94,8 +94,8 @@ pub async fn sign_up(state: &AppState, form: SignupForm) -> Result<(), ServiceEr
         return Err(ServiceError::Validation(errs));
     }
     // Hashed on both paths, so the time does not tell either.
-    let hash = state.hasher.hash(form.password).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(form.password).await?;
+    let mut tx = state.begin_write().await?;
     match users_repo::credentials_by_email(&mut tx, &canonical_email(&form.email)).await? {
         Some(existing) => {
             // Recorded for the administrators (and it costs the same commit).
@@ -142,7 +142,7 @@ pub async fn verify_view(state: &AppState, token: Option<&str>) -> Result<Verify
 
 /// Confirms the address: the account becomes active and joins Developers.
 pub async fn verify(state: &AppState, token: Option<&str>) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let at = now();
     let (link, u) = live_link(&mut tx, token, at).await?;
     if !links_repo::consume(&mut tx, link.id, at).await? {
@@ -159,7 +159,7 @@ pub async fn verify(state: &AppState, token: Option<&str>) -> Result<(), Service
 
 /// User detail → Resend verification email, for a pending sign-up.
 pub async fn resend_verification(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let u = users_repo::by_uid(&mut tx, uid).await?.ok_or(ServiceError::NotFound)?;
     if u.state() != UserState::Pending {
         return Err(ServiceError::Refused(Msg::ErrNotPending));

@@ -111,8 +111,8 @@ impl KeySlot {
     }
     pub fn pick(self, keys: &SubscriptionKeys) -> &str {
         match self {
-            KeySlot::Primary => &keys.primary,
-            KeySlot::Secondary => &keys.secondary,
+            KeySlot::Primary => keys.primary.expose(),
+            KeySlot::Secondary => keys.secondary.expose(),
         }
     }
 }
@@ -198,8 +198,8 @@ pub struct SubscriptionRow {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionKeys {
-    pub primary: String,
-    pub secondary: String,
+    pub primary: crate::secret::Secret,
+    pub secondary: crate::secret::Secret,
 }
 
 /// The administrators' list: filters and page.

@@ -372,6 +372,10 @@ pub async fn gate_of_user(conn: &mut SqliteConnection, user: i64) -> Result<Vec<
     sqlx::query_as(&format!("{GATE_SELECT} WHERE s.user_id = ?")).bind(user).fetch_all(conn).await
 }
 
+pub async fn gate_ids_of_product(conn: &mut SqliteConnection, product: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM subscriptions WHERE product_id = ?").bind(product).fetch_all(conn).await
+}
+
 /// (id, uid, state) of the accounts that hold subscriptions.
 pub async fn gate_users(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, uid, state FROM users WHERE id IN (SELECT user_id FROM subscriptions)")

@@ -1,8 +1,8 @@
 //! Subscribing, the keys, and the lifecycle: developers subscribe, see and
 //! regenerate their keys and cancel; administrators approve, reject,
 //! suspend, reactivate and cancel. Every write that can take access away
-//! commits through the gateway index (`state.gate.commit`), so the old key
-//! stops working the moment the change is committed.
+//! commits through `WriteTx::commit`, which applies the key change log before
+//! returning, so the old key has stopped working when the call returns.
 use super::keys::{KeyHash, KeySlot, Vault};
 use super::repo::{self, NewSubscription, SubRecord};
 use super::{
@@ -10,11 +10,9 @@ use super::{
     MAX_STATE_COMMENT, MAX_SUBSCRIPTION_NAME,
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
-use crate::db::begin_write;
 use crate::emails::service::{enqueue_subscription, Recipient, SubscriptionFacts};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
-use crate::gateway::Affected;
 use crate::i18n::Msg;
 use crate::products::repo::{self as products, Viewer};
 use crate::products::ProductState;
@@ -120,7 +118,7 @@ pub async fn subscribe(
 ) -> Result<SubscriptionRow, ServiceError> {
     let name = name.trim();
     check_name(name)?;
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let (pid, product) = products::by_uid(&mut tx, product_uid).await?.ok_or(ServiceError::NotFound)?;
     let viewer = if caller.is_admin { Viewer::Admin } else { Viewer::Developer(caller.user) };
     if !products::is_visible(&mut tx, pid, viewer).await? {
@@ -159,9 +157,9 @@ pub async fn subscribe(
         secondary,
         expiration_date: None,
     };
-    let (id, row) = insert_logged(&mut tx, caller, &new, json!({ "state": sub_state.as_str() })).await?;
+    let (_, row) = insert_logged(&mut tx, caller, &new, json!({ "state": sub_state.as_str() })).await?;
     tell_developer(&mut tx, state, &row, caller.user).await?;
-    state.gate.commit(tx, &Affected::subscription(id)).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(row)
 }
@@ -218,9 +216,12 @@ pub async fn keys(state: &AppState, caller: &Caller, uid: &str) -> Result<Subscr
             ServiceError::Refused(Msg::ErrKeyUnreadable)
         })
     };
-    let keys = SubscriptionKeys { primary: open(&p, KeySlot::Primary)?, secondary: open(&sec, KeySlot::Secondary)? };
+    let keys = SubscriptionKeys {
+        primary: open(&p, KeySlot::Primary)?.into(),
+        secondary: open(&sec, KeySlot::Secondary)?.into(),
+    };
     if caller.is_admin && s.user_id != caller.user {
-        let mut tx = begin_write(&state.pool).await?;
+        let mut tx = state.begin_write().await?;
         log(&mut tx, &caller.actor(), "subscription.keys_shown", &s.row, None, None, None).await?;
         tx.commit().await?;
     }
@@ -229,7 +230,7 @@ pub async fn keys(state: &AppState, caller: &Caller, uid: &str) -> Result<Subscr
 
 /// A new key in one slot; the old one stops working at the commit.
 pub async fn regenerate(state: &AppState, caller: &Caller, uid: &str, slot: KeySlot) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let s = find_for(&mut tx, caller, uid).await?;
     if matches!(s.row.state, SubscriptionState::Cancelled | SubscriptionState::Rejected) {
         return Err(ServiceError::Refused(Msg::ErrSubscriptionOver));
@@ -246,7 +247,7 @@ pub async fn regenerate(state: &AppState, caller: &Caller, uid: &str, slot: KeyS
         None,
     )
     .await?;
-    state.gate.commit(tx, &Affected::subscription(s.id)).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -264,14 +265,14 @@ pub async fn act(
         return Err(ServiceError::NotFound);
     }
     let comment = check_comment(comment)?;
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let s = find_for(&mut tx, caller, uid).await?;
     if version.is_some_and(|v| v != s.row.version) {
         return Err(ServiceError::Conflict);
     }
     let after = change_state(&mut tx, caller, &s, action, comment).await?;
     tell_developer(&mut tx, state, &after, s.user_id).await?;
-    state.gate.commit(tx, &Affected::subscription(s.id)).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(after)
 }
@@ -365,7 +366,7 @@ pub async fn create_for(state: &AppState, caller: &Caller, n: NewByAdmin<'_>) ->
     }
     let name = n.name.trim();
     check_name(name)?;
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if repo::by_uid(&mut tx, n.uid).await?.is_some() {
         return Err(ServiceError::Conflict);
     }
@@ -411,12 +412,12 @@ pub async fn create_for(state: &AppState, caller: &Caller, n: NewByAdmin<'_>) ->
         expiration_date: n.expiration_date,
     };
     let given = n.primary_key.is_some() || n.secondary_key.is_some();
-    let (id, row) =
+    let (_, row) =
         insert_logged(&mut tx, caller, &new, json!({ "state": n.state.as_str(), "keysGiven": given })).await?;
     if n.notify {
         tell_developer(&mut tx, state, &row, owner.user_id()).await?;
     }
-    state.gate.commit(tx, &Affected::subscription(id)).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(row)
 }
@@ -451,7 +452,7 @@ pub async fn patch(
     if let Some(n) = &p.name {
         check_name(n.trim())?;
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let mut s = find_for(&mut tx, caller, uid).await?;
     if version.is_some_and(|v| v != s.row.version) {
         return Err(ServiceError::Conflict);
@@ -515,7 +516,7 @@ pub async fn patch(
     if state_changed && p.notify {
         tell_developer(&mut tx, state, &after, s.user_id).await?;
     }
-    state.gate.commit(tx, &Affected::subscription(s.id)).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(after)
 }
@@ -526,9 +527,9 @@ pub async fn delete(state: &AppState, caller: &Caller, uid: &str) -> Result<(), 
     if !caller.is_admin {
         return Err(ServiceError::NotFound);
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let s = find_for(&mut tx, caller, uid).await?;
-    let gone = repo::retire_keys_of(&mut tx, repo::Owner::One(s.id), "subscription_deleted").await?;
+    repo::retire_keys_of(&mut tx, repo::Owner::One(s.id), "subscription_deleted").await?;
     repo::delete(&mut tx, s.id).await?;
     log(
         &mut tx,
@@ -540,7 +541,7 @@ pub async fn delete(state: &AppState, caller: &Caller, uid: &str) -> Result<(), 
         None,
     )
     .await?;
-    state.gate.commit(tx, &Affected { users: vec![], subscriptions: gone }).await?;
+    tx.commit().await?;
     Ok(())
 }
 

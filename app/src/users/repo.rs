@@ -10,7 +10,7 @@ pub const IS_ADMIN: &str = "EXISTS (SELECT 1 FROM group_members gm JOIN groups g
 pub struct Credentials {
     pub id: i64,
     pub state: String,
-    pub password_hash: Option<String>,
+    pub password_hash: Option<crate::secret::Secret>,
     pub must_change_password: bool,
     pub is_admin: bool,
 }

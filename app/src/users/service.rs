@@ -8,11 +8,9 @@ use super::{
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::{password, sessions, tokens};
-use crate::db::begin_write;
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
 use crate::error::{FieldError, ServiceError};
-use crate::gateway::Affected;
 use crate::groups::{repo as groups_repo, GroupKind, SystemGroup};
 use crate::i18n::Msg;
 use crate::links::{repo as links, LinkPurpose};
@@ -205,10 +203,10 @@ pub async fn create_named(
         return Err(ServiceError::Validation(errs));
     }
     let hash = match password {
-        Some(p) => Some(state.hasher.hash(p).await),
+        Some(p) => Some(state.hasher.hash(p).await?),
         None => None,
     };
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     if repo::email_taken(&mut tx, &form.email, None).await? {
         return Err(ServiceError::field("email", Msg::ErrEmailTaken));
     }
@@ -284,10 +282,10 @@ pub async fn patch(state: &AppState, actor: &Actor, uid: &str, p: UserPatch, ver
         return Err(ServiceError::Refused(Msg::ErrBadState));
     }
     let hash = match p.password.clone() {
-        Some(pw) => Some(state.hasher.hash(pw).await),
+        Some(pw) => Some(state.hasher.hash(pw).await?),
         None => None,
     };
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let before = find(&mut tx, uid).await?;
     if before.version != version {
         return Err(ServiceError::Conflict);
@@ -320,7 +318,7 @@ pub async fn patch(state: &AppState, actor: &Actor, uid: &str, p: UserPatch, ver
     if let Some(hash) = hash {
         password_set_in(&mut tx, actor, &before, &hash, false).await?;
     }
-    state.gate.commit(tx, &Affected::user(before.user_id())).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(())
 }
@@ -341,8 +339,8 @@ pub async fn set_password(
     must_change: bool,
 ) -> Result<(), ServiceError> {
     check_password(state, &new_password)?;
-    let hash = state.hasher.hash(new_password).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(new_password).await?;
+    let mut tx = state.begin_write().await?;
     let u = find(&mut tx, uid).await?;
     let self_change = actor.id == Some(u.user_id());
     password_set_in(&mut tx, actor, &u, &hash, must_change && !self_change).await?;
@@ -421,11 +419,11 @@ pub async fn set_state(
     if !matches!(to, UserState::Active | UserState::Blocked) {
         return Err(ServiceError::Refused(Msg::ErrBadState));
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let u = find(&mut tx, uid).await?;
     change_state(state, &mut tx, actor, &u, to, reason).await?;
     // A blocked account's keys fail from the commit on.
-    state.gate.commit(tx, &Affected::user(u.user_id())).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(())
 }
@@ -456,7 +454,7 @@ pub async fn delete_notifying(
     reason: Option<&str>,
     notify: bool,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let u = find(&mut tx, uid).await?;
     guard_not_self(actor, &u)?;
     guard_last_admin(&mut tx, &u).await?;
@@ -472,7 +470,7 @@ pub async fn delete_notifying(
     before["groups"] = json!(groups);
     before["subscriptions"] = json!(subscriptions.len());
     log(&mut tx, actor, "user.deleted", &u, Some(before), None, reason).await?;
-    state.gate.commit(tx, &Affected { users: vec![u.user_id().0], subscriptions }).await?;
+    tx.commit().await?;
     if notify {
         state.outbox.notify_one();
     }
@@ -488,7 +486,7 @@ pub async fn set_admin(
     admin: bool,
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let u = find(&mut tx, uid).await?;
     if u.is_admin == admin {
         return Ok(());
@@ -530,7 +528,7 @@ pub async fn bulk(
     if uids.len() > MAX_BULK {
         return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(MAX_BULK));
     }
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let group = match action {
         BulkAction::AddToGroup(g) | BulkAction::RemoveFromGroup(g) => {
             let (id, row) = groups_repo::by_uid(&mut tx, g).await?.ok_or(ServiceError::Refused(Msg::ErrGroupGone))?;
@@ -542,14 +540,10 @@ pub async fn bulk(
         _ => None,
     };
     let mut results = Vec::with_capacity(uids.len());
-    let mut affected = Affected::default();
     for uid in uids {
         let mut sp = sqlx::Connection::begin(&mut *tx).await?;
         let outcome: Result<String, ServiceError> = async {
             let u = find(&mut sp, uid).await?;
-            if matches!(action, BulkAction::Block | BulkAction::Activate) {
-                affected.users.push(u.user_id().0);
-            }
             match (action, &group) {
                 (BulkAction::Block, _) => change_state(state, &mut sp, actor, &u, UserState::Blocked, reason).await?,
                 (BulkAction::Activate, _) => change_state(state, &mut sp, actor, &u, UserState::Active, reason).await?,
@@ -580,7 +574,7 @@ pub async fn bulk(
             }
         }
     }
-    state.gate.commit(tx, &affected).await?;
+    tx.commit().await?;
     state.outbox.notify_one();
     Ok(results)
 }
@@ -643,8 +637,8 @@ pub async fn create_admin(state: &AppState, new: NewAdmin) -> Result<(UserId, Op
         return Err(ServiceError::Validation(errs));
     }
     let (pw, generated) = chosen_or_generated(state, new.password)?;
-    let hash = state.hasher.hash(pw.clone()).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(pw.clone()).await?;
+    let mut tx = state.begin_write().await?;
     if repo::email_taken(&mut tx, &form.email, None).await? {
         return Err(ServiceError::field("email", Msg::ErrEmailTaken));
     }
@@ -685,8 +679,8 @@ pub async fn reset_admin_password(
     new_password: Option<String>,
 ) -> Result<Option<String>, ServiceError> {
     let (pw, generated) = chosen_or_generated(state, new_password)?;
-    let hash = state.hasher.hash(pw.clone()).await;
-    let mut tx = begin_write(&state.pool).await?;
+    let hash = state.hasher.hash(pw.clone()).await?;
+    let mut tx = state.begin_write().await?;
     let creds = repo::credentials_by_email(&mut tx, &canonical_email(email))
         .await?
         .filter(|c| c.is_admin && c.state != "deleted")
@@ -736,7 +730,7 @@ pub async fn change_own_name(
     first_name: &str,
     last_name: &str,
 ) -> Result<(), ServiceError> {
-    let mut tx = begin_write(&state.pool).await?;
+    let mut tx = state.begin_write().await?;
     let u = repo::by_uid_id(&mut tx, me).await?;
     let form = UserForm {
         email: u.email.clone(),

@@ -1,0 +1,25 @@
+//! The key change log's SQL (migration 0008): the triggers write it, the key
+//! index reads it.
+use sqlx::SqliteConnection;
+
+/// One entry: re-read this account, subscription or product.
+#[derive(sqlx::FromRow, Debug)]
+pub struct Change {
+    pub seq: i64,
+    pub kind: String,
+    pub entity: i64,
+}
+
+/// The sequence number of the newest change.
+pub async fn head(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT seq FROM key_log_head WHERE id = 1").fetch_one(conn).await
+}
+
+/// Changes after `seq`, oldest first.
+pub async fn since(conn: &mut SqliteConnection, seq: i64, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
+    sqlx::query_as("SELECT seq, kind, entity FROM key_changes WHERE seq > ? ORDER BY seq LIMIT ?")
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+}
