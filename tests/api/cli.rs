@@ -2,7 +2,8 @@ use gatehouse_tests::{binary, TestServer, ADMIN_EMAIL};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn gatehouse(app: &TestServer, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+/// Runs the `gatehouse` binary on `app`'s data folder (a second process).
+pub(super) fn gatehouse(app: &TestServer, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(binary())
         .args(args)
         .env("GATEHOUSE_DATA_DIR", app.dir.path())

@@ -4,11 +4,9 @@
 //! change the log never saw is repaired by the periodic comparison.
 use super::invitations::follow;
 use gatehouse_tests::{
-    binary, call_form, link_in, start_with_smtp, wait_for_mail, Api, SmtpServer, TestServer, ADMIN_PASSWORD,
+    call_form, link_in, start_with_smtp, wait_for_mail, Api, SmtpServer, TestServer, ADMIN_PASSWORD,
 };
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A subscription created through the REST API (active), and its primary key.
@@ -128,18 +126,8 @@ async fn every_change_of_account_state_reaches_the_key_check_without_a_restart()
 }
 
 fn cli(app: &TestServer, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new(binary())
-        .args(args)
-        .env("GATEHOUSE_DATA_DIR", app.dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
+    let (ok, out, err) = super::cli::gatehouse(app, args, Some(stdin));
+    (ok, format!("{out}{err}"))
 }
 
 /// Writes from the test process through the real services (a second
