@@ -1,5 +1,5 @@
 //! The outbox and its delivery, with a real SMTP server (aiosmtpd).
-use gatehouse_tests::{call_form, SmtpServer, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
+use gatehouse_tests::{call_form, start_with_smtp, SmtpServer, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -34,11 +34,7 @@ fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 #[tokio::test]
 async fn an_smtp_outage_loses_nothing_and_each_message_arrives_once() {
     let mut smtp = SmtpServer::start();
-    let smtp_env = smtp.env();
-    let mut env: Vec<(&str, &str)> =
-        vec![("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL), ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)];
-    env.extend(smtp_env.iter().map(|(k, v)| (*k, v.as_str())));
-    let app = TestServer::start_with(&env);
+    let app = start_with_smtp(&smtp, &[]);
     let admin = app.admin().await;
 
     // One message while the server is up.
@@ -214,11 +210,7 @@ async fn a_message_that_will_not_be_sent_again_keeps_no_link() {
 #[tokio::test]
 async fn a_message_cancelled_before_sending_keeps_no_link() {
     let mut smtp = SmtpServer::start();
-    let smtp_env = smtp.env();
-    let mut env: Vec<(&str, &str)> =
-        vec![("GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL), ("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)];
-    env.extend(smtp_env.iter().map(|(k, v)| (*k, v.as_str())));
-    let app = TestServer::start_with(&env);
+    let app = start_with_smtp(&smtp, &[]);
     let admin = app.admin().await;
     smtp.stop();
     let form = [("email", "late@example.com"), ("first_name", "Late"), ("last_name", "Comer"), ("lang", "en")];

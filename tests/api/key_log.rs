@@ -43,6 +43,13 @@ async fn eventually(app: &TestServer, key: &str, status: u16) -> (u16, String) {
     }
 }
 
+/// An active developer made through the services, and its REST id.
+async fn developer(app: &TestServer, api: &Api, email: &str) -> String {
+    app.create_developer(email, "a developer's long passphrase").await;
+    let users = api.get(&format!("/users?$filter=properties/email eq '{email}'")).await;
+    user_id_of(&users.body, email)
+}
+
 fn user_id_of(list: &Value, email: &str) -> String {
     list["value"]
         .as_array()
@@ -138,9 +145,7 @@ async fn changes_from_another_process_and_cascades_are_followed() {
     let app = TestServer::start();
     let api = app.api().await;
     product(&api, "maps").await;
-    app.create_developer("dora@example.com", "dora's long passphrase").await;
-    let users = api.get("/users?$filter=properties/email eq 'dora@example.com'").await;
-    let dora = user_id_of(&users.body, "dora@example.com");
+    let dora = developer(&app, &api, "dora@example.com").await;
     let key = subscription(&api, "dora-maps", &dora, "maps").await;
     assert_eq!(now(&app, &key).await.0, 200);
 
@@ -171,9 +176,7 @@ async fn a_request_dropped_mid_commit_leaves_the_index_right() {
     let app = TestServer::start();
     let api = app.api().await;
     product(&api, "pay").await;
-    app.create_developer("pat@example.com", "pat's long passphrase").await;
-    let users = api.get("/users?$filter=properties/email eq 'pat@example.com'").await;
-    let pat = user_id_of(&users.body, "pat@example.com");
+    let pat = developer(&app, &api, "pat@example.com").await;
     let key = subscription(&api, "pat-pay", &pat, "pay").await;
 
     let state = app.state().await;
@@ -219,9 +222,7 @@ async fn the_periodic_comparison_repairs_what_the_log_missed() {
     ]);
     let api = app.api().await;
     product(&api, "docs").await;
-    app.create_developer("rey@example.com", "rey's long passphrase").await;
-    let users = api.get("/users?$filter=properties/email eq 'rey@example.com'").await;
-    let rey = user_id_of(&users.body, "rey@example.com");
+    let rey = developer(&app, &api, "rey@example.com").await;
     let key = subscription(&api, "rey-docs", &rey, "docs").await;
     assert_eq!(now(&app, &key).await.0, 200);
 
