@@ -29,6 +29,7 @@ test('paste a CSV, check it, send it and watch the progress', async () => {
   await shot(page, '73-csv-sent');
   await page.getByTestId('csv-progress').getByRole('link', { name: 'See all invitations' }).click();
   await page.waitForURL(/\/admin\/invitations$/);
-  assert.match(await page.textContent('main'), /120 invitations/);
+  // The list loads after the navigation: wait for it rather than read "Loading…".
+  await page.waitForFunction(() => /120 invitations/.test(document.querySelector('main').textContent), null, { timeout: 10_000 });
   assert.deepEqual(page.errors, []);
 });

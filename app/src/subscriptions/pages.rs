@@ -82,17 +82,22 @@ fn MySubscription(s: SubscriptionRow, reload: RwSignal<u32>) -> impl IntoView {
     };
     let do_regenerate = {
         let uid = uid.clone();
-        let load_keys = load_keys.clone();
         Callback::new(move |_reason: Option<String>| {
             let Some(slot) = regenerating.get_untracked() else { return };
             let uid = uid.clone();
-            let load_keys = load_keys.clone();
             busy.set(true);
             spawn_local(async move {
-                match regenerate_key(uid, slot.as_str().to_string()).await {
-                    Ok(()) => {
+                // The notice waits for the new keys: "the old one no longer
+                // works" must never sit next to the old key.
+                let result = match regenerate_key(uid.clone(), slot.as_str().to_string()).await {
+                    Ok(()) => reveal_keys(uid).await,
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok(k) => {
+                        keys.set(Some(k));
+                        shown.set(true);
                         notice.set(Some(slot.regenerated()));
-                        load_keys();
                     }
                     Err(e) => error.set(Some(e)),
                 }
