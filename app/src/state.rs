@@ -27,6 +27,8 @@ pub struct AppState {
     /// Subscription keys: the vault that seals them and the in-memory index
     /// the gateway check reads.
     pub gate: Arc<crate::gateway::Gate>,
+    /// Session last-seen times waiting for their batched write.
+    pub session_touches: Arc<crate::auth::sessions::Touches>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             costly_throttle: Arc::new(Throttle::new(COSTLY_FREE_PER_ADDRESS)),
             outbox: Arc::new(tokio::sync::Notify::new()),
             stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            session_touches: Arc::default(),
         })
     }
 }

@@ -99,6 +99,7 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
         Some(s) => tracing::info!("email goes through SMTP server {}:{}", s.host, s.port),
     }
     let mail_worker = tokio::spawn(app::emails::delivery::run(state.clone(), mailer));
+    tokio::spawn(state.session_touches.clone().run(state.pool.clone(), state.stopping.clone()));
     let app = router(state.clone());
     // Tests and scripts wait for this line; keep its shape.
     println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());
@@ -112,6 +113,9 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     state.outbox.notify_one();
     if tokio::time::timeout(std::time::Duration::from_secs(10), mail_worker).await.is_err() {
         tracing::warn!("the mail worker did not stop within 10 s; its messages go out again after their lease");
+    }
+    if let Err(e) = state.session_touches.flush(&state.pool).await {
+        tracing::warn!(error = %e, "session last-seen times not written at shutdown");
     }
     tracing::info!("stopped");
     Ok(())

@@ -14,6 +14,93 @@ pub const SECURE_COOKIE_NAME: &str = "__Host-gatehouse_sid";
 /// Only touch `last_seen_at` once a minute, not on every request: each write
 /// is an fsync under synchronous=FULL.
 const TOUCH_EVERY_SECS: i64 = 60;
+/// How often the noted touches are written, all in one statement.
+pub const TOUCH_FLUSH_SECS: u64 = 5;
+/// Rows per flush statement (SQLite allows 32,766 bound parameters).
+const TOUCH_BATCH: usize = 500;
+
+/// Last-seen times waiting to be written. A request only notes its time
+/// here; a background task writes them in batches. Keeping the write off the
+/// request path means a busy database (a long import, a backup) cannot turn
+/// signed-in pages into errors, and a thousand requests a second cost one
+/// write every few seconds. A touch lost in a crash only ages a session by
+/// a few seconds of its idle time.
+#[derive(Default)]
+pub struct Touches {
+    pending: std::sync::Mutex<std::collections::HashMap<Vec<u8>, i64>>,
+}
+
+impl Touches {
+    fn note(&self, hash: &[u8], now: i64) {
+        let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let t = p.entry(hash.to_vec()).or_insert(now);
+        *t = (*t).max(now);
+    }
+
+    /// The newest time noted and not yet written for this session.
+    fn latest(&self, hash: &[u8]) -> Option<i64> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).get(hash).copied()
+    }
+
+    fn forget(&self, hash: &[u8]) {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(hash);
+    }
+
+    /// Writes every noted touch; on failure they are kept for the next try.
+    /// Returns how many were written.
+    pub async fn flush(&self, pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+        let batch: Vec<(Vec<u8>, i64)> = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()))
+            .into_iter()
+            .collect();
+        let mut written = 0;
+        for chunk in batch.chunks(TOUCH_BATCH) {
+            if let Err(e) = write_touches(pool, chunk).await {
+                // Put back this chunk and the ones after it; newer notes win.
+                for (hash, at) in &batch[written..] {
+                    self.note(hash, *at);
+                }
+                return Err(e);
+            }
+            written += chunk.len();
+        }
+        Ok(written)
+    }
+
+    /// Flushes every few seconds until the server stops (which flushes once
+    /// more itself, after the last request).
+    pub async fn run(self: std::sync::Arc<Self>, pool: SqlitePool, stopping: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        let mut failing = false;
+        while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
+            tokio::time::sleep(std::time::Duration::from_secs(TOUCH_FLUSH_SECS)).await;
+            match self.flush(&pool).await {
+                Ok(_) if failing => {
+                    failing = false;
+                    tracing::info!("session last-seen times are written again");
+                }
+                Ok(_) => {}
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e, "cannot write session last-seen times yet; kept for the next try");
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+/// One statement for the whole chunk. `max` keeps a newer time another
+/// process or an earlier flush already wrote.
+async fn write_touches(pool: &SqlitePool, chunk: &[(Vec<u8>, i64)]) -> Result<(), sqlx::Error> {
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "WITH t(h, at) AS (",
+    );
+    q.push_values(chunk, |mut b, (hash, at)| {
+        b.push_bind(hash.clone()).push_bind(*at);
+    });
+    q.push(") UPDATE sessions SET last_seen_at = max(last_seen_at, (SELECT at FROM t WHERE h = id_hash)) WHERE id_hash IN (SELECT h FROM t)");
+    q.build().execute(pool).await?;
+    Ok(())
+}
 
 /// The signed-in person behind a request, as the middleware found them.
 #[derive(Clone, Debug)]
@@ -116,10 +203,13 @@ struct Row {
 }
 
 /// Resolves a cookie token to the signed-in user, or None. Dead sessions
-/// (expired, or whose account is no longer active) are deleted on sight.
+/// (expired, or whose account is no longer active) are deleted on sight when
+/// the database allows (the retention job deletes what is left). The only
+/// database work on the request path is one read.
 pub async fn resolve(
     pool: &SqlitePool,
     settings: &Settings,
+    touches: &Touches,
     token: &str,
     now: i64,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
@@ -135,18 +225,17 @@ pub async fn resolve(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let live =
-        is_live(row.created_at, row.last_seen_at, now, settings.session_idle_secs, settings.session_absolute_secs);
+    let last_seen = row.last_seen_at.max(touches.latest(&hash).unwrap_or(0));
+    let live = is_live(row.created_at, last_seen, now, settings.session_idle_secs, settings.session_absolute_secs);
     if !live || row.state != "active" {
-        delete(pool, &hash).await?;
+        touches.forget(&hash);
+        if let Err(e) = delete(pool, &hash).await {
+            tracing::debug!(error = %e, "could not delete a dead session now; retention will");
+        }
         return Ok(None);
     }
-    if now - row.last_seen_at >= TOUCH_EVERY_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
-            .bind(now)
-            .bind(&hash)
-            .execute(pool)
-            .await?;
+    if now - last_seen >= TOUCH_EVERY_SECS {
+        touches.note(&hash, now);
     }
     Ok(Some(SessionUser {
         user_id: UserId(row.user_id),
