@@ -56,6 +56,34 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "300",
         "how often the key index is compared with the database in full, and repaired",
     ),
+    (
+        "retention_every_seconds",
+        "3600",
+        "how often the retention job deletes what is past its period (the retain_* settings), in small batches",
+    ),
+    ("retain_ended_sessions_hours", "24", "sessions that ended (idle or absolute limit) are deleted this long after"),
+    (
+        "retain_links_days",
+        "30",
+        "one-time links (invitation, verification, reset), used or not, are deleted this long after they expired",
+    ),
+    (
+        "retain_reset_requests_hours",
+        "24",
+        "records of forgot-password requests (at least 1: the per-address limit counts the last hour)",
+    ),
+    ("retain_emails_days", "30", "sent, failed, cancelled and kept emails (queued ones are never deleted)"),
+    (
+        "retain_unverified_signups_days",
+        "7",
+        "sign-ups never verified are deleted this long after their last verification link expired",
+    ),
+    ("retain_dead_tokens_days", "30", "revoked or expired REST access tokens"),
+    (
+        "retain_key_changes_hours",
+        "24",
+        "key change log entries (a server that fell further behind reloads its key index)",
+    ),
     ("clock_offset_seconds", "0", "for tests only: moves the server's clock (link and session expiry) by this much"),
 ];
 
@@ -86,6 +114,20 @@ pub struct Smtp {
     pub password: Option<Secret>,
 }
 
+/// How long finished records are kept before the retention job deletes
+/// them (seconds), and how often it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    pub every_secs: u64,
+    pub ended_sessions_secs: i64,
+    pub links_secs: i64,
+    pub reset_requests_secs: i64,
+    pub emails_secs: i64,
+    pub unverified_signups_secs: i64,
+    pub dead_tokens_secs: i64,
+    pub key_changes_secs: i64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub bind: SocketAddr,
@@ -114,6 +156,7 @@ pub struct Settings {
     pub key_poll_millis: u64,
     pub key_reconcile_secs: u64,
     pub password_hash_queue: usize,
+    pub retention: Retention,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -269,7 +312,29 @@ impl Settings {
         if key_reconcile_secs < 1 {
             return Err(invalid("key_reconcile_seconds", "must be at least 1".into()));
         }
+        let period = |key: &str, default: i64, unit: i64| -> Result<i64, ConfigError> {
+            Ok(positive(key, num(get(key), default, key)?)? * unit)
+        };
+        let retention = Retention {
+            every_secs: period("retention_every_seconds", 3600, 1)? as u64,
+            ended_sessions_secs: period("retain_ended_sessions_hours", 24, 3600)?,
+            links_secs: period("retain_links_days", 30, 86_400)?,
+            reset_requests_secs: period("retain_reset_requests_hours", 24, 3600)?,
+            emails_secs: period("retain_emails_days", 30, 86_400)?,
+            unverified_signups_secs: period("retain_unverified_signups_days", 7, 86_400)?,
+            dead_tokens_secs: period("retain_dead_tokens_days", 30, 86_400)?,
+            key_changes_secs: period("retain_key_changes_hours", 24, 3600)?,
+        };
+        // Unverified sign-ups are found by their expired verification links:
+        // the links must outlive the wait.
+        if retention.links_secs < retention.unverified_signups_secs {
+            return Err(invalid(
+                "retain_links_days",
+                "must not be shorter than retain_unverified_signups_days (sign-ups are found by their links)".into(),
+            ));
+        }
         Ok(Settings {
+            retention,
             organization_name: get("organization_name").unwrap_or_else(|| "Gatehouse".into()),
             invitation_valid_secs,
             verification_valid_secs,
@@ -336,6 +401,22 @@ mod tests {
         assert_eq!(s.session_idle_secs, 30 * 60);
         assert_eq!(s.session_absolute_secs, 12 * 3600);
         assert!(!s.is_https());
+    }
+
+    #[test]
+    fn retention_periods_have_defaults_and_refuse_nonsense() {
+        let r = Settings::from_sources(None, env(&[])).unwrap().retention;
+        assert_eq!(r.every_secs, 3600);
+        assert_eq!(r.links_secs, 30 * 86_400);
+        assert_eq!(r.unverified_signups_secs, 7 * 86_400);
+        assert_eq!(r.key_changes_secs, 24 * 3600);
+        let s = Settings::from_sources(None, env(&[("GATEHOUSE_RETAIN_EMAILS_DAYS", "90")])).unwrap();
+        assert_eq!(s.retention.emails_secs, 90 * 86_400);
+        let zero = Settings::from_sources(None, env(&[("GATEHOUSE_RETAIN_RESET_REQUESTS_HOURS", "0")]));
+        assert!(matches!(zero, Err(ConfigError::Invalid { key, .. }) if key == "retain_reset_requests_hours"));
+        // Sign-ups are found by their links, so the links must outlive them.
+        let short = Settings::from_sources(None, env(&[("GATEHOUSE_RETAIN_LINKS_DAYS", "3")]));
+        assert!(matches!(short, Err(ConfigError::Invalid { key, .. }) if key == "retain_links_days"));
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod links;
 pub mod portal;
 pub mod products;
 pub mod recovery;
+#[cfg(feature = "ssr")]
+pub mod retention;
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod rest;

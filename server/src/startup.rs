@@ -100,6 +100,7 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     }
     let mail_worker = tokio::spawn(app::emails::delivery::run(state.clone(), mailer));
     tokio::spawn(state.session_touches.clone().run(state.pool.clone(), state.stopping.clone()));
+    tokio::spawn(app::retention::run(state.clone()));
     let app = router(state.clone());
     // Tests and scripts wait for this line; keep its shape.
     println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());

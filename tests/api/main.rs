@@ -12,6 +12,7 @@ mod pages;
 mod products;
 mod recovery;
 mod rest;
+mod retention;
 mod rest_catalogue;
 mod security;
 mod sign_in;

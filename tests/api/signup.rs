@@ -3,7 +3,7 @@ use super::invitations::follow;
 use gatehouse_tests::{call_form, link_in, start_with_smtp, wait_for_mail, SmtpServer, TestServer};
 use std::time::Duration;
 
-async fn sign_up(app: &TestServer, email: &str, password: &str, terms: bool) -> (u16, String) {
+pub(crate) async fn sign_up(app: &TestServer, email: &str, password: &str, terms: bool) -> (u16, String) {
     let mut form = vec![("email", email), ("first_name", "Sam"), ("last_name", "Signup"), ("password", password)];
     if terms {
         form.push(("accept_terms", "on"));

@@ -125,3 +125,16 @@ pub async fn touch(conn: &mut SqliteConnection, token_id: i64, now: i64) -> Resu
         .await?;
     Ok(())
 }
+
+/// Retention: deletes up to `batch` tokens revoked or expired before `before`.
+pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM access_tokens WHERE id IN (SELECT id FROM access_tokens
+         WHERE revoked_at < ?1 OR (revoked_at IS NULL AND expires_at < ?1) LIMIT ?2)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

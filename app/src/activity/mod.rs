@@ -40,6 +40,11 @@ impl Actor {
     pub fn cli() -> Actor {
         Actor { id: None, label: "command line".into() }
     }
+
+    /// The retention job, deleting what outlived its period.
+    pub fn retention() -> Actor {
+        Actor { id: None, label: "retention".into() }
+    }
 }
 
 pub const MAX_REASON: usize = 500;

@@ -102,6 +102,28 @@ async fn write_touches(pool: &SqlitePool, chunk: &[(Vec<u8>, i64)]) -> Result<()
     Ok(())
 }
 
+/// Retention: deletes up to `batch` sessions that ended (idle past
+/// `idle_before`, or created before `absolute_before`). Resolving a dead
+/// session already deletes it; these are the ones nobody came back with.
+pub async fn prune(
+    conn: &mut sqlx::SqliteConnection,
+    idle_before: i64,
+    absolute_before: i64,
+    batch: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM sessions WHERE id_hash IN (
+             SELECT id_hash FROM sessions WHERE last_seen_at < ?1
+             UNION SELECT id_hash FROM sessions WHERE created_at < ?2 LIMIT ?3)",
+    )
+    .bind(idle_before)
+    .bind(absolute_before)
+    .bind(batch)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The signed-in person behind a request, as the middleware found them.
 #[derive(Clone, Debug)]
 pub struct SessionUser {

@@ -343,3 +343,18 @@ pub async fn filter_templates(
     }
     q.fetch_all(conn).await
 }
+
+/// Retention: deletes up to `batch` messages created before `before` that
+/// will not be sent again (sent, failed, cancelled, kept). Queued and
+/// in-flight ones stay, however old.
+pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM email_outbox WHERE id IN (SELECT id FROM email_outbox
+         WHERE created_at < ? AND status IN ('sent', 'failed', 'cancelled', 'kept') LIMIT ?)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

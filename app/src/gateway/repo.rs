@@ -23,3 +23,18 @@ pub async fn since(conn: &mut SqliteConnection, seq: i64, limit: i64) -> Result<
         .fetch_all(conn)
         .await
 }
+
+/// Retention: deletes up to `batch` of the oldest changes made before
+/// `before`, never the newest one: a follower further behind then sees a gap
+/// and reloads the whole index (an empty log would tell it nothing).
+pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM key_changes WHERE seq IN (SELECT seq FROM key_changes
+         WHERE at < ? AND seq < (SELECT seq FROM key_log_head WHERE id = 1) ORDER BY seq LIMIT ?)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -141,3 +141,41 @@ pub async fn is_live(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<b
     .fetch_one(conn)
     .await
 }
+
+/// Retention: deletes up to `batch` links that expired before `before`
+/// (used or not: until then a later click is told why the link fails).
+pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM account_links WHERE id IN (SELECT id FROM account_links WHERE expires_at < ? LIMIT ?)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Retention: accounts that signed up and never verified. Their links are
+/// all verification links, none used or live, the newest expired before
+/// `before`. Ordered by account, after `after`, so a caller that skips some
+/// (the account changed since) still moves on.
+pub async fn unverified_signups(
+    conn: &mut SqliteConnection,
+    before: i64,
+    after: UserId,
+    batch: i64,
+) -> Result<Vec<UserId>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT l.user_id FROM account_links l
+         WHERE l.purpose = 'verification' AND l.expires_at < ?1 AND l.user_id > ?2
+           AND NOT EXISTS (SELECT 1 FROM account_links o WHERE o.user_id = l.user_id
+                           AND (o.purpose <> 'verification' OR o.expires_at >= ?1 OR o.used_at IS NOT NULL))
+         ORDER BY l.user_id LIMIT ?3",
+    )
+    .bind(before)
+    .bind(after.0)
+    .bind(batch)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}

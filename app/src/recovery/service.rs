@@ -47,21 +47,8 @@ pub async fn request(state: &AppState, email: &str) -> Result<(), ServiceError> 
     let at = now();
     let mut tx = state.begin_write().await?;
     let email_hash = hash_token(&key);
-    let recent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reset_requests WHERE email_hash = ? AND at > ?")
-        .bind(&email_hash)
-        .bind(at - 3600)
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM reset_requests WHERE email_hash = ? AND at <= ?")
-        .bind(&email_hash)
-        .bind(at - 86_400)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO reset_requests (email_hash, at) VALUES (?, ?)")
-        .bind(&email_hash)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+    let recent = super::repo::count_since(&mut tx, &email_hash, at - 3600).await?;
+    super::repo::record(&mut tx, &email_hash, at).await?;
     let mut queued = false;
     if recent < REQUESTS_PER_HOUR {
         if let Some(c) = users_repo::credentials_by_email(&mut tx, &key).await? {

@@ -170,3 +170,27 @@ pub async fn resend_verification(state: &AppState, actor: &Actor, uid: &str) -> 
     state.outbox.notify_one();
     Ok(())
 }
+
+/// Retention: deletes up to `batch` accounts that signed up, never verified
+/// their address, and whose last verification link expired before `before`;
+/// the activity log records each deletion. Returns how many went, and the
+/// last account looked at (where the next batch starts).
+pub async fn prune_unverified(
+    tx: &mut SqliteConnection,
+    before: i64,
+    after: UserId,
+    batch: i64,
+) -> Result<(u64, Option<UserId>), ServiceError> {
+    let candidates = links_repo::unverified_signups(&mut *tx, before, after, batch).await?;
+    let mut deleted = 0;
+    for id in &candidates {
+        let u = users_repo::by_uid_id(&mut *tx, *id).await?;
+        // Still pending: an account activated some other way (an
+        // administrator's REST call) is no longer a sign-up to clean up.
+        if u.state() == UserState::Pending {
+            crate::users::service::delete_in(&mut *tx, &Actor::retention(), &u, Some("email never verified")).await?;
+            deleted += 1;
+        }
+    }
+    Ok((deleted, candidates.last().copied()))
+}

@@ -461,19 +461,32 @@ pub async fn delete_notifying(
     if notify && u.state() != UserState::Pending {
         enqueue_template(&mut tx, state, TemplateName::AccountClosed, &Recipient::of(&u), None).await?;
     }
-    let groups = groups_repo::names_for_user(&mut tx, u.user_id()).await?;
-    // The subscriptions go with the account; their keys are remembered as
-    // retired so the gateway check can say why they fail.
-    let subscriptions = subs_repo::retire_keys_of(&mut tx, subs_repo::Owner::User(u.user_id()), "user_deleted").await?;
-    repo::delete(&mut tx, u.user_id()).await?;
-    let mut before = u.snapshot();
-    before["groups"] = json!(groups);
-    before["subscriptions"] = json!(subscriptions.len());
-    log(&mut tx, actor, "user.deleted", &u, Some(before), None, reason).await?;
+    delete_in(&mut tx, actor, &u, reason).await?;
     tx.commit().await?;
     if notify {
         state.outbox.notify_one();
     }
+    Ok(())
+}
+
+/// The deletion itself, in the caller's transaction: memberships and
+/// sessions go by cascade, subscriptions with their keys retired, and the
+/// activity log keeps what the account was.
+pub(crate) async fn delete_in(
+    tx: &mut SqliteConnection,
+    actor: &Actor,
+    u: &UserRecord,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    let groups = groups_repo::names_for_user(&mut *tx, u.user_id()).await?;
+    // The subscriptions go with the account; their keys are remembered as
+    // retired so the gateway check can say why they fail.
+    let subscriptions = subs_repo::retire_keys_of(&mut *tx, subs_repo::Owner::User(u.user_id()), "user_deleted").await?;
+    repo::delete(&mut *tx, u.user_id()).await?;
+    let mut before = u.snapshot();
+    before["groups"] = json!(groups);
+    before["subscriptions"] = json!(subscriptions.len());
+    log(&mut *tx, actor, "user.deleted", u, Some(before), None, reason).await?;
     Ok(())
 }
 
