@@ -484,3 +484,88 @@ async fn the_openapi_document_lists_every_operation_the_server_answers() {
     }
     assert!(n >= 42, "{n} operations");
 }
+
+/// What `/openapi.json` declares is what the server accepts: every declared
+/// api-version is served, an undeclared one is refused with the list, and an
+/// operation that requires If-Match refuses a call without it (428) before it
+/// looks for the entity.
+#[tokio::test]
+async fn declared_api_versions_are_served_and_if_match_is_checked_first() {
+    let app = TestServer::start();
+    let api = app.api().await;
+    let doc: Value = reqwest::get(app.url("/openapi.json")).await.unwrap().json().await.unwrap();
+    let users_get = &doc["paths"][format!("{}/users", app_prefix())]["get"];
+    let version_param =
+        users_get["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "api-version").unwrap().clone();
+    let declared: Vec<String> =
+        version_param["schema"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    for v in ["2022-08-01", "2022-09-01-preview", "2023-03-01-preview", "2023-05-01-preview", "2023-09-01-preview", "2024-05-01"] {
+        assert!(declared.iter().any(|d| d == v), "{v} declared: {declared:?}");
+    }
+    let at = |path: &str, v: &str| format!("{}{path}?api-version={v}", api.service);
+    for v in &declared {
+        let a = api.send(api.client.get(at("/users", v))).await;
+        assert_eq!(a.status, 200, "api-version {v}: {}", a.body);
+    }
+    for v in ["2030-01-01", "2024-06-01-preview", "2021-08-01", "latest"] {
+        let a = api.send(api.client.get(at("/users", v))).await;
+        assert_eq!(a.status, 400, "api-version {v}");
+        assert_eq!(a.body["error"]["code"], "InvalidApiVersionParameter");
+        assert!(a.body["error"]["message"].as_str().unwrap().contains("2024-05-01"), "{}", a.body);
+    }
+
+    // Every operation whose If-Match is required, on an id that does not
+    // exist and without the header: 428, in every version.
+    let mut required = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let needs = op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "If-Match" && p["required"] == true);
+            if !needs {
+                continue;
+            }
+            required += 1;
+            let concrete = path
+                .replace(&app_prefix(), "")
+                .replace("{userId}", "nobody")
+                .replace("{groupId}", "nogroup")
+                .replace("{productId}", "noproduct")
+                .replace("{sid}", "nosub")
+                .replace("{templateName}", "inviteUserNotificationMessage");
+            for v in &declared {
+                let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let a = api.send(api.client.request(m, at(&concrete, v)).json(&json!({ "properties": {} }))).await;
+                assert_eq!(a.status, 428, "{method} {concrete} at {v} without If-Match: {}", a.body);
+                assert_eq!(a.body["error"]["code"], "PreconditionRequired");
+            }
+        }
+    }
+    assert!(required >= 10, "{required} operations require If-Match");
+
+    // User_Delete: 200 up to 2023-03-01-preview; a long-running operation
+    // from 2023-05-01-preview on, answered 204 when it is done (Microsoft's
+    // SDK 5.0.0 sends 2024-05-01 and refuses 200).
+    for (i, v) in declared.iter().enumerate() {
+        let id = format!("gone{i}");
+        let body = json!({ "properties": { "email": format!("{id}@example.com"), "firstName": "G", "lastName": "One" } });
+        assert_eq!(api.send(api.client.put(at(&format!("/users/{id}"), v)).json(&body)).await.status, 201);
+        let res = api
+            .client
+            .delete(at(&format!("/users/{id}"), v))
+            .bearer_auth(&api.token)
+            .header("if-match", "*")
+            .send()
+            .await
+            .unwrap();
+        let want = if v.as_str() < "2023-05-01" { 200 } else { 204 };
+        assert_eq!(res.status().as_u16(), want, "User_Delete at {v}");
+        assert!(res.text().await.unwrap().is_empty());
+        assert_eq!(api.send(api.client.get(at(&format!("/users/{id}"), v))).await.status, 404);
+        // Deleting it again: already gone.
+        let again = api.send(api.client.delete(at(&format!("/users/{id}"), v)).header("if-match", "*")).await;
+        assert_eq!(again.status, 204, "second User_Delete at {v}");
+    }
+}
+
+fn app_prefix() -> String {
+    "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ApiManagement/service/{serviceName}".to_string()
+}

@@ -47,6 +47,13 @@ impl ApiError {
             "The entity changed since it was read: its ETag no longer matches If-Match. Read it again and retry.",
         )
     }
+    pub fn if_match_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "PreconditionRequired",
+            "This operation needs an If-Match header: the entity's ETag, or * to change it whatever its state.",
+        )
+    }
     pub fn busy(retry_after_secs: u64) -> Self {
         let mut e = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,

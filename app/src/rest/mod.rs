@@ -1,5 +1,5 @@
 //! The REST management API on Azure API Management's contract
-//! (api-version 2022-08-01): the same routes, JSON and status codes, so
+//! (api-versions 2022-08-01 to 2024-05-01, see `versions`): the same routes, JSON and status codes, so
 //! scripts, Terraform and SDKs written for APIM work unchanged. It is another
 //! door to the services the screens use: the same rules, transactions and
 //! activity log. Callers authenticate with an access token
@@ -22,13 +22,13 @@ pub mod products;
 pub mod subscriptions;
 pub mod templates;
 pub mod users;
+pub mod versions;
 
 pub use error::ApiError;
+pub use versions::ApiVersion;
 
 /// Where every resource lives, as in ARM.
 pub const PREFIX: &str = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ApiManagement/service/{serviceName}";
-/// The oldest contract this API answers to.
-pub const API_VERSION: &str = "2022-08-01";
 pub const DEFAULT_TOP: i64 = 100;
 pub const MAX_TOP: i64 = 1000;
 
@@ -108,6 +108,8 @@ async fn api_headers(mut res: Response) -> Response {
 pub struct Ctx {
     pub state: AppState,
     pub actor: Actor,
+    /// The api-version the caller asked for: some answers differ by version.
+    pub version: ApiVersion,
     /// `/subscriptions/…/service/{serviceName}` as the caller wrote it: ids
     /// in answers start with it, so they round-trip.
     pub base: String,
@@ -131,22 +133,34 @@ impl FromRequestParts<AppState> for Ctx {
         let actor =
             crate::access_tokens::service::authenticate(state, token).await?.ok_or_else(ApiError::unauthorized)?;
         let query: Vec<(String, String)> = parts.uri.query().map(|q| form_urlencoded_pairs(q)).unwrap_or_default();
-        match query.iter().find(|(k, _)| k == "api-version").map(|(_, v)| v.as_str()) {
+        let version = match query.iter().find(|(k, _)| k == "api-version").map(|(_, v)| v.as_str()) {
             None => {
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "MissingApiVersionParameter",
-                    format!("The api-version query parameter is required, e.g. ?api-version={API_VERSION}."),
+                    format!(
+                        "The api-version query parameter is required, e.g. ?api-version={}. Supported: {}.",
+                        versions::SUPPORTED[versions::SUPPORTED.len() - 1],
+                        versions::SUPPORTED.join(", ")
+                    ),
                 ))
             }
-            Some(v) if v.get(..10).is_none_or(|d| d < API_VERSION) || odata::parse_date(&v[..10]).is_none() => {
-                return Err(ApiError::new(
+            Some(v) => ApiVersion::parse(v).ok_or_else(|| {
+                ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "InvalidApiVersionParameter",
-                    format!("The api-version '{v}' is not supported: use {API_VERSION} or later."),
-                ))
+                    format!("The api-version '{v}' is not supported. Supported: {}.", versions::SUPPORTED.join(", ")),
+                )
+            })?,
+        };
+        // An operation that needs If-Match is refused without it before
+        // anything else is looked at, whether the entity exists or not (a
+        // DELETE of a missing id without If-Match is a 428, not a 204).
+        let matched = parts.extensions.get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string());
+        if let Some(op) = matched.as_deref().and_then(|m| openapi::operation(parts.method.as_str(), m)) {
+            if op.if_match == openapi::IfMatch::Required && !parts.headers.contains_key(header::IF_MATCH) {
+                return Err(ApiError::if_match_required());
             }
-            Some(_) => {}
         }
         // Inside `nest` the URI lost its prefix; ids and nextLink need the whole path.
         let path = parts
@@ -159,7 +173,7 @@ impl FromRequestParts<AppState> for Ctx {
             Ok(p) => p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             Err(_) => vec![],
         };
-        Ok(Ctx { state: state.clone(), actor, base, path, query, params, headers: parts.headers.clone() })
+        Ok(Ctx { state: state.clone(), actor, version, base, path, query, params, headers: parts.headers.clone() })
     }
 }
 
@@ -282,11 +296,7 @@ impl Ctx {
     /// DELETE need it, as in APIM; `*` matches anything.
     pub fn check_if_match(&self, current: &str, required: bool) -> Result<(), ApiError> {
         match self.headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
-            None if required => Err(ApiError::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "PreconditionRequired",
-                "This operation needs an If-Match header: the entity's ETag, or * to change it whatever its state.",
-            )),
+            None if required => Err(ApiError::if_match_required()),
             None => Ok(()),
             Some(v) => {
                 let matches = v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == current);

@@ -1,7 +1,7 @@
 //! `/openapi.json`: the OpenAPI 3 document of the REST API, built from the
 //! operation table below, which lists exactly the routes `rest::router`
 //! serves (an integration test calls every operation it names).
-use super::{API_VERSION, PREFIX};
+use super::{versions, PREFIX};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -30,6 +30,13 @@ pub enum IfMatch {
 }
 
 use IfMatch::*;
+
+/// The operation a route answers: `method` as in HTTP, `matched` the route
+/// as axum matched it (with or without the service prefix).
+pub fn operation(method: &str, matched: &str) -> Option<&'static Op> {
+    let path = matched.strip_prefix(PREFIX).unwrap_or(matched);
+    OPERATIONS.iter().find(|op| op.method.eq_ignore_ascii_case(method) && op.path == path)
+}
 
 pub const OPERATIONS: &[Op] = &[
     Op {
@@ -82,7 +89,7 @@ pub const OPERATIONS: &[Op] = &[
         path: "/users/{userId}",
         id: "User_Delete",
         summary:
-            "Deletes a user; with subscriptions only with deleteSubscriptions=true; notify=true emails account closed.",
+            "Deletes a user; with subscriptions only with deleteSubscriptions=true; notify=true emails account closed. Answers 200 before api-version 2023-05-01-preview, 204 from it on (a long-running operation there, finished when it answers).",
         body: None,
         ok: &[(200, None), (204, None)],
         if_match: Required,
@@ -648,6 +655,7 @@ fn param(name: &str, location: &str, required: bool, schema: Value, description:
 }
 
 pub fn build() -> Value {
+    let newest = versions::SUPPORTED[versions::SUPPORTED.len() - 1];
     let mut paths = Map::new();
     for op in OPERATIONS {
         let full = format!("{PREFIX}{}", op.path);
@@ -655,8 +663,8 @@ pub fn build() -> Value {
             "api-version",
             "query",
             true,
-            json!({ "type": "string", "example": API_VERSION }),
-            "2022-08-01 or later",
+            json!({ "type": "string", "enum": versions::SUPPORTED, "default": newest }),
+            "the contract version; answers follow each version's specification",
         )];
         for seg in full.split('/').filter(|s| s.starts_with('{')) {
             let name = seg.trim_matches(|c| c == '{' || c == '}');
@@ -722,8 +730,8 @@ pub fn build() -> Value {
         "openapi": "3.0.3",
         "info": {
             "title": "Gatehouse management API",
-            "version": API_VERSION,
-            "description": "Azure API Management's management contract (api-version 2022-08-01) for users, groups, products, subscriptions and email templates. Authenticate with 'Authorization: Bearer <access token>'."
+            "version": newest,
+            "description": "Azure API Management's management contract (api-versions 2022-08-01 to 2024-05-01, previews included) for users, groups, products, subscriptions and email templates. Authenticate with 'Authorization: Bearer <access token>'."
         },
         "servers": [{ "url": "/" }],
         "security": [{ "bearer": [] }],

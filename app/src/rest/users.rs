@@ -238,6 +238,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
     let uid = ctx.param("userId").to_string();
     let u = match service::record(&ctx.state, &uid).await {
         Ok(u) => u,
+        // APIM: "successfully removed by a previous request or does not exist".
         Err(crate::error::ServiceError::NotFound) => return Ok(no_content()),
         Err(e) => return Err(e.into()),
     };
@@ -254,7 +255,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
         )));
     }
     service::delete_notifying(&ctx.state, &ctx.actor, &uid, None, notify).await?;
-    Ok(StatusCode::OK.into_response())
+    Ok(if ctx.version.user_delete_is_long_running() { no_content() } else { StatusCode::OK.into_response() })
 }
 
 pub async fn groups(ctx: Ctx) -> Result<Response, ApiError> {
