@@ -3,7 +3,8 @@
 # only checks. Usage: scripts/setup.sh [--no-browser]
 #  - a wasm32 standard library: the active rustc's if it has one (after
 #    `rustup target add wasm32-unknown-unknown`), else Debian's rustc-web +
-#    rust-web-src (std built from source) and lld-22 as the wasm linker;
+#    rust-web-src (std built from source), lld-22 as the wasm linker and
+#    rust-web-clippy for the style checks;
 #  - the wasm-bindgen CLI at exactly the version in Cargo.lock;
 #  - for the email tests: Debian's python3-aiosmtpd, a real SMTP server;
 #  - for the browser tests: Debian chromium and the npm packages
@@ -36,8 +37,13 @@ elif rustup target add wasm32-unknown-unknown 2>/dev/null && ( . scripts/wasm-en
   echo "setup: added the wasm32 target with rustup"
 else
   echo "setup: installing Debian's rustc-web, rust-web-src and lld-22 (std is built from source)"
-  apt_install rustc-web cargo-web rust-web-src lld-22
+  apt_install rustc-web cargo-web rust-web-src lld-22 rust-web-clippy
   ( . scripts/wasm-env.sh )
+fi
+# scripts/lint.sh runs clippy on the wasm build with the same toolchain.
+if ( . scripts/wasm-env.sh; [ "$WASM_CARGO" = /usr/bin/cargo ] ) && ! [ -x /usr/bin/cargo-clippy ]; then
+  echo "setup: installing Debian's rust-web-clippy (clippy for the wasm build)"
+  apt_install rust-web-clippy
 fi
 
 # 2. wasm-bindgen CLI = the crate version in Cargo.lock

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, integration tests against the real server
-# binary, and browser tests in headless Chromium. Sets up and builds first.
+# Runs every test: style checks (rustfmt, clippy), unit tests, integration
+# tests against the real server binary, and browser tests in headless
+# Chromium. Sets up and builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/lint.sh
 scripts/build.sh
 # Same package set and profile as the build: nothing is compiled twice.
 cargo test --release

@@ -11,6 +11,8 @@ has_wasm_std() {
 }
 WASM_ENV=()
 WASM_CARGO_ARGS=()
+# For `cargo clippy` on the wasm build: the clippy of the same toolchain.
+WASM_CLIPPY_ENV=()
 if [ "${WASM_ROUTE:-}" != debian ] && has_wasm_std rustc; then
   WASM_CARGO=cargo
   WASM_TARGET_DIR=target/front
@@ -19,6 +21,8 @@ elif [ -x /usr/bin/rustc ] && [ -d "$(/usr/bin/rustc --print sysroot)/lib/rustli
   WASM_TARGET_DIR=target/front-debian
   WASM_CARGO_ARGS=(-Zbuild-std=std,panic_abort)
   WASM_ENV=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1)
+  # Debian's cargo-clippy (rust-web-clippy) before rustup's proxy in PATH.
+  WASM_CLIPPY_ENV=(PATH="/usr/bin:$PATH")
   if ! rust-lld -flavor wasm --version >/dev/null 2>&1; then
     lld=/usr/lib/llvm-22/bin/wasm-ld
     WASM_ENV+=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$lld")

@@ -46,16 +46,8 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "8 per core",
         "password hashes that may wait beyond the ones running; more are answered 503 with Retry-After",
     ),
-    (
-        "key_poll_millis",
-        "500",
-        "how often the key index reads changes written by other processes (at most 1000)",
-    ),
-    (
-        "key_reconcile_seconds",
-        "300",
-        "how often the key index is compared with the database in full, and repaired",
-    ),
+    ("key_poll_millis", "500", "how often the key index reads changes written by other processes (at most 1000)"),
+    ("key_reconcile_seconds", "300", "how often the key index is compared with the database in full, and repaired"),
     (
         "retention_every_seconds",
         "3600",

@@ -1,12 +1,12 @@
 //! The SQLite pool: WAL, foreign keys, a busy timeout and the configured
 //! synchronous mode on every connection; migrations embedded in the binary.
 use crate::config::{Settings, Synchronous};
+use crate::gateway::Gate;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use crate::gateway::Gate;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 

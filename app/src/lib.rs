@@ -19,10 +19,10 @@ pub mod portal;
 pub mod products;
 pub mod recovery;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod retention;
 pub mod secret;
-#[cfg(feature = "ssr")]
-pub mod rest;
 pub mod signup;
 pub mod subscriptions;
 pub mod users;

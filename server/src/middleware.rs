@@ -23,14 +23,17 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
     }
 
     let viewer = match session_token(&state, req.headers()) {
-        Some(token) => match sessions::resolve(&state.pool, &state.settings, &state.session_touches, &token, app::db::now()).await {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                let retry = [(header::RETRY_AFTER, app::db::BUSY_RETRY_SECS.to_string())];
-                return with_security_headers(&state, (StatusCode::SERVICE_UNAVAILABLE, retry).into_response());
+        Some(token) => {
+            match sessions::resolve(&state.pool, &state.settings, &state.session_touches, &token, app::db::now()).await
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::error!(error = %e, "session lookup failed");
+                    let retry = [(header::RETRY_AFTER, app::db::BUSY_RETRY_SECS.to_string())];
+                    return with_security_headers(&state, (StatusCode::SERVICE_UNAVAILABLE, retry).into_response());
+                }
             }
-        },
+        }
         None => None,
     };
     req.extensions_mut().insert::<Option<SessionUser>>(viewer.clone());

@@ -127,7 +127,9 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
 /// about 40 ms on every request of a reused connection, which is how
 /// browsers fetch assets and call server functions and how gateways call the
 /// key check.
-pub fn no_delay(listener: tokio::net::TcpListener) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+pub fn no_delay(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
     use axum::serve::ListenerExt;
     fn set(tcp: &mut tokio::net::TcpStream) {
         if let Err(e) = tcp.set_nodelay(true) {

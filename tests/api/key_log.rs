@@ -151,7 +151,10 @@ async fn changes_from_another_process_and_cascades_are_followed() {
 
     let state = app.state().await;
     let mut tx = state.begin_write().await.unwrap();
-    sqlx::query("UPDATE subscriptions SET state = 'suspended' WHERE uid = 'dora-maps'").execute(&mut *tx).await.unwrap();
+    sqlx::query("UPDATE subscriptions SET state = 'suspended' WHERE uid = 'dora-maps'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(eventually(&app, &key, 403).await, (403, "subscription suspended".into()));
 

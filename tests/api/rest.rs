@@ -499,7 +499,14 @@ async fn declared_api_versions_are_served_and_if_match_is_checked_first() {
         users_get["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "api-version").unwrap().clone();
     let declared: Vec<String> =
         version_param["schema"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-    for v in ["2022-08-01", "2022-09-01-preview", "2023-03-01-preview", "2023-05-01-preview", "2023-09-01-preview", "2024-05-01"] {
+    for v in [
+        "2022-08-01",
+        "2022-09-01-preview",
+        "2023-03-01-preview",
+        "2023-05-01-preview",
+        "2023-09-01-preview",
+        "2024-05-01",
+    ] {
         assert!(declared.iter().any(|d| d == v), "{v} declared: {declared:?}");
     }
     let at = |path: &str, v: &str| format!("{}{path}?api-version={v}", api.service);
@@ -519,7 +526,8 @@ async fn declared_api_versions_are_served_and_if_match_is_checked_first() {
     let mut required = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
-            let needs = op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "If-Match" && p["required"] == true);
+            let needs =
+                op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "If-Match" && p["required"] == true);
             if !needs {
                 continue;
             }
@@ -546,7 +554,8 @@ async fn declared_api_versions_are_served_and_if_match_is_checked_first() {
     // SDK 5.0.0 sends 2024-05-01 and refuses 200).
     for (i, v) in declared.iter().enumerate() {
         let id = format!("gone{i}");
-        let body = json!({ "properties": { "email": format!("{id}@example.com"), "firstName": "G", "lastName": "One" } });
+        let body =
+            json!({ "properties": { "email": format!("{id}@example.com"), "firstName": "G", "lastName": "One" } });
         assert_eq!(api.send(api.client.put(at(&format!("/users/{id}"), v)).json(&body)).await.status, 201);
         let res = api
             .client

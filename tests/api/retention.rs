@@ -67,7 +67,9 @@ async fn finished_records_are_deleted_after_their_period_and_the_rest_stays() {
     app.create_token(&admin, "short-lived", 1).await;
     // Key changes: a product and a subscription of the verified developer.
     assert_eq!(
-        api.put("/products/docs", json!({ "properties": { "displayName": "Docs", "state": "published" } })).await.status,
+        api.put("/products/docs", json!({ "properties": { "displayName": "Docs", "state": "published" } }))
+            .await
+            .status,
         201
     );
     let users = api.get("/users?$filter=properties/email eq 'kept@example.com'").await;
@@ -84,10 +86,8 @@ async fn finished_records_are_deleted_after_their_period_and_the_rest_stays() {
     let pool = state.pool.clone();
     // Many more ended sessions and old reset requests than one batch holds,
     // as a long-running server collects them.
-    let kept_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'kept@example.com'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let kept_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'kept@example.com'").fetch_one(&pool).await.unwrap();
     // An hour old: not yet past any period today (a pass may run while
     // this test arranges), long past it two months from now.
     let hour_ago = app::db::now() - 3600;

@@ -220,7 +220,9 @@ async fn parallel_wrong_passwords_cannot_race_the_throttle() {
     let tasks: Vec<_> = (0..40)
         .map(|_| {
             let app = app.clone();
-            tokio::spawn(async move { app.sign_in(&app.client(), ADMIN_EMAIL, "wrong-password").await.status().as_u16() })
+            tokio::spawn(
+                async move { app.sign_in(&app.client(), ADMIN_EMAIL, "wrong-password").await.status().as_u16() },
+            )
         })
         .collect();
     let mut statuses = Vec::new();

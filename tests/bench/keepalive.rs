@@ -26,7 +26,7 @@ async fn main() {
     let admin = app.admin().await;
     let token = app.create_token(&admin, "bench", 0).await["token"].as_str().unwrap().to_string();
     let users = format!("{}{API_SERVICE_PATH}/users?api-version=2022-08-01&$top=100", app.base);
-    let targets: Vec<(&str, Box<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>)> = vec![
+    let targets: Vec<(&str, Request)> = vec![
         ("static file /favicon.svg", {
             let u = app.url("/favicon.svg");
             Box::new(move |c: &reqwest::Client| c.get(&u))
@@ -57,3 +57,6 @@ async fn main() {
         }
     }
 }
+
+/// Builds one request of a target on a client.
+type Request = Box<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;

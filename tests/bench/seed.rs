@@ -140,7 +140,7 @@ pub async fn seed(app: &TestServer, total: usize) {
             let first = FIRST[i % FIRST.len()];
             let last = LAST[(i / FIRST.len()) % LAST.len()];
             let email = format!("{}.{}{}@example{}.com", first.to_lowercase(), last.to_lowercase(), i, i % 97);
-            let state = if i % 50 == 0 { "blocked" } else { "active" };
+            let state = if i.is_multiple_of(50) { "blocked" } else { "active" };
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, registered_at, search_text)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",

@@ -75,7 +75,11 @@ impl Hasher {
     /// At most `queue` hashes wait beyond the ones running (one per core).
     pub fn new(queue: usize) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Hasher { permits: Arc::new(Semaphore::new(cores)), pending: Arc::new(AtomicUsize::new(0)), limit: cores + queue }
+        Hasher {
+            permits: Arc::new(Semaphore::new(cores)),
+            pending: Arc::new(AtomicUsize::new(0)),
+            limit: cores + queue,
+        }
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherBusy> {

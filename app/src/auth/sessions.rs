@@ -49,9 +49,8 @@ impl Touches {
     /// Writes every noted touch; on failure they are kept for the next try.
     /// Returns how many were written.
     pub async fn flush(&self, pool: &SqlitePool) -> Result<usize, sqlx::Error> {
-        let batch: Vec<(Vec<u8>, i64)> = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()))
-            .into_iter()
-            .collect();
+        let batch: Vec<(Vec<u8>, i64)> =
+            std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
         let mut written = 0;
         for chunk in batch.chunks(TOUCH_BATCH) {
             if let Err(e) = write_touches(pool, chunk).await {
@@ -68,7 +67,11 @@ impl Touches {
 
     /// Flushes every few seconds until the server stops (which flushes once
     /// more itself, after the last request).
-    pub async fn run(self: std::sync::Arc<Self>, pool: SqlitePool, stopping: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    pub async fn run(
+        self: std::sync::Arc<Self>,
+        pool: SqlitePool,
+        stopping: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
         let mut failing = false;
         while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
             tokio::time::sleep(std::time::Duration::from_secs(TOUCH_FLUSH_SECS)).await;
@@ -91,9 +94,7 @@ impl Touches {
 /// One statement for the whole chunk. `max` keeps a newer time another
 /// process or an earlier flush already wrote.
 async fn write_touches(pool: &SqlitePool, chunk: &[(Vec<u8>, i64)]) -> Result<(), sqlx::Error> {
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "WITH t(h, at) AS (",
-    );
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("WITH t(h, at) AS (");
     q.push_values(chunk, |mut b, (hash, at)| {
         b.push_bind(hash.clone()).push_bind(*at);
     });

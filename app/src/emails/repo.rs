@@ -198,7 +198,6 @@ pub async fn release(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::E
     Ok(())
 }
 
-
 /// Gives up a message before it is sent (its link was used, replaced or
 /// cancelled in the meantime), and removes the link it carried.
 pub async fn mark_cancelled(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<(), sqlx::Error> {

@@ -214,7 +214,10 @@ impl Gate {
     ///
     /// Only `db::WriteTx::commit` calls this: every write transaction comes
     /// from `db::begin_write`, so no write can skip it.
-    pub(crate) async fn commit(self: &Arc<Self>, mut tx: sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<(), sqlx::Error> {
+    pub(crate) async fn commit(
+        self: &Arc<Self>,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    ) -> Result<(), sqlx::Error> {
         let gate = self.clone();
         let task = tokio::spawn(async move {
             // The head as this transaction leaves it (triggers bumped it if it
@@ -257,7 +260,11 @@ impl Gate {
             // Sequence numbers have no gaps (one counter row orders commits),
             // so a gap means the log was pruned past us: load everything.
             if changes[0].seq != from + 1 || last - from != changes.len() as i64 {
-                tracing::warn!(applied = from, first = changes[0].seq, "key change log has a gap: reloading the key index");
+                tracing::warn!(
+                    applied = from,
+                    first = changes[0].seq,
+                    "key change log has a gap: reloading the key index"
+                );
                 let (idx, seq) = load(conn).await?;
                 *self.index.write().unwrap_or_else(|e| e.into_inner()) = idx;
                 self.applied.store(seq, Ordering::SeqCst);

@@ -14,7 +14,9 @@ pub struct LiveLink {
 
 /// Issues a new link for `user`, cancelling every unused one of the same
 /// purpose ("a newer link cancels older ones"). Returns its id and the token
-/// (which exists only in the email from here on).
+/// (which exists only in the email from here on). The one caller is the
+/// service, which hands over what it already checked, field by field.
+#[allow(clippy::too_many_arguments)]
 pub async fn issue(
     conn: &mut SqliteConnection,
     purpose: LinkPurpose,

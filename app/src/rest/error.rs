@@ -102,7 +102,13 @@ impl From<ServiceError> for ApiError {
                     .map(|(_, m, t)| if t.is_empty() { m.clone() } else { format!("{t}: {m}") })
                     .collect::<Vec<_>>()
                     .join("; ");
-                ApiError { status: StatusCode::BAD_REQUEST, code: "ValidationError", message, details, retry_after: None }
+                ApiError {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "ValidationError",
+                    message,
+                    details,
+                    retry_after: None,
+                }
             }
             ServiceError::NotFound => ApiError::not_found("The entity"),
             ServiceError::Conflict => ApiError::precondition_failed(),

@@ -132,7 +132,7 @@ impl FromRequestParts<AppState> for Ctx {
             .ok_or_else(ApiError::unauthorized)?;
         let actor =
             crate::access_tokens::service::authenticate(state, token).await?.ok_or_else(ApiError::unauthorized)?;
-        let query: Vec<(String, String)> = parts.uri.query().map(|q| form_urlencoded_pairs(q)).unwrap_or_default();
+        let query: Vec<(String, String)> = parts.uri.query().map(form_urlencoded_pairs).unwrap_or_default();
         let version = match query.iter().find(|(k, _)| k == "api-version").map(|(_, v)| v.as_str()) {
             None => {
                 return Err(ApiError::new(

@@ -252,7 +252,11 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn list_secrets(ctx: Ctx) -> Result<Response, ApiError> {
     let s = find(&ctx).await?;
     let keys = service::keys(&ctx.state, &caller(&ctx), &s.uid).await.map_err(not_found(&ctx))?;
-    Ok(entity(StatusCode::OK, &etag(s.version), json!({ "primaryKey": keys.primary.expose(), "secondaryKey": keys.secondary.expose() })))
+    Ok(entity(
+        StatusCode::OK,
+        &etag(s.version),
+        json!({ "primaryKey": keys.primary.expose(), "secondaryKey": keys.secondary.expose() }),
+    ))
 }
 
 async fn regenerate(ctx: Ctx, slot: KeySlot) -> Result<Response, ApiError> {

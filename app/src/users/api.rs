@@ -137,7 +137,7 @@ pub async fn bulk_users(
 pub async fn user_activity(uid: String, page: u32) -> Result<ActivityPage, AppError> {
     run(async move {
         require_admin()?;
-        Ok(crate::activity::api::page_of(Some(("user", &uid)), page).await?)
+        crate::activity::api::page_of(Some(("user", &uid)), page).await
     })
     .await
 }

@@ -197,7 +197,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn from_sql(&self) -> &'static str {
+    fn sources(&self) -> &'static str {
         match self.source {
             Source::All => "users u",
             // CROSS JOIN: look up the few candidates by id, never scan users
@@ -456,7 +456,7 @@ pub async fn list(conn: &mut SqliteConnection, q: &UserQuery) -> Result<ListPage
                 (SELECT json_group_array(g.name) FROM group_members gm JOIN groups g ON g.id = gm.group_id
                  WHERE gm.user_id = u.id) AS groups
          FROM page CROSS JOIN users u ON u.id = page.id ORDER BY {outer_order}",
-        from = plan.from_sql(),
+        from = plan.sources(),
         // The outer query has no `f`: f.rowid is u.id there.
         outer_order = order.replace("f.rowid", "u.id"),
     );
@@ -497,7 +497,7 @@ async fn count(conn: &mut SqliteConnection, q: &UserQuery, plan: &Plan) -> Resul
         if plan.conditions.is_empty() {
             return Ok((ids.len() as i64, true));
         }
-        let sql = format!("SELECT COUNT(*) FROM {} {}", plan.from_sql(), plan.where_sql(None));
+        let sql = format!("SELECT COUNT(*) FROM {} {}", plan.sources(), plan.where_sql(None));
         let n: (i64,) = plan.bind_all(sqlx::query_as(&sql)).fetch_one(conn).await?;
         return Ok((n.0, true));
     }
@@ -522,7 +522,7 @@ async fn count(conn: &mut SqliteConnection, q: &UserQuery, plan: &Plan) -> Resul
     // Count up to the cap; past it, the total is "more than".
     let sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM {} {} LIMIT {})",
-        plan.from_sql(),
+        plan.sources(),
         plan.where_sql(None),
         EXACT_CAP + 1
     );
@@ -547,7 +547,7 @@ pub async fn matching_uids(conn: &mut SqliteConnection, q: &UserQuery, cap: i64)
     let plan = plan(&mut *conn, q).await?;
     let sql = format!(
         "SELECT u.uid FROM {} {} ORDER BY {} LIMIT ?",
-        plan.from_sql(),
+        plan.sources(),
         plan.where_sql(None),
         plan.order_sql(q.sort, q.desc)
     );

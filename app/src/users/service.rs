@@ -481,7 +481,8 @@ pub(crate) async fn delete_in(
     let groups = groups_repo::names_for_user(&mut *tx, u.user_id()).await?;
     // The subscriptions go with the account; their keys are remembered as
     // retired so the gateway check can say why they fail.
-    let subscriptions = subs_repo::retire_keys_of(&mut *tx, subs_repo::Owner::User(u.user_id()), "user_deleted").await?;
+    let subscriptions =
+        subs_repo::retire_keys_of(&mut *tx, subs_repo::Owner::User(u.user_id()), "user_deleted").await?;
     repo::delete(&mut *tx, u.user_id()).await?;
     let mut before = u.snapshot();
     before["groups"] = json!(groups);
