@@ -28,6 +28,9 @@ enum Command {
     /// Manage administrator accounts from the command line.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// List every server function the browser app can call (method and
+    /// path), for audits: those under /api/admin/ are for administrators only.
+    ServerFunctions,
 }
 
 #[derive(Subcommand)]
@@ -70,6 +73,13 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
+    if let Some(Command::ServerFunctions) = cli.command {
+        let mut paths: Vec<String> =
+            leptos::server_fn::axum::server_fn_paths().map(|(path, method)| format!("{method} {path}")).collect();
+        paths.sort();
+        println!("{}", paths.join("\n"));
+        return;
+    }
     let settings = Settings::load(cli.config.as_deref()).unwrap_or_else(|e| fail(e));
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&settings.log))
@@ -82,6 +92,7 @@ async fn main() {
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(state).await.unwrap_or_else(|e| fail(e)),
+        Command::ServerFunctions => unreachable!("answered before the database is opened"),
         Command::Admin(AdminCommand::Create { email, first_name, last_name, password_stdin }) => {
             let password = password_stdin.then(read_stdin_password);
             let new = app::users::service::NewAdmin { email: email.clone(), first_name, last_name, password };

@@ -39,6 +39,24 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
     req.extensions_mut().insert::<Option<SessionUser>>(viewer.clone());
 
     let path = req.uri().path().to_string();
+    // Administrators' server functions are refused before their arguments
+    // are even decoded, whatever the function itself checks (it checks too:
+    // its services take an `Admin`).
+    if path.starts_with("/api/admin/") {
+        use app::error::AppError;
+        let refusal = match viewer.as_ref().map(app::auth::capability::Admin::from_session) {
+            None => Some((StatusCode::UNAUTHORIZED, AppError::Unauthenticated)),
+            Some(Err(e)) => Some((StatusCode::FORBIDDEN, e)),
+            Some(Ok(_)) => None,
+        };
+        if let Some((status, e)) = refusal {
+            // The error as the server function itself would have encoded it,
+            // so the page shows the same message.
+            let body = serde_json::to_string(&e).unwrap_or_default();
+            let json = [(header::CONTENT_TYPE, "application/json")];
+            return with_security_headers(&state, (status, json, body).into_response());
+        }
+    }
     let is_admin_page = req.method() == Method::GET && (path == "/admin" || path.starts_with("/admin/"));
     let mut forbidden = false;
     if is_admin_page {
@@ -57,12 +75,30 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
         }
     }
 
+    let is_server_fn = path.starts_with("/api/");
     let mut res = next.run(req).await;
+    if is_server_fn && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        res = undecodable_arguments_are_bad_requests(res).await;
+    }
     if forbidden {
         // The layout renders the "no access" page; the status tells machines.
         *res.status_mut() = StatusCode::FORBIDDEN;
     }
     with_security_headers(&state, res)
+}
+
+/// server_fn answers arguments it cannot decode (missing, wrong type) with
+/// 500 and a `Transport` error, the only place the server makes one: that is
+/// the caller's mistake, a 400. Real failures (`Internal`) stay 500.
+async fn undecodable_arguments_are_bad_requests(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if matches!(serde_json::from_slice::<app::error::AppError>(&bytes), Ok(app::error::AppError::Transport(_))) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn is_safe_method(m: &Method) -> bool {

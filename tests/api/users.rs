@@ -243,7 +243,7 @@ async fn the_last_active_administrator_cannot_be_blocked_deleted_or_demoted() {
     assert_eq!(app::users::repo::count_active_admins(&mut conn).await.unwrap(), 1);
     drop(conn);
     // Any other door (command line, later the REST API) meets the same rule.
-    let cli = app::activity::Actor::cli();
+    let cli = app::auth::capability::Admin::command_line();
     let refused = app::users::service::set_state(&state, &cli, &my_uid, app::users::UserState::Blocked, None).await;
     assert!(matches!(refused, Err(app::error::ServiceError::Refused(app::i18n::Msg::ErrLastAdmin))), "{refused:?}");
     let refused = app::users::service::delete(&state, &cli, &my_uid, None).await;

@@ -8,8 +8,8 @@ use {super::service, crate::auth::ssr::*};
 #[server(endpoint = "admin/tokens/list")]
 pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::list(&app_state()).await?)
+        let admin = require_admin()?;
+        Ok(service::list(&app_state(), &admin).await?)
     })
     .await
 }
@@ -18,8 +18,8 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {
 #[server(endpoint = "admin/tokens/create")]
 pub async fn create_token(name: String, valid_days: u32) -> Result<CreatedToken, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::create(&app_state(), &actor, &name, valid_days).await?)
+        let admin = require_admin()?;
+        Ok(service::create(&app_state(), &admin, &name, valid_days).await?)
     })
     .await
 }
@@ -27,8 +27,8 @@ pub async fn create_token(name: String, valid_days: u32) -> Result<CreatedToken,
 #[server(endpoint = "admin/tokens/revoke")]
 pub async fn revoke_token(uid: String, reason: Option<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::revoke(&app_state(), &actor, &uid, reason.as_deref()).await?)
+        let admin = require_admin()?;
+        Ok(service::revoke(&app_state(), &admin, &uid, reason.as_deref()).await?)
     })
     .await
 }

@@ -1,7 +1,8 @@
 //! Creating, listing, revoking and checking access tokens.
 use super::repo::{self, Bearer, NewToken};
 use super::{CreatedToken, TokenRow, MAX_TOKEN_NAME, TOKEN_PREFIX};
-use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::activity::{repo as activity, repo::Change};
+use crate::auth::capability::Admin;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::now;
 use crate::error::ServiceError;
@@ -30,10 +31,11 @@ pub fn validate(name: &str, valid_days: u32) -> Result<(), ServiceError> {
 /// A new token for `actor` (an administrator). `valid_days` 0 = no expiry.
 pub async fn create(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     name: &str,
     valid_days: u32,
 ) -> Result<CreatedToken, ServiceError> {
+    let actor = admin.actor();
     validate(name, valid_days)?;
     let user = actor.id.ok_or(ServiceError::Refused(Msg::ErrForbidden))?;
     let token = format!("{TOKEN_PREFIX}{}", random_token());
@@ -74,14 +76,15 @@ pub async fn create(
     Ok(CreatedToken { row, token: token.into() })
 }
 
-pub async fn list(state: &AppState) -> Result<Vec<TokenRow>, ServiceError> {
+pub async fn list(state: &AppState, _: &Admin) -> Result<Vec<TokenRow>, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     Ok(repo::list(&mut conn, now()).await?)
 }
 
 /// Any administrator may revoke any token: the one who finds a leak should
 /// not have to find its owner first.
-pub async fn revoke(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+pub async fn revoke(state: &AppState, admin: &Admin, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let at = now();
     let mut tx = state.begin_write().await?;
     let row = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
@@ -109,7 +112,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, uid: &str, reason: Option<&
 /// The administrator a bearer token stands for, or None for a token that is
 /// unknown, revoked, expired, or whose administrator is blocked, deleted or
 /// no longer an administrator (all the same to the caller: 401).
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>, ServiceError> {
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Admin>, ServiceError> {
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 200 {
         return Ok(None);
     }
@@ -122,7 +125,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>
     if b.last_used_at.is_none_or(|t| at - t >= TOUCH_EVERY_SECS) {
         touch_later(state, &b, at);
     }
-    Ok(Some(Actor { id: Some(crate::users::UserId(b.user_id)), label: format!("{} (token {})", b.email, b.token_uid) }))
+    // `bearer` found only a live token of an active administrator.
+    Ok(Some(Admin::from_checked_token(crate::users::UserId(b.user_id), format!("{} (token {})", b.email, b.token_uid))))
 }
 
 /// Records the use off the request's path: the answer does not wait for a

@@ -8,14 +8,18 @@ pub const PER_PAGE: u32 = 50;
 #[server(endpoint = "admin/activity/list")]
 pub async fn list_activity(page: u32) -> Result<ActivityPage, AppError> {
     crate::auth::ssr::run(async move {
-        crate::auth::ssr::require_admin()?;
-        page_of(None, page).await
+        let admin = crate::auth::ssr::require_admin()?;
+        page_of(&admin, None, page).await
     })
     .await
 }
 
 #[cfg(feature = "ssr")]
-pub async fn page_of(target: Option<(&str, &str)>, page: u32) -> Result<ActivityPage, AppError> {
+pub async fn page_of(
+    _: &crate::auth::capability::Admin,
+    target: Option<(&str, &str)>,
+    page: u32,
+) -> Result<ActivityPage, AppError> {
     let state = crate::auth::ssr::app_state();
     let mut conn = state.pool.acquire().await?;
     let page = page.max(1);

@@ -8,6 +8,8 @@ pub mod pages;
 /// The longest password accepted (also the config crate's limit).
 pub const MAX_PASSWORD_LEN: usize = 128;
 #[cfg(feature = "ssr")]
+pub mod capability;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -92,7 +94,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn change_password(current: String, new_password: String, confirm: String) -> Result<(), AppError> {
     ssr::run(async move {
         let state = ssr::app_state();
-        let me = ssr::require_user()?;
+        let me = ssr::require_signed_in()?;
         let token = service::change_password(&state, &me, current, new_password, confirm).await?;
         ssr::set_cookie(&sessions::set_cookie_header(&state.settings, &token));
         Ok(())
@@ -126,6 +128,7 @@ pub mod ssr {
     //! Server-side helpers: who is calling, and the checks that guard every
     //! server function. Hiding a button is not authorization; these are.
     use super::sessions::SessionUser;
+    pub use crate::auth::capability::Admin;
     use crate::error::AppError;
     use crate::state::AppState;
     use leptos::prelude::*;
@@ -156,20 +159,26 @@ pub mod ssr {
             .map_err(|secs| AppError::TooManyRequests { retry_after_secs: secs })
     }
 
+    /// A signed-in account that may use the portal: one that must change
+    /// its one-time password may do nothing else until it has.
     pub fn require_user() -> Result<SessionUser, AppError> {
-        viewer().ok_or(AppError::Unauthenticated)
-    }
-
-    /// An administrator who has set their own password.
-    pub fn require_admin() -> Result<SessionUser, AppError> {
-        let u = require_user()?;
-        if !u.is_admin {
-            return Err(AppError::Forbidden);
-        }
+        let u = require_signed_in()?;
         if u.must_change_password {
             return Err(AppError::PasswordChangeRequired);
         }
         Ok(u)
+    }
+
+    /// Any signed-in account, also one that must change its password: only
+    /// for changing it.
+    pub fn require_signed_in() -> Result<SessionUser, AppError> {
+        viewer().ok_or(AppError::Unauthenticated)
+    }
+
+    /// An administrator who has set their own password: the only way a
+    /// server function gets the [`Admin`] that administrators' services ask for.
+    pub fn require_admin() -> Result<Admin, AppError> {
+        Admin::from_session(&viewer().ok_or(AppError::Unauthenticated)?)
     }
 
     /// Runs a server function body and gives a failure its HTTP status
@@ -208,12 +217,6 @@ pub mod ssr {
             res.set_status(status);
         }
         result
-    }
-
-    /// The administrator making a change, for the activity log.
-    pub fn require_admin_actor() -> Result<crate::activity::Actor, AppError> {
-        let u = require_admin()?;
-        Ok(crate::activity::Actor { id: Some(u.user_id), label: u.email })
     }
 
     pub fn set_cookie(value: &str) {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 #[server(endpoint = "admin/emails/list")]
 pub async fn list_emails(page: u32) -> Result<EmailPage, AppError> {
     crate::auth::ssr::run(async move {
-        crate::auth::ssr::require_admin()?;
-        Ok(super::service::list(&crate::auth::ssr::app_state(), page).await?)
+        let admin = crate::auth::ssr::require_admin()?;
+        Ok(super::service::list(&crate::auth::ssr::app_state(), &admin, page).await?)
     })
     .await
 }
@@ -16,9 +16,9 @@ pub async fn list_emails(page: u32) -> Result<EmailPage, AppError> {
 #[server(endpoint = "admin/emails/send_test")]
 pub async fn send_test_email() -> Result<i64, AppError> {
     crate::auth::ssr::run(async move {
-        let actor = crate::auth::ssr::require_admin_actor()?;
+        let admin = crate::auth::ssr::require_admin()?;
         let lang = crate::i18n::initial_lang();
-        Ok(super::service::send_test(&crate::auth::ssr::app_state(), &actor, lang).await?)
+        Ok(super::service::send_test(&crate::auth::ssr::app_state(), &admin, lang).await?)
     })
     .await
 }
@@ -26,8 +26,8 @@ pub async fn send_test_email() -> Result<i64, AppError> {
 #[server(endpoint = "admin/emails/retry")]
 pub async fn retry_email(id: i64) -> Result<(), AppError> {
     crate::auth::ssr::run(async move {
-        crate::auth::ssr::require_admin()?;
-        Ok(super::service::retry(&crate::auth::ssr::app_state(), id).await?)
+        let admin = crate::auth::ssr::require_admin()?;
+        Ok(super::service::retry(&crate::auth::ssr::app_state(), &admin, id).await?)
     })
     .await
 }
@@ -35,8 +35,8 @@ pub async fn retry_email(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "admin/emails/get")]
 pub async fn get_email(id: i64) -> Result<super::EmailMessage, AppError> {
     crate::auth::ssr::run(async move {
-        crate::auth::ssr::require_admin()?;
-        Ok(super::service::message(&crate::auth::ssr::app_state(), id).await?)
+        let admin = crate::auth::ssr::require_admin()?;
+        Ok(super::service::message(&crate::auth::ssr::app_state(), &admin, id).await?)
     })
     .await
 }
@@ -44,8 +44,8 @@ pub async fn get_email(id: i64) -> Result<super::EmailMessage, AppError> {
 #[server(endpoint = "admin/templates/list")]
 pub async fn list_templates() -> Result<Vec<super::TemplateSummary>, AppError> {
     crate::auth::ssr::run(async move {
-        crate::auth::ssr::require_admin()?;
-        Ok(super::service::templates(&crate::auth::ssr::app_state()).await?)
+        let admin = crate::auth::ssr::require_admin()?;
+        Ok(super::service::templates(&crate::auth::ssr::app_state(), &admin).await?)
     })
     .await
 }
@@ -54,9 +54,9 @@ pub async fn list_templates() -> Result<Vec<super::TemplateSummary>, AppError> {
 #[server(endpoint = "admin/templates/get")]
 pub async fn get_template(name: String) -> Result<super::TemplateDetail, AppError> {
     crate::auth::ssr::run(async move {
-        crate::auth::ssr::require_admin()?;
+        let admin = crate::auth::ssr::require_admin()?;
         let name = super::templates::TemplateName::from_api_name(&name).ok_or(AppError::NotFound)?;
-        Ok(super::service::template(&crate::auth::ssr::app_state(), name).await?)
+        Ok(super::service::template(&crate::auth::ssr::app_state(), &admin, name).await?)
     })
     .await
 }
@@ -64,10 +64,10 @@ pub async fn get_template(name: String) -> Result<super::TemplateDetail, AppErro
 #[server(endpoint = "admin/templates/save")]
 pub async fn save_template(name: String, lang: String, subject: String, body: String) -> Result<(), AppError> {
     crate::auth::ssr::run(async move {
-        let actor = crate::auth::ssr::require_admin_actor()?;
+        let admin = crate::auth::ssr::require_admin()?;
         let name = super::templates::TemplateName::from_api_name(&name).ok_or(AppError::NotFound)?;
         let lang = crate::i18n::Lang::from_code(&lang).ok_or(AppError::NotFound)?;
-        Ok(super::service::save_template(&crate::auth::ssr::app_state(), &actor, name, lang, &subject, &body).await?)
+        Ok(super::service::save_template(&crate::auth::ssr::app_state(), &admin, name, lang, &subject, &body).await?)
     })
     .await
 }
@@ -75,10 +75,10 @@ pub async fn save_template(name: String, lang: String, subject: String, body: St
 #[server(endpoint = "admin/templates/reset")]
 pub async fn reset_template(name: String, lang: String) -> Result<(), AppError> {
     crate::auth::ssr::run(async move {
-        let actor = crate::auth::ssr::require_admin_actor()?;
+        let admin = crate::auth::ssr::require_admin()?;
         let name = super::templates::TemplateName::from_api_name(&name).ok_or(AppError::NotFound)?;
         let lang = crate::i18n::Lang::from_code(&lang).ok_or(AppError::NotFound)?;
-        Ok(super::service::reset_template(&crate::auth::ssr::app_state(), &actor, name, lang).await?)
+        Ok(super::service::reset_template(&crate::auth::ssr::app_state(), &admin, name, lang).await?)
     })
     .await
 }
@@ -87,10 +87,10 @@ pub async fn reset_template(name: String, lang: String) -> Result<(), AppError> 
 #[server(endpoint = "admin/templates/send_test")]
 pub async fn send_template_test(name: String, lang: String, subject: String, body: String) -> Result<i64, AppError> {
     crate::auth::ssr::run(async move {
-        let actor = crate::auth::ssr::require_admin_actor()?;
+        let admin = crate::auth::ssr::require_admin()?;
         let name = super::templates::TemplateName::from_api_name(&name).ok_or(AppError::NotFound)?;
         let lang = crate::i18n::Lang::from_code(&lang).ok_or(AppError::NotFound)?;
-        Ok(super::service::send_template_test(&crate::auth::ssr::app_state(), &actor, name, lang, &subject, &body)
+        Ok(super::service::send_template_test(&crate::auth::ssr::app_state(), &admin, name, lang, &subject, &body)
             .await?)
     })
     .await

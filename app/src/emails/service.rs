@@ -2,6 +2,7 @@
 use super::templates::{duration_text, render_html, render_text, TemplateName, Values};
 use super::{repo, EmailMessage, EmailPage, TemplateDetail, TemplateSummary, TemplateText};
 use crate::activity::Actor;
+use crate::auth::capability::Admin;
 use crate::db::now;
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Msg};
@@ -55,7 +56,8 @@ async fn send_to_self(
 }
 
 /// The Emails screen's "Send a test message to me".
-pub async fn send_test(state: &AppState, actor: &Actor, lang: Lang) -> Result<i64, ServiceError> {
+pub async fn send_test(state: &AppState, admin: &Admin, lang: Lang) -> Result<i64, ServiceError> {
+    let actor = admin.actor();
     let url = state.settings.public_url.clone();
     send_to_self(state, actor, lang, |_, first, _| {
         let text = Msg::TestEmailBody.fmt(lang, &[&first, &url]);
@@ -65,7 +67,7 @@ pub async fn send_test(state: &AppState, actor: &Actor, lang: Lang) -> Result<i6
     .await
 }
 
-pub async fn list(state: &AppState, page: u32) -> Result<EmailPage, ServiceError> {
+pub async fn list(state: &AppState, _: &Admin, page: u32) -> Result<EmailPage, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let per = 50;
     let (rows, total) = repo::list(&mut conn, page, per).await?;
@@ -73,7 +75,7 @@ pub async fn list(state: &AppState, page: u32) -> Result<EmailPage, ServiceError
 }
 
 /// The Retry button of a failed message.
-pub async fn retry(state: &AppState, id: i64) -> Result<(), ServiceError> {
+pub async fn retry(state: &AppState, _: &Admin, id: i64) -> Result<(), ServiceError> {
     let mut tx = state.begin_write().await?;
     match repo::requeue_failed(&mut tx, id, now()).await? {
         repo::Requeue::Queued => {}
@@ -259,7 +261,7 @@ fn link_valid_secs(state: &AppState, name: TemplateName) -> i64 {
     }
 }
 
-pub async fn templates(state: &AppState) -> Result<Vec<TemplateSummary>, ServiceError> {
+pub async fn templates(state: &AppState, _: &Admin) -> Result<Vec<TemplateSummary>, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let edited = repo::template_overrides(&mut conn).await?;
     Ok(TemplateName::ALL
@@ -275,14 +277,14 @@ pub async fn templates(state: &AppState) -> Result<Vec<TemplateSummary>, Service
         .collect())
 }
 
-pub async fn template(state: &AppState, name: TemplateName) -> Result<TemplateDetail, ServiceError> {
+pub async fn template(state: &AppState, _: &Admin, name: TemplateName) -> Result<TemplateDetail, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let edited = repo::template_overrides(&mut conn).await?;
     Ok(detail(state, name, &edited))
 }
 
 /// Every template in full (the REST API's list), from one read of the edits.
-pub async fn all_templates(state: &AppState) -> Result<Vec<TemplateDetail>, ServiceError> {
+pub async fn all_templates(state: &AppState, _: &Admin) -> Result<Vec<TemplateDetail>, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let edited = repo::template_overrides(&mut conn).await?;
     Ok(TemplateName::ALL.into_iter().map(|name| detail(state, name, &edited)).collect())
@@ -376,12 +378,13 @@ async fn log_template(
 
 pub async fn save_template(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     name: TemplateName,
     lang: Lang,
     subject: &str,
     body: &str,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     check_template(name, subject, body)?;
     let mut tx = state.begin_write().await?;
     repo::save_template(&mut tx, name.api_name(), lang.code(), subject.trim(), body, &actor.label, now()).await?;
@@ -393,10 +396,11 @@ pub async fn save_template(
 /// Reset to default: the shipped text again.
 pub async fn reset_template(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     name: TemplateName,
     lang: Lang,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     if repo::delete_template(&mut tx, name.api_name(), lang.code()).await? {
         log_template(&mut tx, actor, name, lang, serde_json::json!({ "default": true })).await?;
@@ -409,12 +413,13 @@ pub async fn reset_template(
 /// their own name and a sample link.
 pub async fn send_template_test(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     name: TemplateName,
     lang: Lang,
     subject: &str,
     body: &str,
 ) -> Result<i64, ServiceError> {
+    let actor = admin.actor();
     check_template(name, subject, body)?;
     let org = &state.settings.organization_name;
     let mut values = Values::sample(lang, org, &state.settings.public_url, link_valid_secs(state, name).max(3600));
@@ -428,7 +433,7 @@ pub async fn send_template_test(
     .await
 }
 
-pub async fn message(state: &AppState, id: i64) -> Result<EmailMessage, ServiceError> {
+pub async fn message(state: &AppState, _: &Admin, id: i64) -> Result<EmailMessage, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     repo::message(&mut conn, id).await?.ok_or(ServiceError::NotFound)
 }

@@ -17,9 +17,9 @@ pub struct GroupPage {
 #[server(endpoint = "admin/groups/list")]
 pub async fn list_groups(q: String, page: u32) -> Result<GroupPage, AppError> {
     run(async move {
-        require_admin()?;
+        let admin = require_admin()?;
         let per_page = 50;
-        let (rows, total) = service::list(&app_state(), &q, page, per_page).await?;
+        let (rows, total) = service::list(&app_state(), &admin, &q, page, per_page).await?;
         Ok(GroupPage { rows, total, page: page.max(1), per_page })
     })
     .await
@@ -28,8 +28,8 @@ pub async fn list_groups(q: String, page: u32) -> Result<GroupPage, AppError> {
 #[server(endpoint = "admin/groups/get")]
 pub async fn get_group(uid: String) -> Result<GroupRow, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::get(&app_state(), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::get(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -43,10 +43,10 @@ pub async fn create_group(
     external_id: Option<String>,
 ) -> Result<String, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let kind = super::GroupKind::parse(&kind).unwrap_or(super::GroupKind::Custom);
         let form = super::GroupForm { name, description, external_id: external_id.unwrap_or_default() };
-        Ok(service::create(&app_state(), &actor, kind, form).await?)
+        Ok(service::create(&app_state(), &admin, kind, form).await?)
     })
     .await
 }
@@ -60,9 +60,9 @@ pub async fn update_group(
     external_id: Option<String>,
 ) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let form = super::GroupForm { name, description, external_id: external_id.unwrap_or_default() };
-        Ok(service::update(&app_state(), &actor, &uid, form, version).await?)
+        Ok(service::update(&app_state(), &admin, &uid, form, version).await?)
     })
     .await
 }
@@ -70,8 +70,8 @@ pub async fn update_group(
 #[server(endpoint = "admin/groups/delete_preview")]
 pub async fn preview_group_delete(uid: String) -> Result<GroupDeletePreview, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::delete_preview(&app_state(), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::delete_preview(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -79,8 +79,8 @@ pub async fn preview_group_delete(uid: String) -> Result<GroupDeletePreview, App
 #[server(endpoint = "admin/groups/delete")]
 pub async fn delete_group(uid: String, reason: Option<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::delete(&app_state(), &actor, &uid, reason.as_deref()).await?)
+        let admin = require_admin()?;
+        Ok(service::delete(&app_state(), &admin, &uid, reason.as_deref()).await?)
     })
     .await
 }

@@ -1,7 +1,8 @@
 //! Group operations: custom and external groups are the administrators';
 //! system groups refuse every change to themselves.
 use super::{repo, GroupDeletePreview, GroupForm, GroupKind, GroupRow, MAX_GROUP_DESCRIPTION, MAX_GROUP_NAME};
-use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::activity::{repo as activity, repo::Change};
+use crate::auth::capability::Admin;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -57,30 +58,37 @@ fn snapshot(g: &GroupRow) -> serde_json::Value {
     json!({ "name": g.name, "description": g.description, "type": g.kind.as_str(), "externalId": g.external_id })
 }
 
-pub async fn list(state: &AppState, q: &str, page: u32, per_page: u32) -> Result<(Vec<GroupRow>, i64), ServiceError> {
+pub async fn list(
+    state: &AppState,
+    _: &Admin,
+    q: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<GroupRow>, i64), ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let per = per_page.clamp(1, 100);
     Ok(repo::list(&mut conn, q, per, (page.max(1) as u64 - 1) * per as u64).await?)
 }
 
-pub async fn get(state: &AppState, uid: &str) -> Result<GroupRow, ServiceError> {
+pub async fn get(state: &AppState, _: &Admin, uid: &str) -> Result<GroupRow, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     Ok(find(&mut conn, uid).await?.1)
 }
 
-pub async fn create(state: &AppState, actor: &Actor, kind: GroupKind, form: GroupForm) -> Result<String, ServiceError> {
-    create_named(state, actor, kind, form, None).await
+pub async fn create(state: &AppState, admin: &Admin, kind: GroupKind, form: GroupForm) -> Result<String, ServiceError> {
+    create_named(state, admin, kind, form, None).await
 }
 
 /// As `create`, with the uid the caller chose (the REST API's
 /// `PUT …/groups/{groupId}`); None derives one from the name.
 pub async fn create_named(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     kind: GroupKind,
     form: GroupForm,
     chosen: Option<&str>,
 ) -> Result<String, ServiceError> {
+    let actor = admin.actor();
     if kind == GroupKind::System {
         return Err(ServiceError::Refused(Msg::ErrSystemGroup));
     }
@@ -128,11 +136,12 @@ pub async fn create_named(
 
 pub async fn update(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     form: GroupForm,
     version: i64,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let (id, before) = find(&mut tx, uid).await?;
     if before.kind == GroupKind::System {
@@ -170,7 +179,7 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn delete_preview(state: &AppState, uid: &str) -> Result<GroupDeletePreview, ServiceError> {
+pub async fn delete_preview(state: &AppState, _: &Admin, uid: &str) -> Result<GroupDeletePreview, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let (id, g) = find(&mut conn, uid).await?;
     if g.kind == GroupKind::System {
@@ -180,7 +189,8 @@ pub async fn delete_preview(state: &AppState, uid: &str) -> Result<GroupDeletePr
     Ok(GroupDeletePreview { name: g.name, members: g.members, product_links })
 }
 
-pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+pub async fn delete(state: &AppState, admin: &Admin, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let (id, g) = find(&mut tx, uid).await?;
     if g.kind == GroupKind::System {
@@ -212,11 +222,12 @@ pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&
 /// a member.
 pub async fn set_member(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     group_uid: &str,
     user_uid: &str,
     member: bool,
 ) -> Result<bool, ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let (gid, g) = find(&mut tx, group_uid).await?;
     if g.kind == GroupKind::System {

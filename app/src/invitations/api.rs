@@ -19,9 +19,9 @@ pub async fn invite_user(
     lang: String,
 ) -> Result<String, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let lang = Lang::from_code(&lang).unwrap_or_default();
-        Ok(service::invite(&app_state(), &actor, InviteForm { email, first_name, last_name, lang }).await?)
+        Ok(service::invite(&app_state(), &admin, InviteForm { email, first_name, last_name, lang }).await?)
     })
     .await
 }
@@ -29,9 +29,9 @@ pub async fn invite_user(
 #[server(endpoint = "admin/invitations/list")]
 pub async fn list_invitations(state: Option<String>, page: u32) -> Result<InvitationPage, AppError> {
     run(async move {
-        require_admin()?;
+        let admin = require_admin()?;
         let filter = state.as_deref().and_then(InvitationState::parse);
-        Ok(service::list(&app_state(), filter, page).await?)
+        Ok(service::list(&app_state(), &admin, filter, page).await?)
     })
     .await
 }
@@ -39,8 +39,8 @@ pub async fn list_invitations(state: Option<String>, page: u32) -> Result<Invita
 #[server(endpoint = "admin/invitations/resend")]
 pub async fn resend_invitation(uid: String) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::resend(&app_state(), &actor, &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::resend(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -48,8 +48,8 @@ pub async fn resend_invitation(uid: String) -> Result<(), AppError> {
 #[server(endpoint = "admin/invitations/revoke")]
 pub async fn revoke_invitation(uid: String) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::revoke(&app_state(), &actor, &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::revoke(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -86,8 +86,8 @@ pub async fn accept_invitation(password: String, confirm: String) -> Result<(), 
 #[server(endpoint = "admin/invitations/preview_csv")]
 pub async fn preview_invitations_csv(csv: String) -> Result<CsvPreview, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::preview_csv(&app_state(), &csv).await?)
+        let admin = require_admin()?;
+        Ok(service::preview_csv(&app_state(), &admin, &csv).await?)
     })
     .await
 }
@@ -96,8 +96,8 @@ pub async fn preview_invitations_csv(csv: String) -> Result<CsvPreview, AppError
 #[server(endpoint = "admin/invitations/bulk", input = server_fn::codec::Json)]
 pub async fn bulk_invite(rows: Vec<InviteForm>) -> Result<Vec<BulkInviteResult>, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::bulk_invite(&app_state(), &actor, &rows).await?)
+        let admin = require_admin()?;
+        Ok(service::bulk_invite(&app_state(), &admin, &rows).await?)
     })
     .await
 }

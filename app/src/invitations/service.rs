@@ -5,6 +5,7 @@ use super::{
     RowStatus, BULK_INVITE_CHUNK,
 };
 use crate::activity::Actor;
+use crate::auth::capability::Admin;
 use crate::auth::sessions;
 use crate::db::now;
 use crate::emails::service::{enqueue_template, Recipient, TemplateCache};
@@ -22,18 +23,19 @@ use sqlx::SqliteConnection;
 
 /// Creates a pending account, its invitation and the email. Returns the
 /// account's uid.
-pub async fn invite(state: &AppState, actor: &Actor, form: InviteForm) -> Result<String, ServiceError> {
-    invite_named(state, actor, form, None).await
+pub async fn invite(state: &AppState, admin: &Admin, form: InviteForm) -> Result<String, ServiceError> {
+    invite_named(state, admin, form, None).await
 }
 
 /// As `invite`, with a chosen account uid (the REST API's
 /// `PUT …/users/{userId}?…` with `confirmation: invite`).
 pub async fn invite_named(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     form: InviteForm,
     uid: Option<&str>,
 ) -> Result<String, ServiceError> {
+    let actor = admin.actor();
     let errs = form.problems();
     if !errs.is_empty() {
         return Err(ServiceError::Validation(errs));
@@ -88,6 +90,7 @@ pub async fn invite_in(
 
 pub async fn list(
     state: &AppState,
+    _: &Admin,
     filter: Option<InvitationState>,
     page: u32,
 ) -> Result<InvitationPage, ServiceError> {
@@ -99,7 +102,8 @@ pub async fn list(
 
 /// A new link for a pending, expired or revoked invitation; the old link
 /// stops working. An accepted one has nothing left to send.
-pub async fn resend(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
+pub async fn resend(state: &AppState, admin: &Admin, uid: &str) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let at = now();
     let inv = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
@@ -118,7 +122,8 @@ pub async fn resend(state: &AppState, actor: &Actor, uid: &str) -> Result<(), Se
 
 /// The link stops working at once; the account stays pending (delete it, or
 /// resend, as needed).
-pub async fn revoke(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
+pub async fn revoke(state: &AppState, admin: &Admin, uid: &str) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let at = now();
     let inv = repo::by_uid(&mut tx, uid, at).await?.ok_or(ServiceError::NotFound)?;
@@ -195,7 +200,7 @@ pub async fn accept(
 }
 
 /// The dry run: parses the CSV and says for each row what sending would do.
-pub async fn preview_csv(state: &AppState, text: &str) -> Result<CsvPreview, ServiceError> {
+pub async fn preview_csv(state: &AppState, _: &Admin, text: &str) -> Result<CsvPreview, ServiceError> {
     let rows =
         super::csv::parse(text).map_err(|max| ServiceError::field("csv", Msg::ErrCsvTooManyRows).map_arg(max))?;
     let emails: Vec<String> = rows.iter().map(|r| canonical_email(&r.email)).collect();
@@ -242,9 +247,10 @@ pub async fn preview_csv(state: &AppState, text: &str) -> Result<CsvPreview, Ser
 /// trace and does not undo the others.
 pub async fn bulk_invite(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     forms: &[InviteForm],
 ) -> Result<Vec<BulkInviteResult>, ServiceError> {
+    let actor = admin.actor();
     if forms.len() > BULK_INVITE_CHUNK {
         return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(BULK_INVITE_CHUNK));
     }

@@ -18,9 +18,9 @@ pub struct ProductPage {
 #[server(endpoint = "admin/products/list")]
 pub async fn list_products(q: String, page: u32) -> Result<ProductPage, AppError> {
     run(async move {
-        require_admin()?;
+        let admin = require_admin()?;
         let per_page = 50;
-        let (rows, total) = service::list(&app_state(), &q, page, per_page).await?;
+        let (rows, total) = service::list(&app_state(), &admin, &q, page, per_page).await?;
         Ok(ProductPage { rows, total, page: page.max(1), per_page })
     })
     .await
@@ -29,8 +29,8 @@ pub async fn list_products(q: String, page: u32) -> Result<ProductPage, AppError
 #[server(endpoint = "admin/products/get")]
 pub async fn get_product(uid: String) -> Result<ProductRow, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::get(&app_state(), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::get(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -38,8 +38,8 @@ pub async fn get_product(uid: String) -> Result<ProductRow, AppError> {
 #[server(endpoint = "admin/products/create", input = Json)]
 pub async fn create_product(form: ProductForm) -> Result<String, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::create(&app_state(), &actor, form).await?)
+        let admin = require_admin()?;
+        Ok(service::create(&app_state(), &admin, form).await?)
     })
     .await
 }
@@ -47,8 +47,8 @@ pub async fn create_product(form: ProductForm) -> Result<String, AppError> {
 #[server(endpoint = "admin/products/update", input = Json)]
 pub async fn update_product(uid: String, version: i64, form: ProductForm) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::update(&app_state(), &actor, &uid, form, version).await?)
+        let admin = require_admin()?;
+        Ok(service::update(&app_state(), &admin, &uid, form, version).await?)
     })
     .await
 }
@@ -56,8 +56,8 @@ pub async fn update_product(uid: String, version: i64, form: ProductForm) -> Res
 #[server(endpoint = "admin/products/delete_preview")]
 pub async fn preview_product_delete(uid: String) -> Result<ProductDeletePreview, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::delete_preview(&app_state(), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::delete_preview(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -65,8 +65,8 @@ pub async fn preview_product_delete(uid: String) -> Result<ProductDeletePreview,
 #[server(endpoint = "admin/products/delete")]
 pub async fn delete_product(uid: String, with_subscriptions: bool, reason: Option<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::delete(&app_state(), &actor, &uid, with_subscriptions, reason.as_deref()).await?)
+        let admin = require_admin()?;
+        Ok(service::delete(&app_state(), &admin, &uid, with_subscriptions, reason.as_deref()).await?)
     })
     .await
 }
@@ -74,8 +74,8 @@ pub async fn delete_product(uid: String, with_subscriptions: bool, reason: Optio
 #[server(endpoint = "admin/products/visibility")]
 pub async fn product_visibility(uid: String) -> Result<(Visibility, i64), AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::visibility(&app_state(), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::visibility(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -83,15 +83,16 @@ pub async fn product_visibility(uid: String) -> Result<(Visibility, i64), AppErr
 #[server(endpoint = "admin/products/set_visibility", input = Json)]
 pub async fn set_product_visibility(uid: String, version: i64, groups: Vec<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::set_visibility(&app_state(), &actor, &uid, &groups, version).await?)
+        let admin = require_admin()?;
+        Ok(service::set_visibility(&app_state(), &admin, &uid, &groups, version).await?)
     })
     .await
 }
 
 #[cfg(feature = "ssr")]
 fn portal_viewer() -> Option<(crate::users::UserId, bool)> {
-    viewer().map(|v| (v.user_id, v.is_admin))
+    // Until a one-time password is changed the portal shows what guests see.
+    viewer().filter(|v| !v.must_change_password).map(|v| (v.user_id, v.is_admin))
 }
 
 /// The products the visitor may see (anonymous visitors: Guests' products).

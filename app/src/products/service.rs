@@ -5,6 +5,7 @@ use super::{
     MAX_PRODUCT_NAME, MAX_PRODUCT_TERMS,
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::auth::capability::Admin;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -78,31 +79,38 @@ async fn log(
     .await
 }
 
-pub async fn list(state: &AppState, q: &str, page: u32, per_page: u32) -> Result<(Vec<ProductRow>, i64), ServiceError> {
+pub async fn list(
+    state: &AppState,
+    _: &Admin,
+    q: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<ProductRow>, i64), ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let per = per_page.clamp(1, 100);
     Ok(repo::list(&mut conn, q, per, (page.max(1) as u64 - 1) * per as u64).await?)
 }
 
-pub async fn get(state: &AppState, uid: &str) -> Result<ProductRow, ServiceError> {
+pub async fn get(state: &AppState, _: &Admin, uid: &str) -> Result<ProductRow, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     Ok(find(&mut conn, uid).await?.1)
 }
 
 /// Creates the product (not visible to anyone but administrators until
 /// groups are ticked on its Visibility tab) and returns its uid.
-pub async fn create(state: &AppState, actor: &Actor, form: ProductForm) -> Result<String, ServiceError> {
-    create_named(state, actor, form, None).await
+pub async fn create(state: &AppState, admin: &Admin, form: ProductForm) -> Result<String, ServiceError> {
+    create_named(state, admin, form, None).await
 }
 
 /// As `create`, with the uid the caller chose (the REST API's productId);
 /// Conflict if it is taken.
 pub async fn create_named(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     form: ProductForm,
     chosen: Option<&str>,
 ) -> Result<String, ServiceError> {
+    let actor = admin.actor();
     let limit = validate(&form).map_err(ServiceError::Validation)?;
     let mut tx = state.begin_write().await?;
     if repo::name_taken(&mut tx, &form.name, None).await? {
@@ -131,11 +139,12 @@ pub async fn create_named(
 
 pub async fn update(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     form: ProductForm,
     version: i64,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let limit = validate(&form).map_err(ServiceError::Validation)?;
     let mut tx = state.begin_write().await?;
     let (id, before) = find(&mut tx, uid).await?;
@@ -154,7 +163,7 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn delete_preview(state: &AppState, uid: &str) -> Result<ProductDeletePreview, ServiceError> {
+pub async fn delete_preview(state: &AppState, _: &Admin, uid: &str) -> Result<ProductDeletePreview, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let (id, p) = find(&mut conn, uid).await?;
     let (subscriptions, active) = subs_repo::count_for_product(&mut conn, id).await?;
@@ -166,11 +175,12 @@ pub async fn delete_preview(state: &AppState, uid: &str) -> Result<ProductDelete
 /// their keys stop working at the commit.
 pub async fn delete(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     with_subscriptions: bool,
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let (id, p) = find(&mut tx, uid).await?;
     let (subscriptions, _) = subs_repo::count_for_product(&mut tx, id).await?;
@@ -186,7 +196,7 @@ pub async fn delete(
     Ok(())
 }
 
-pub async fn visibility(state: &AppState, uid: &str) -> Result<(Visibility, i64), ServiceError> {
+pub async fn visibility(state: &AppState, _: &Admin, uid: &str) -> Result<(Visibility, i64), ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let (id, p) = find(&mut conn, uid).await?;
     let groups: Vec<_> = repo::all_groups_for(&mut conn, id).await?.into_iter().map(|(_, g, on)| (g, on)).collect();
@@ -198,11 +208,12 @@ pub async fn visibility(state: &AppState, uid: &str) -> Result<(Visibility, i64)
 /// Replaces the set of groups that see the product.
 pub async fn set_visibility(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     group_uids: &[String],
     version: i64,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let (id, p) = find(&mut tx, uid).await?;
     if p.version != version {
@@ -226,11 +237,12 @@ pub async fn set_visibility(
 /// changed anything (APIM's ProductGroup create and delete).
 pub async fn set_group(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     group_uid: &str,
     visible: bool,
 ) -> Result<bool, ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let (id, p) = find(&mut tx, uid).await?;
     let all = repo::all_groups_for(&mut tx, id).await?;

@@ -9,8 +9,8 @@ use {super::service, crate::auth::ssr::*};
 #[server(endpoint = "admin/users/send_reset")]
 pub async fn send_reset_link(uid: String) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::send_by_admin(&app_state(), &actor, &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::send_by_admin(&app_state(), &admin, &uid).await?)
     })
     .await
 }

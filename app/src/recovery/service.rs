@@ -2,6 +2,7 @@
 //! used once to choose a new password, which signs the account out everywhere.
 use super::ResetView;
 use crate::activity::Actor;
+use crate::auth::capability::Admin;
 use crate::auth::{sessions, tokens::hash_token};
 use crate::db::now;
 use crate::emails::templates::TemplateName;
@@ -20,7 +21,8 @@ const REQUESTS_PER_HOUR: i64 = 3;
 
 /// User detail → Reset password. Only an active account can use a reset
 /// (a blocked one could not sign in afterwards; a pending one has its own link).
-pub async fn send_by_admin(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
+pub async fn send_by_admin(state: &AppState, admin: &Admin, uid: &str) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let u = users_repo::by_uid(&mut tx, uid).await?.ok_or(ServiceError::NotFound)?;
     match u.state() {

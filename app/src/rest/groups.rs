@@ -33,7 +33,7 @@ pub fn group_json(ctx: &Ctx, g: &GroupRow) -> Value {
 
 async fn find(ctx: &Ctx) -> Result<GroupRow, ApiError> {
     let uid = ctx.param("groupId");
-    service::get(&ctx.state, uid).await.map_err(|e| match e {
+    service::get(&ctx.state, &ctx.admin, uid).await.map_err(|e| match e {
         ServiceError::NotFound => ApiError::not_found(&format!("Group '{uid}'")),
         other => other.into(),
     })
@@ -119,12 +119,12 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     let uid = ctx.param("groupId").to_string();
     check_name("groupId", &uid, MAX_GROUP_ID)?;
     let body: GroupBody = parse_body(&body)?;
-    match service::get(&ctx.state, &uid).await {
+    match service::get(&ctx.state, &ctx.admin, &uid).await {
         Ok(g) => {
             refuse_system(&g)?;
             ctx.check_if_match(&etag(g.version), false)?;
             let form = merged(&g, body.properties)?;
-            service::update(&ctx.state, &ctx.actor, &uid, form, g.version).await?;
+            service::update(&ctx.state, &ctx.admin, &uid, form, g.version).await?;
             let g = find(&ctx).await?;
             Ok(entity(StatusCode::OK, &etag(g.version), group_json(&ctx, &g)))
         }
@@ -145,7 +145,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
                 description: p.description.unwrap_or_default(),
                 external_id: p.external_id.unwrap_or_default(),
             };
-            service::create_named(&ctx.state, &ctx.actor, kind, form, Some(&uid)).await?;
+            service::create_named(&ctx.state, &ctx.admin, kind, form, Some(&uid)).await?;
             let g = find(&ctx).await?;
             Ok(entity(StatusCode::CREATED, &etag(g.version), group_json(&ctx, &g)))
         }
@@ -160,21 +160,21 @@ pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     ctx.check_if_match(&etag(g.version), true)?;
     let body: GroupBody = parse_body(&body)?;
     let form = merged(&g, body.properties)?;
-    service::update(&ctx.state, &ctx.actor, &g.uid, form, g.version).await?;
+    service::update(&ctx.state, &ctx.admin, &g.uid, form, g.version).await?;
     let g = find(&ctx).await?;
     Ok(entity(StatusCode::OK, &etag(g.version), group_json(&ctx, &g)))
 }
 
 /// DELETE: If-Match required; 204 when there was nothing to delete.
 pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
-    let g = match service::get(&ctx.state, ctx.param("groupId")).await {
+    let g = match service::get(&ctx.state, &ctx.admin, ctx.param("groupId")).await {
         Ok(g) => g,
         Err(ServiceError::NotFound) => return Ok(no_content()),
         Err(e) => return Err(e.into()),
     };
     refuse_system(&g)?;
     ctx.check_if_match(&etag(g.version), true)?;
-    service::delete(&ctx.state, &ctx.actor, &g.uid, None).await?;
+    service::delete(&ctx.state, &ctx.admin, &g.uid, None).await?;
     Ok(StatusCode::OK.into_response())
 }
 
@@ -222,7 +222,7 @@ pub async fn remove_member(ctx: Ctx) -> Result<Response, ApiError> {
 
 async fn set_member(ctx: &Ctx, member: bool) -> Result<bool, ApiError> {
     let (g, u) = (ctx.param("groupId"), ctx.param("userId"));
-    service::set_member(&ctx.state, &ctx.actor, g, u, member).await.map_err(|e| match e {
+    service::set_member(&ctx.state, &ctx.admin, g, u, member).await.map_err(|e| match e {
         ServiceError::NotFound => ApiError::not_found(&format!("Group '{g}' or user '{u}'")),
         ServiceError::Refused(_) => ApiError::bad_request(format!(
             "'{g}' is a system group: Gatehouse manages its members (make an administrator on the user's page)."

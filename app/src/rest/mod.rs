@@ -4,7 +4,7 @@
 //! door to the services the screens use: the same rules, transactions and
 //! activity log. Callers authenticate with an access token
 //! (`Authorization: Bearer …`) that acts as the administrator who made it.
-use crate::activity::Actor;
+use crate::auth::capability::Admin;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::response::{IntoResponse, Response};
@@ -107,7 +107,8 @@ async fn api_headers(mut res: Response) -> Response {
 /// One API call: who makes it, on which service path, with which query.
 pub struct Ctx {
     pub state: AppState,
-    pub actor: Actor,
+    /// The token's administrator: what administrators' services ask for.
+    pub admin: Admin,
     /// The api-version the caller asked for: some answers differ by version.
     pub version: ApiVersion,
     /// `/subscriptions/…/service/{serviceName}` as the caller wrote it: ids
@@ -130,7 +131,7 @@ impl FromRequestParts<AppState> for Ctx {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
-        let actor =
+        let admin =
             crate::access_tokens::service::authenticate(state, token).await?.ok_or_else(ApiError::unauthorized)?;
         let query: Vec<(String, String)> = parts.uri.query().map(form_urlencoded_pairs).unwrap_or_default();
         let version = match query.iter().find(|(k, _)| k == "api-version").map(|(_, v)| v.as_str()) {
@@ -173,7 +174,7 @@ impl FromRequestParts<AppState> for Ctx {
             Ok(p) => p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             Err(_) => vec![],
         };
-        Ok(Ctx { state: state.clone(), actor, version, base, path, query, params, headers: parts.headers.clone() })
+        Ok(Ctx { state: state.clone(), admin, version, base, path, query, params, headers: parts.headers.clone() })
     }
 }
 

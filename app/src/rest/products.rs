@@ -115,7 +115,7 @@ fn merged(current: Option<&ProductRow>, p: ProductProps) -> ProductForm {
 
 async fn updated(ctx: &Ctx, p: &ProductRow, props: ProductProps) -> Result<Response, ApiError> {
     let form = merged(Some(p), props);
-    service::update(&ctx.state, &ctx.actor, &p.uid, form, p.version).await?;
+    service::update(&ctx.state, &ctx.admin, &p.uid, form, p.version).await?;
     let (_, p) = find(ctx).await?;
     Ok(entity(StatusCode::OK, &etag(p.version), product_json(ctx, &p, false)))
 }
@@ -137,7 +137,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
             if body.properties.display_name.as_deref().is_none_or(|n| n.trim().is_empty()) {
                 return Err(ApiError::invalid_field("properties.displayName", "required"));
             }
-            service::create_named(&ctx.state, &ctx.actor, merged(None, body.properties), Some(&uid)).await?;
+            service::create_named(&ctx.state, &ctx.admin, merged(None, body.properties), Some(&uid)).await?;
             let (_, p) = find(&ctx).await?;
             Ok(entity(StatusCode::CREATED, &etag(p.version), product_json(&ctx, &p, false)))
         }
@@ -156,13 +156,13 @@ pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
 /// `deleteSubscriptions=true`; 204 when there was nothing to delete.
 pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
     let with_subscriptions = ctx.flag("deleteSubscriptions")?;
-    let p = match service::get(&ctx.state, ctx.param("productId")).await {
+    let p = match service::get(&ctx.state, &ctx.admin, ctx.param("productId")).await {
         Ok(p) => p,
         Err(ServiceError::NotFound) => return Ok(no_content()),
         Err(e) => return Err(e.into()),
     };
     ctx.check_if_match(&etag(p.version), true)?;
-    match service::delete(&ctx.state, &ctx.actor, &p.uid, with_subscriptions, None).await {
+    match service::delete(&ctx.state, &ctx.admin, &p.uid, with_subscriptions, None).await {
         Ok(()) => Ok(StatusCode::OK.into_response()),
         // APIM's own words, so scripts that look for them still work.
         Err(ServiceError::Refused(Msg::ErrProductHasSubscriptions)) => Err(ApiError::bad_request(
@@ -188,7 +188,7 @@ pub async fn has_group(ctx: Ctx) -> Result<Response, ApiError> {
 
 async fn set_group(ctx: &Ctx, visible: bool) -> Result<bool, ApiError> {
     let (p, g) = (ctx.param("productId"), ctx.param("groupId"));
-    service::set_group(&ctx.state, &ctx.actor, p, g, visible).await.map_err(|e| match e {
+    service::set_group(&ctx.state, &ctx.admin, p, g, visible).await.map_err(|e| match e {
         ServiceError::NotFound => ApiError::not_found(&format!("Product '{p}' or group '{g}'")),
         other => other.into(),
     })
@@ -198,7 +198,7 @@ async fn set_group(ctx: &Ctx, visible: bool) -> Result<bool, ApiError> {
 /// Answers the group.
 pub async fn add_group(ctx: Ctx) -> Result<Response, ApiError> {
     let added = set_group(&ctx, true).await?;
-    let g = crate::groups::service::get(&ctx.state, ctx.param("groupId")).await?;
+    let g = crate::groups::service::get(&ctx.state, &ctx.admin, ctx.param("groupId")).await?;
     let status = if added { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, axum::Json(super::groups::group_json(&ctx, &g))).into_response())
 }

@@ -68,7 +68,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
 
 /// The token's administrator, as the subscription services see callers.
 fn caller(ctx: &Ctx) -> Caller {
-    Caller { user: ctx.actor.id.unwrap_or(crate::users::UserId(0)), email: ctx.actor.label.clone(), is_admin: true }
+    Caller::of_admin(&ctx.admin)
 }
 
 fn not_found(ctx: &Ctx) -> impl Fn(ServiceError) -> ApiError + '_ {
@@ -163,7 +163,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     }
     let scope = p.scope.as_deref().ok_or_else(|| ApiError::invalid_field("properties.scope", "required"))?;
     let product = product_of(scope)?;
-    let me = ctx.actor.id.map(|id| id.0);
+    let me = ctx.admin.user_id().map(|id| id.0);
     let owner = match p.owner_id.as_deref() {
         Some(o) => owner_of(o)?.to_string(),
         // APIM: without an owner the subscription is the administrator's.

@@ -67,7 +67,7 @@ fn template_json(ctx: &Ctx, name: TemplateName, t: &TemplateText) -> Value {
 }
 
 async fn text(ctx: &Ctx, name: TemplateName, lang: Lang) -> Result<TemplateText, ApiError> {
-    let detail = service::template(&ctx.state, name).await?;
+    let detail = service::template(&ctx.state, &ctx.admin, name).await?;
     detail.texts.into_iter().find(|t| t.lang == lang).ok_or_else(|| ApiError::not_found("Template language"))
 }
 
@@ -75,7 +75,7 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
     let (top, skip) = ctx.paging()?;
     let lang = language(&ctx)?;
     let filter = ctx.filter(&odata::Translator { fields: repo::API_FIELDS, fts: None })?;
-    let all: Vec<(TemplateName, TemplateText)> = service::all_templates(&ctx.state)
+    let all: Vec<(TemplateName, TemplateText)> = service::all_templates(&ctx.state, &ctx.admin)
         .await?
         .into_iter()
         .filter_map(|d| {
@@ -145,7 +145,7 @@ async fn save(ctx: Ctx, body: Bytes, if_match_required: bool) -> Result<Response
         // Nothing changes: a shipped text stays the shipped text (isDefault).
         return Ok(entity(StatusCode::OK, &etag_of(&current), template_json(&ctx, name, &current)));
     }
-    service::save_template(&ctx.state, &ctx.actor, name, lang, &subject, &text_body).await?;
+    service::save_template(&ctx.state, &ctx.admin, name, lang, &subject, &text_body).await?;
     let t = text(&ctx, name, lang).await?;
     Ok(entity(StatusCode::OK, &etag_of(&t), template_json(&ctx, name, &t)))
 }
@@ -167,6 +167,6 @@ pub async fn reset(ctx: Ctx) -> Result<Response, ApiError> {
     let lang = language(&ctx)?;
     let current = text(&ctx, name, lang).await?;
     ctx.check_if_match(&etag_of(&current), true)?;
-    service::reset_template(&ctx.state, &ctx.actor, name, lang).await?;
+    service::reset_template(&ctx.state, &ctx.admin, name, lang).await?;
     Ok(StatusCode::OK.into_response())
 }

@@ -37,7 +37,7 @@ pub fn user_json(ctx: &Ctx, u: &UserRecord, groups: Option<Vec<Value>>) -> Value
 
 async fn find(ctx: &Ctx) -> Result<UserRecord, ApiError> {
     let uid = ctx.param("userId");
-    service::record(&ctx.state, uid).await.map_err(|e| match e {
+    service::record(&ctx.state, &ctx.admin, uid).await.map_err(|e| match e {
         crate::error::ServiceError::NotFound => ApiError::not_found(&format!("User '{uid}'")),
         other => other.into(),
     })
@@ -162,10 +162,10 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     let notify = ctx.flag("notify")?;
     let p = body.properties;
     check_patch(&p)?;
-    match service::record(&ctx.state, &uid).await {
+    match service::record(&ctx.state, &ctx.admin, &uid).await {
         Ok(existing) => {
             ctx.check_if_match(&etag(existing.version), false)?;
-            service::patch(&ctx.state, &ctx.actor, &uid, patch_of(p), existing.version).await?;
+            service::patch(&ctx.state, &ctx.admin, &uid, patch_of(p), existing.version).await?;
             let u = find(&ctx).await?;
             Ok(entity(StatusCode::OK, &etag(u.version), user_json(&ctx, &u, None)))
         }
@@ -203,11 +203,11 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
                     last_name: form.last_name,
                     lang: crate::i18n::Lang::En,
                 };
-                crate::invitations::service::invite_named(&ctx.state, &ctx.actor, invite, Some(&uid)).await?;
+                crate::invitations::service::invite_named(&ctx.state, &ctx.admin, invite, Some(&uid)).await?;
             } else {
                 let initial = p.state.unwrap_or(UserState::Active);
                 let welcome = notify || matches!(p.confirmation, Some(Confirmation::Signup));
-                service::create_named(&ctx.state, &ctx.actor, form, p.password, Some(&uid), welcome, initial).await?;
+                service::create_named(&ctx.state, &ctx.admin, form, p.password, Some(&uid), welcome, initial).await?;
             }
             let u = find(&ctx).await?;
             Ok(entity(StatusCode::CREATED, &etag(u.version), user_json(&ctx, &u, None)))
@@ -226,7 +226,7 @@ pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     if body.properties.confirmation.is_some() {
         return Err(ApiError::invalid_field("properties.confirmation", "is only for creating a user"));
     }
-    service::patch(&ctx.state, &ctx.actor, &u.uid, patch_of(body.properties), u.version).await?;
+    service::patch(&ctx.state, &ctx.admin, &u.uid, patch_of(body.properties), u.version).await?;
     let u = find(&ctx).await?;
     Ok(entity(StatusCode::OK, &etag(u.version), user_json(&ctx, &u, None)))
 }
@@ -236,7 +236,7 @@ pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
 /// 204 when there was nothing to delete.
 pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
     let uid = ctx.param("userId").to_string();
-    let u = match service::record(&ctx.state, &uid).await {
+    let u = match service::record(&ctx.state, &ctx.admin, &uid).await {
         Ok(u) => u,
         // APIM: "successfully removed by a previous request or does not exist".
         Err(crate::error::ServiceError::NotFound) => return Ok(no_content()),
@@ -254,7 +254,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
             subs.len()
         )));
     }
-    service::delete_notifying(&ctx.state, &ctx.actor, &uid, None, notify).await?;
+    service::delete_notifying(&ctx.state, &ctx.admin, &uid, None, notify).await?;
     Ok(if ctx.version.user_delete_is_long_running() { no_content() } else { StatusCode::OK.into_response() })
 }
 
@@ -289,6 +289,6 @@ pub async fn identities(ctx: Ctx) -> Result<Response, ApiError> {
 /// passwordResetByAdminNotificationMessage). 204.
 pub async fn send_password_reset(ctx: Ctx) -> Result<Response, ApiError> {
     let u = find(&ctx).await?;
-    crate::recovery::service::send_by_admin(&ctx.state, &ctx.actor, &u.uid).await?;
+    crate::recovery::service::send_by_admin(&ctx.state, &ctx.admin, &u.uid).await?;
     Ok(no_content())
 }

@@ -59,8 +59,8 @@ pub async fn verify_email() -> Result<(), AppError> {
 #[server(endpoint = "admin/users/resend_verification")]
 pub async fn resend_verification(uid: String) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::resend_verification(&app_state(), &actor, &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::resend_verification(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -69,8 +69,8 @@ pub async fn resend_verification(uid: String) -> Result<(), AppError> {
 #[server(endpoint = "admin/settings/signup")]
 pub async fn save_signup_settings(enabled: Option<String>, terms: String) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::save_settings(&app_state(), &actor, enabled.is_some(), &terms).await?)
+        let admin = require_admin()?;
+        Ok(service::save_settings(&app_state(), &admin, enabled.is_some(), &terms).await?)
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! Sign-up and email verification.
 use super::{SignupSettings, VerifyView, MAX_TERMS};
 use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::auth::capability::Admin;
 use crate::db::now;
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
@@ -28,7 +29,8 @@ pub async fn settings(state: &AppState) -> Result<SignupSettings, ServiceError> 
     })
 }
 
-pub async fn save_settings(state: &AppState, actor: &Actor, enabled: bool, terms: &str) -> Result<(), ServiceError> {
+pub async fn save_settings(state: &AppState, admin: &Admin, enabled: bool, terms: &str) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     if terms.chars().count() > MAX_TERMS {
         return Err(ServiceError::field("terms", Msg::ErrTooLong).map_arg(MAX_TERMS));
     }
@@ -158,7 +160,8 @@ pub async fn verify(state: &AppState, token: Option<&str>) -> Result<(), Service
 }
 
 /// User detail → Resend verification email, for a pending sign-up.
-pub async fn resend_verification(state: &AppState, actor: &Actor, uid: &str) -> Result<(), ServiceError> {
+pub async fn resend_verification(state: &AppState, admin: &Admin, uid: &str) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let u = users_repo::by_uid(&mut tx, uid).await?.ok_or(ServiceError::NotFound)?;
     if u.state() != UserState::Pending {

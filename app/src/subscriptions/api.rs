@@ -11,18 +11,19 @@ use {
     crate::auth::ssr::*,
 };
 
-/// The signed-in person as the service sees them. An administrator who still
-/// has to change the one-time password acts as a developer until then.
+/// The signed-in person as the service sees them (refused until a one-time
+/// password is changed).
 #[cfg(feature = "ssr")]
 fn caller() -> Result<Caller, AppError> {
     let u = require_user()?;
-    Ok(Caller { user: u.user_id, email: u.email, is_admin: u.is_admin && !u.must_change_password })
+    Ok(Caller { user: u.user_id, email: u.email, is_admin: u.is_admin })
 }
 
 #[cfg(feature = "ssr")]
-fn admin_caller() -> Result<Caller, AppError> {
-    let u = require_admin()?;
-    Ok(Caller { user: u.user_id, email: u.email, is_admin: true })
+fn admin_caller() -> Result<(Admin, Caller), AppError> {
+    let admin = require_admin()?;
+    let c = Caller::of_admin(&admin);
+    Ok((admin, c))
 }
 
 #[server(endpoint = "subscriptions/subscribe")]
@@ -77,8 +78,8 @@ pub async fn cancel_subscription(uid: String) -> Result<SubscriptionRow, AppErro
 #[server(endpoint = "admin/subscriptions/list", input = Json)]
 pub async fn list_subscriptions(query: SubscriptionQuery) -> Result<SubscriptionPage, AppError> {
     run(async move {
-        admin_caller()?;
-        Ok(service::list(&app_state(), &query).await?)
+        let (admin, _) = admin_caller()?;
+        Ok(service::list(&app_state(), &admin, &query).await?)
     })
     .await
 }
@@ -92,7 +93,7 @@ pub async fn act_on_subscription(
     version: Option<i64>,
 ) -> Result<SubscriptionRow, AppError> {
     run(async move {
-        let c = admin_caller()?;
+        let (_, c) = admin_caller()?;
         let action = SubscriptionAction::parse(&action)
             .ok_or_else(|| AppError::field("action", crate::i18n::Msg::ErrSubscriptionTransition))?;
         Ok(service::act(&app_state(), &c, &uid, action, comment.as_deref(), version).await?)

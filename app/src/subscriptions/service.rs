@@ -10,6 +10,7 @@ use super::{
     MAX_STATE_COMMENT, MAX_SUBSCRIPTION_NAME,
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::auth::capability::Admin;
 use crate::emails::service::{enqueue_subscription, Recipient, SubscriptionFacts};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
@@ -28,6 +29,14 @@ pub struct Caller {
     pub user: UserId,
     pub email: String,
     pub is_admin: bool,
+}
+
+impl Caller {
+    /// An administrator acting on subscriptions (the command line has no
+    /// account, shown as user 0).
+    pub fn of_admin(admin: &Admin) -> Caller {
+        Caller { user: admin.user_id().unwrap_or(UserId(0)), email: admin.actor().label.clone(), is_admin: true }
+    }
 }
 
 impl Caller {
@@ -183,13 +192,13 @@ pub async fn mine(state: &AppState, user: UserId) -> Result<Vec<SubscriptionRow>
 }
 
 /// A user's subscriptions for the administrators' user detail.
-pub async fn of_user(state: &AppState, user_uid: &str) -> Result<Vec<SubscriptionRow>, ServiceError> {
+pub async fn of_user(state: &AppState, _: &Admin, user_uid: &str) -> Result<Vec<SubscriptionRow>, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let u = users::by_uid(&mut conn, user_uid).await?.ok_or(ServiceError::NotFound)?;
     Ok(repo::for_user(&mut conn, u.user_id()).await?)
 }
 
-pub async fn list(state: &AppState, q: &SubscriptionQuery) -> Result<SubscriptionPage, ServiceError> {
+pub async fn list(state: &AppState, _: &Admin, q: &SubscriptionQuery) -> Result<SubscriptionPage, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let per_page = 50;
     let page = q.page.max(1);

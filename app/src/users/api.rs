@@ -11,8 +11,8 @@ use {super::service, crate::auth::ssr::*};
 #[server(endpoint = "admin/users/list", input = Json)]
 pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::list(&app_state(), &query).await?)
+        let admin = require_admin()?;
+        Ok(service::list(&app_state(), &admin, &query).await?)
     })
     .await
 }
@@ -21,8 +21,8 @@ pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
 #[server(endpoint = "admin/users/matching", input = Json)]
 pub async fn matching_user_uids(query: UserQuery) -> Result<Vec<String>, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::matching_uids(&app_state(), &query).await?)
+        let admin = require_admin()?;
+        Ok(service::matching_uids(&app_state(), &admin, &query).await?)
     })
     .await
 }
@@ -30,8 +30,8 @@ pub async fn matching_user_uids(query: UserQuery) -> Result<Vec<String>, AppErro
 #[server(endpoint = "admin/users/get")]
 pub async fn get_user(uid: String) -> Result<UserDetail, AppError> {
     run(async move {
-        let me = require_admin()?;
-        Ok(service::detail(&app_state(), Some(me.user_id), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::detail(&app_state(), &admin, admin.user_id(), &uid).await?)
     })
     .await
 }
@@ -45,10 +45,10 @@ pub async fn create_user(
     note: String,
 ) -> Result<String, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let form = super::UserForm { email, first_name, last_name, note };
         let password = Some(password).filter(|p| !p.is_empty());
-        Ok(service::create(&app_state(), &actor, form, password).await?)
+        Ok(service::create(&app_state(), &admin, form, password).await?)
     })
     .await
 }
@@ -63,9 +63,9 @@ pub async fn update_user(
     note: String,
 ) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let form = super::UserForm { email, first_name, last_name, note };
-        Ok(service::update(&app_state(), &actor, &uid, form, version).await?)
+        Ok(service::update(&app_state(), &admin, &uid, form, version).await?)
     })
     .await
 }
@@ -74,8 +74,8 @@ pub async fn update_user(
 #[server(endpoint = "admin/users/set_password")]
 pub async fn set_user_password(uid: String, password: String, must_change: Option<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::set_password(&app_state(), &actor, &uid, password, must_change.is_some()).await?)
+        let admin = require_admin()?;
+        Ok(service::set_password(&app_state(), &admin, &uid, password, must_change.is_some()).await?)
     })
     .await
 }
@@ -84,9 +84,9 @@ pub async fn set_user_password(uid: String, password: String, must_change: Optio
 #[server(endpoint = "admin/users/set_state")]
 pub async fn set_user_state(uid: String, state: String, reason: Option<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let to = super::UserState::parse(&state).ok_or(AppError::Refused(crate::i18n::Msg::ErrBadState))?;
-        Ok(service::set_state(&app_state(), &actor, &uid, to, reason.as_deref()).await?)
+        Ok(service::set_state(&app_state(), &admin, &uid, to, reason.as_deref()).await?)
     })
     .await
 }
@@ -94,8 +94,8 @@ pub async fn set_user_state(uid: String, state: String, reason: Option<String>) 
 #[server(endpoint = "admin/users/delete_preview")]
 pub async fn user_delete_preview(uid: String) -> Result<DeletePreview, AppError> {
     run(async move {
-        require_admin()?;
-        Ok(service::delete_preview(&app_state(), &uid).await?)
+        let admin = require_admin()?;
+        Ok(service::delete_preview(&app_state(), &admin, &uid).await?)
     })
     .await
 }
@@ -104,9 +104,9 @@ pub async fn user_delete_preview(uid: String) -> Result<DeletePreview, AppError>
 #[server(endpoint = "admin/users/delete")]
 pub async fn delete_user(uid: String, reason: Option<String>, notify: Option<bool>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
+        let admin = require_admin()?;
         let notify = notify.unwrap_or(false);
-        Ok(service::delete_notifying(&app_state(), &actor, &uid, reason.as_deref(), notify).await?)
+        Ok(service::delete_notifying(&app_state(), &admin, &uid, reason.as_deref(), notify).await?)
     })
     .await
 }
@@ -114,8 +114,8 @@ pub async fn delete_user(uid: String, reason: Option<String>, notify: Option<boo
 #[server(endpoint = "admin/users/set_admin")]
 pub async fn set_user_admin(uid: String, admin: bool, reason: Option<String>) -> Result<(), AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::set_admin(&app_state(), &actor, &uid, admin, reason.as_deref()).await?)
+        let me = require_admin()?;
+        Ok(service::set_admin(&app_state(), &me, &uid, admin, reason.as_deref()).await?)
     })
     .await
 }
@@ -127,8 +127,8 @@ pub async fn bulk_users(
     reason: Option<String>,
 ) -> Result<Vec<BulkRowResult>, AppError> {
     run(async move {
-        let actor = require_admin_actor()?;
-        Ok(service::bulk(&app_state(), &actor, &uids, &action, reason.as_deref()).await?)
+        let admin = require_admin()?;
+        Ok(service::bulk(&app_state(), &admin, &uids, &action, reason.as_deref()).await?)
     })
     .await
 }
@@ -136,8 +136,8 @@ pub async fn bulk_users(
 #[server(endpoint = "admin/users/activity")]
 pub async fn user_activity(uid: String, page: u32) -> Result<ActivityPage, AppError> {
     run(async move {
-        require_admin()?;
-        crate::activity::api::page_of(Some(("user", &uid)), page).await
+        let admin = require_admin()?;
+        crate::activity::api::page_of(&admin, Some(("user", &uid)), page).await
     })
     .await
 }

@@ -7,6 +7,7 @@ use super::{
     UserQuery, UserState,
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
+use crate::auth::capability::Admin;
 use crate::auth::{password, sessions, tokens};
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
@@ -95,7 +96,7 @@ pub async fn log(
     Ok(())
 }
 
-pub async fn list(state: &AppState, q: &UserQuery) -> Result<UserPage, ServiceError> {
+pub async fn list(state: &AppState, _: &Admin, q: &UserQuery) -> Result<UserPage, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let page = repo::list(&mut conn, q).await?;
     Ok(UserPage {
@@ -133,12 +134,17 @@ pub async fn search_index_upkeep(state: AppState) {
     }
 }
 
-pub async fn matching_uids(state: &AppState, q: &UserQuery) -> Result<Vec<String>, ServiceError> {
+pub async fn matching_uids(state: &AppState, _: &Admin, q: &UserQuery) -> Result<Vec<String>, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     Ok(repo::matching_uids(&mut conn, q, MAX_SELECTION).await?)
 }
 
-pub async fn detail(state: &AppState, viewer: Option<UserId>, uid: &str) -> Result<UserDetail, ServiceError> {
+pub async fn detail(
+    state: &AppState,
+    _: &Admin,
+    viewer: Option<UserId>,
+    uid: &str,
+) -> Result<UserDetail, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let u = find(&mut conn, uid).await?;
     let groups = groups_repo::refs_for_user(&mut conn, u.user_id()).await?;
@@ -171,24 +177,25 @@ pub async fn detail(state: &AppState, viewer: Option<UserId>, uid: &str) -> Resu
 /// in until one is set (or, later, a reset link is used).
 pub async fn create(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     form: UserForm,
     password: Option<String>,
 ) -> Result<String, ServiceError> {
-    create_named(state, actor, form, password, None, false, UserState::Active).await
+    create_named(state, admin, form, password, None, false, UserState::Active).await
 }
 
 /// As `create`, with a chosen uid (None: a random one) and, with `welcome`,
 /// the welcome email in the same transaction (the REST API's `notify`).
 pub async fn create_named(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     form: UserForm,
     password: Option<String>,
     uid: Option<&str>,
     welcome: bool,
     initial: UserState,
 ) -> Result<String, ServiceError> {
+    let actor = admin.actor();
     if !matches!(initial, UserState::Active | UserState::Blocked) {
         return Err(ServiceError::Refused(Msg::ErrBadState));
     }
@@ -245,7 +252,7 @@ pub async fn create_named(
 /// Edits name, email and note, refusing if someone saved in between.
 pub async fn update(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     form: UserForm,
     version: i64,
@@ -257,7 +264,7 @@ pub async fn update(
         note: Some(form.note),
         ..UserPatch::default()
     };
-    patch(state, actor, uid, p, version).await
+    patch(state, admin, uid, p, version).await
 }
 
 /// What a REST `PATCH` (or `PUT` on an existing account) changes; None
@@ -274,7 +281,8 @@ pub struct UserPatch {
 
 /// Applies profile, state and password changes in one transaction with one
 /// activity entry per kind of change, refusing if the version moved on.
-pub async fn patch(state: &AppState, actor: &Actor, uid: &str, p: UserPatch, version: i64) -> Result<(), ServiceError> {
+pub async fn patch(state: &AppState, admin: &Admin, uid: &str, p: UserPatch, version: i64) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     if let Some(pw) = &p.password {
         check_password(state, pw)?;
     }
@@ -324,7 +332,7 @@ pub async fn patch(state: &AppState, actor: &Actor, uid: &str, p: UserPatch, ver
 }
 
 /// The account's record, for the REST API's answers.
-pub async fn record(state: &AppState, uid: &str) -> Result<UserRecord, ServiceError> {
+pub async fn record(state: &AppState, _: &Admin, uid: &str) -> Result<UserRecord, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     find(&mut conn, uid).await
 }
@@ -333,11 +341,12 @@ pub async fn record(state: &AppState, uid: &str) -> Result<UserRecord, ServiceEr
 /// choose its own at the next sign-in; every session of the account ends.
 pub async fn set_password(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     new_password: String,
     must_change: bool,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     check_password(state, &new_password)?;
     let hash = state.hasher.hash(new_password).await?;
     let mut tx = state.begin_write().await?;
@@ -411,11 +420,12 @@ async fn change_state(
 /// Block or activate (activate also turns a pending account active).
 pub async fn set_state(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     to: UserState,
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     if !matches!(to, UserState::Active | UserState::Blocked) {
         return Err(ServiceError::Refused(Msg::ErrBadState));
     }
@@ -428,7 +438,7 @@ pub async fn set_state(
     Ok(())
 }
 
-pub async fn delete_preview(state: &AppState, uid: &str) -> Result<DeletePreview, ServiceError> {
+pub async fn delete_preview(state: &AppState, _: &Admin, uid: &str) -> Result<DeletePreview, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let u = find(&mut conn, uid).await?;
     Ok(DeletePreview {
@@ -440,8 +450,8 @@ pub async fn delete_preview(state: &AppState, uid: &str) -> Result<DeletePreview
 }
 
 /// Deletes the account with its memberships and sessions (cascade).
-pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
-    delete_notifying(state, actor, uid, reason, false).await
+pub async fn delete(state: &AppState, admin: &Admin, uid: &str, reason: Option<&str>) -> Result<(), ServiceError> {
+    delete_notifying(state, admin, uid, reason, false).await
 }
 
 /// Deletes the account; with `notify`, the developer gets the "account
@@ -449,11 +459,12 @@ pub async fn delete(state: &AppState, actor: &Actor, uid: &str, reason: Option<&
 /// the account is gone).
 pub async fn delete_notifying(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
     reason: Option<&str>,
     notify: bool,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let u = find(&mut tx, uid).await?;
     guard_not_self(actor, &u)?;
@@ -495,17 +506,18 @@ pub(crate) async fn delete_in(
 /// confirmed action, never a side effect of group editing.
 pub async fn set_admin(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uid: &str,
-    admin: bool,
+    make_admin: bool,
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
+    let actor = admin.actor();
     let mut tx = state.begin_write().await?;
     let u = find(&mut tx, uid).await?;
-    if u.is_admin == admin {
+    if u.is_admin == make_admin {
         return Ok(());
     }
-    if admin {
+    if make_admin {
         if u.state() != UserState::Active {
             return Err(ServiceError::Refused(Msg::ErrAdminMustBeActive));
         }
@@ -518,10 +530,10 @@ pub async fn set_admin(
     log(
         &mut tx,
         actor,
-        if admin { "user.admin_granted" } else { "user.admin_revoked" },
+        if make_admin { "user.admin_granted" } else { "user.admin_revoked" },
         &u,
-        Some(json!({ "administrator": !admin })),
-        Some(json!({ "administrator": admin })),
+        Some(json!({ "administrator": !make_admin })),
+        Some(json!({ "administrator": make_admin })),
         reason,
     )
     .await?;
@@ -534,11 +546,12 @@ pub async fn set_admin(
 /// commits once (one fsync, not one per row).
 pub async fn bulk(
     state: &AppState,
-    actor: &Actor,
+    admin: &Admin,
     uids: &[String],
     action: &BulkAction,
     reason: Option<&str>,
 ) -> Result<Vec<BulkRowResult>, ServiceError> {
+    let actor = admin.actor();
     if uids.len() > MAX_BULK {
         return Err(ServiceError::field("", Msg::ErrBulkTooMany).map_arg(MAX_BULK));
     }
