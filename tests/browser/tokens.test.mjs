@@ -55,6 +55,8 @@ test('create, use and revoke an access token', async () => {
   await shot(page, '102-token-revoke-confirm');
   await page.getByTestId('confirm').click();
   await page.getByText('revoked: it no longer works').waitFor();
+  // The notice comes with the answer; the row follows when the list reloads.
+  await page.getByTestId('token-state').filter({ hasText: 'Revoked' }).first().waitFor();
   assert.equal(await page.getByTestId('token-state').first().textContent(), 'Revoked');
   await shot(page, '103-token-revoked');
   assert.equal(await apiStatus(token), 401);
