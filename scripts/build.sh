@@ -14,6 +14,13 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 
+wasm_opt=tests/browser/node_modules/.bin/wasm-opt
+if [ "$profile" != dev ] && ! [ -x "$wasm_opt" ]; then
+  # An unoptimised release app is three times larger: never serve one silently.
+  echo "$wasm_opt is missing: run scripts/setup.sh (it installs npm binaryen)" >&2
+  exit 1
+fi
+
 t0=$(date +%s)
 env "${WASM_ENV[@]}" "$WASM_CARGO" build -p gatehouse-frontend --lib --target wasm32-unknown-unknown \
   --profile "$profile" --target-dir "$WASM_TARGET_DIR" "${WASM_CARGO_ARGS[@]}"
@@ -24,8 +31,7 @@ wasm-bindgen --target web --no-typescript --out-dir target/site.new/pkg --out-na
   "$WASM_TARGET_DIR/wasm32-unknown-unknown/$outdir/gatehouse_frontend.wasm"
 # leptos asks for <name>.wasm when LEPTOS_OUTPUT_NAME is set at compile time
 mv target/site.new/pkg/gatehouse_bg.wasm target/site.new/pkg/gatehouse.wasm
-wasm_opt=tests/browser/node_modules/.bin/wasm-opt
-if [ "$profile" != dev ] && [ -x "$wasm_opt" ]; then
+if [ "$profile" != dev ]; then
   # npm binaryen only: Debian's binaryen 108 silently breaks hydration.
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \

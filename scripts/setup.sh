@@ -7,9 +7,9 @@
 #    rust-web-clippy for the style checks;
 #  - the wasm-bindgen CLI at exactly the version in Cargo.lock;
 #  - for the email tests: Debian's python3-aiosmtpd, a real SMTP server;
-#  - for the browser tests: Debian chromium and the npm packages
-#    (playwright-core, and binaryen's wasm-opt: never Debian's binaryen 108,
-#    which silently breaks hydration).
+#  - the npm packages: binaryen's wasm-opt for every build (never Debian's
+#    binaryen 108, which silently breaks hydration) and playwright-core;
+#  - for the browser tests (not with --no-browser): Debian chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 browser=1
@@ -61,15 +61,14 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
   apt_install python3 python3-aiosmtpd
 fi
 
-# 4. browser tests and wasm-opt
-if [ $browser = 1 ]; then
-  if ! [ -x /usr/bin/chromium ]; then
-    echo "setup: installing Debian chromium"
-    apt_install chromium fonts-dejavu-core
-  fi
-  if ! [ -x tests/browser/node_modules/.bin/playwright-core ] || ! [ -x tests/browser/node_modules/.bin/wasm-opt ]; then
-    if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
-    (cd tests/browser && npm ci --no-audit --no-fund --silent)
-  fi
+# 4. wasm-opt (npm binaryen) for every build, the run command's too, so
+#    both serve the same optimised app; Chromium only for the browser tests.
+if ! [ -x tests/browser/node_modules/.bin/playwright-core ] || ! [ -x tests/browser/node_modules/.bin/wasm-opt ]; then
+  if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+fi
+if [ $browser = 1 ] && ! [ -x /usr/bin/chromium ]; then
+  echo "setup: installing Debian chromium"
+  apt_install chromium fonts-dejavu-core
 fi
 echo "setup: done"
