@@ -178,7 +178,7 @@ pub mod ssr {
     /// An administrator who has set their own password: the only way a
     /// server function gets the [`Admin`] that administrators' services ask for.
     pub fn require_admin() -> Result<Admin, AppError> {
-        Admin::from_session(&viewer().ok_or(AppError::Unauthenticated)?)
+        Admin::from_session(&require_signed_in()?)
     }
 
     /// Runs a server function body and gives a failure its HTTP status

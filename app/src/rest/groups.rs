@@ -122,7 +122,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     match service::get(&ctx.state, &ctx.admin, &uid).await {
         Ok(g) => {
             refuse_system(&g)?;
-            ctx.check_if_match(&etag(g.version), false)?;
+            ctx.check_if_match(&etag(g.version))?;
             let form = merged(&g, body.properties)?;
             service::update(&ctx.state, &ctx.admin, &uid, form, g.version).await?;
             let g = find(&ctx).await?;
@@ -157,7 +157,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
 pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     let g = find(&ctx).await?;
     refuse_system(&g)?;
-    ctx.check_if_match(&etag(g.version), true)?;
+    ctx.check_if_match(&etag(g.version))?;
     let body: GroupBody = parse_body(&body)?;
     let form = merged(&g, body.properties)?;
     service::update(&ctx.state, &ctx.admin, &g.uid, form, g.version).await?;
@@ -173,7 +173,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
         Err(e) => return Err(e.into()),
     };
     refuse_system(&g)?;
-    ctx.check_if_match(&etag(g.version), true)?;
+    ctx.check_if_match(&etag(g.version))?;
     service::delete(&ctx.state, &ctx.admin, &g.uid, None).await?;
     Ok(StatusCode::OK.into_response())
 }

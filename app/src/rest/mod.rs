@@ -293,11 +293,11 @@ impl Ctx {
         axum::Json(body).into_response()
     }
 
-    /// If-Match against the entity's current ETag. `required`: PATCH and
-    /// DELETE need it, as in APIM; `*` matches anything.
-    pub fn check_if_match(&self, current: &str, required: bool) -> Result<(), ApiError> {
+    /// If-Match, when given, against the entity's current ETag; `*` matches
+    /// anything. Whether it must be given is the operation table's business,
+    /// checked before the handler runs (see `from_request_parts`).
+    pub fn check_if_match(&self, current: &str) -> Result<(), ApiError> {
         match self.headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
-            None if required => Err(ApiError::if_match_required()),
             None => Ok(()),
             Some(v) => {
                 let matches = v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == current);

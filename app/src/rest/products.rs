@@ -130,7 +130,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     drop(conn);
     match current {
         Some((_, p)) => {
-            ctx.check_if_match(&etag(p.version), false)?;
+            ctx.check_if_match(&etag(p.version))?;
             updated(&ctx, &p, body.properties).await
         }
         None => {
@@ -147,7 +147,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
 /// PATCH: If-Match required.
 pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     let (_, p) = find(&ctx).await?;
-    ctx.check_if_match(&etag(p.version), true)?;
+    ctx.check_if_match(&etag(p.version))?;
     let body: ProductBody = parse_body(&body)?;
     updated(&ctx, &p, body.properties).await
 }
@@ -161,7 +161,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
         Err(ServiceError::NotFound) => return Ok(no_content()),
         Err(e) => return Err(e.into()),
     };
-    ctx.check_if_match(&etag(p.version), true)?;
+    ctx.check_if_match(&etag(p.version))?;
     match service::delete(&ctx.state, &ctx.admin, &p.uid, with_subscriptions, None).await {
         Ok(()) => Ok(StatusCode::OK.into_response()),
         // APIM's own words, so scripts that look for them still work.

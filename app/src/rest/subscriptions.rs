@@ -158,7 +158,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     let current = repo::by_uid(&mut conn, &sid).await?;
     drop(conn);
     if let Some(s) = current {
-        ctx.check_if_match(&etag(s.row.version), false)?;
+        ctx.check_if_match(&etag(s.row.version))?;
         return updated(&ctx, &s.row, p, notify).await;
     }
     let scope = p.scope.as_deref().ok_or_else(|| ApiError::invalid_field("properties.scope", "required"))?;
@@ -229,7 +229,7 @@ async fn updated(ctx: &Ctx, s: &SubscriptionRow, p: SubscriptionProps, notify: b
 /// any open state → cancelled); `notify=true` emails the owner.
 pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     let s = find(&ctx).await?;
-    ctx.check_if_match(&etag(s.version), true)?;
+    ctx.check_if_match(&etag(s.version))?;
     let body: SubscriptionBody = parse_body(&body)?;
     updated(&ctx, &s, body.properties, ctx.flag("notify")?).await
 }
@@ -242,7 +242,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
         Err(e) if e.status == StatusCode::NOT_FOUND => return Ok(no_content()),
         Err(e) => return Err(e),
     };
-    ctx.check_if_match(&etag(s.version), true)?;
+    ctx.check_if_match(&etag(s.version))?;
     service::delete(&ctx.state, &caller(&ctx), &s.uid).await.map_err(not_found(&ctx))?;
     Ok(StatusCode::OK.into_response())
 }

@@ -133,11 +133,11 @@ pub struct TemplateBody {
     pub properties: TemplateProps,
 }
 
-async fn save(ctx: Ctx, body: Bytes, if_match_required: bool) -> Result<Response, ApiError> {
+async fn save(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     let name = name_of(&ctx)?;
     let lang = language(&ctx)?;
     let current = text(&ctx, name, lang).await?;
-    ctx.check_if_match(&etag_of(&current), if_match_required)?;
+    ctx.check_if_match(&etag_of(&current))?;
     let body: TemplateBody = parse_body(&body)?;
     let subject = body.properties.subject.unwrap_or_else(|| current.subject.clone());
     let text_body = body.properties.body.unwrap_or_else(|| current.body.clone());
@@ -150,15 +150,15 @@ async fn save(ctx: Ctx, body: Bytes, if_match_required: bool) -> Result<Response
     Ok(entity(StatusCode::OK, &etag_of(&t), template_json(&ctx, name, &t)))
 }
 
-/// PUT: If-Match optional. The placeholders must be the template's own,
-/// and a link email must keep `$ConfirmUrl`.
+/// PUT (If-Match optional) and PATCH (required, as the operation table
+/// says). The placeholders must be the template's own, and a link email must
+/// keep `$ConfirmUrl`.
 pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
-    save(ctx, body, false).await
+    save(ctx, body).await
 }
 
-/// PATCH: If-Match required.
 pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
-    save(ctx, body, true).await
+    save(ctx, body).await
 }
 
 /// DELETE: back to the shipped text (If-Match required, as in APIM).
@@ -166,7 +166,7 @@ pub async fn reset(ctx: Ctx) -> Result<Response, ApiError> {
     let name = name_of(&ctx)?;
     let lang = language(&ctx)?;
     let current = text(&ctx, name, lang).await?;
-    ctx.check_if_match(&etag_of(&current), true)?;
+    ctx.check_if_match(&etag_of(&current))?;
     service::reset_template(&ctx.state, &ctx.admin, name, lang).await?;
     Ok(StatusCode::OK.into_response())
 }

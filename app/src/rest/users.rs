@@ -164,7 +164,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
     check_patch(&p)?;
     match service::record(&ctx.state, &ctx.admin, &uid).await {
         Ok(existing) => {
-            ctx.check_if_match(&etag(existing.version), false)?;
+            ctx.check_if_match(&etag(existing.version))?;
             service::patch(&ctx.state, &ctx.admin, &uid, patch_of(p), existing.version).await?;
             let u = find(&ctx).await?;
             Ok(entity(StatusCode::OK, &etag(u.version), user_json(&ctx, &u, None)))
@@ -220,7 +220,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
 /// account's sessions and its keys at once; a password signs it out everywhere.
 pub async fn update(ctx: Ctx, body: Bytes) -> Result<Response, ApiError> {
     let u = find(&ctx).await?;
-    ctx.check_if_match(&etag(u.version), true)?;
+    ctx.check_if_match(&etag(u.version))?;
     let body: UserBody = parse_body(&body)?;
     check_patch(&body.properties)?;
     if body.properties.confirmation.is_some() {
@@ -242,7 +242,7 @@ pub async fn delete(ctx: Ctx) -> Result<Response, ApiError> {
         Err(crate::error::ServiceError::NotFound) => return Ok(no_content()),
         Err(e) => return Err(e.into()),
     };
-    ctx.check_if_match(&etag(u.version), true)?;
+    ctx.check_if_match(&etag(u.version))?;
     let delete_subs = ctx.flag("deleteSubscriptions")?;
     let notify = ctx.flag("notify")?;
     let mut conn = ctx.state.pool.acquire().await?;

@@ -31,7 +31,7 @@ pub async fn matching_user_uids(query: UserQuery) -> Result<Vec<String>, AppErro
 pub async fn get_user(uid: String) -> Result<UserDetail, AppError> {
     run(async move {
         let admin = require_admin()?;
-        Ok(service::detail(&app_state(), &admin, admin.user_id(), &uid).await?)
+        Ok(service::detail(&app_state(), &admin, &uid).await?)
     })
     .await
 }

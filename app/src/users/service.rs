@@ -139,12 +139,8 @@ pub async fn matching_uids(state: &AppState, _: &Admin, q: &UserQuery) -> Result
     Ok(repo::matching_uids(&mut conn, q, MAX_SELECTION).await?)
 }
 
-pub async fn detail(
-    state: &AppState,
-    _: &Admin,
-    viewer: Option<UserId>,
-    uid: &str,
-) -> Result<UserDetail, ServiceError> {
+pub async fn detail(state: &AppState, admin: &Admin, uid: &str) -> Result<UserDetail, ServiceError> {
+    let viewer = admin.user_id();
     let mut conn = state.pool.acquire().await?;
     let u = find(&mut conn, uid).await?;
     let groups = groups_repo::refs_for_user(&mut conn, u.user_id()).await?;
