@@ -38,6 +38,11 @@ if [ "$profile" != dev ]; then
     target/site.new/pkg/gatehouse.wasm -o target/site.new/pkg/gatehouse.wasm
 fi
 cp style/main.css target/site.new/pkg/gatehouse.css
+if [ "$profile" != dev ]; then
+  # Brotli and gzip copies beside each file; the server sends the smallest
+  # one the browser accepts (names carry a content hash: app/src/assets.rs).
+  node scripts/compress.mjs target/site.new/pkg
+fi
 cp -r public/. target/site.new/
 rm -rf target/site && mv target/site.new target/site
 t1=$(date +%s)
@@ -45,5 +50,5 @@ t1=$(date +%s)
 cargo build --release
 t2=$(date +%s)
 raw=$(stat -c %s target/site/pkg/gatehouse.wasm)
-gz=$(gzip -9 -c target/site/pkg/gatehouse.wasm | wc -c)
-echo "built: browser app $((t1 - t0)) s (wasm $raw bytes, $gz gzipped), server $((t2 - t1)) s"
+br=$(stat -c %s target/site/pkg/gatehouse.wasm.br 2>/dev/null || echo "no")
+echo "built: browser app $((t1 - t0)) s (wasm $raw bytes, brotli $br), server $((t2 - t1)) s"

@@ -8,7 +8,8 @@
 #  - the wasm-bindgen CLI at exactly the version in Cargo.lock;
 #  - for the email tests: Debian's python3-aiosmtpd, a real SMTP server;
 #  - the npm packages: binaryen's wasm-opt for every build (never Debian's
-#    binaryen 108, which silently breaks hydration) and playwright-core;
+#    binaryen 108, which silently breaks hydration), playwright-core and
+#    axe-core (accessibility checks in the browser tests);
 #  - for the browser tests (not with --no-browser): Debian chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +64,8 @@ fi
 
 # 4. wasm-opt (npm binaryen) for every build, the run command's too, so
 #    both serve the same optimised app; Chromium only for the browser tests.
-if ! [ -x tests/browser/node_modules/.bin/playwright-core ] || ! [ -x tests/browser/node_modules/.bin/wasm-opt ]; then
+if ! [ -x tests/browser/node_modules/.bin/playwright-core ] || ! [ -x tests/browser/node_modules/.bin/wasm-opt ] \
+   || ! [ -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi

@@ -4,6 +4,8 @@
 
 pub mod access_tokens;
 pub mod activity;
+#[cfg(feature = "ssr")]
+pub mod assets;
 pub mod admin;
 pub mod auth;
 pub mod components;
@@ -45,8 +47,9 @@ use leptos_router::{
 
 /// The HTML document around the app. Runs on the server only; it also sets
 /// the Content-Security-Policy with this response's nonce, which the
-/// hydration script carries.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// hydration script carries. The browser app's files are named by their
+/// content hash (see `assets`), so the page names exactly this build's files.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     #[cfg(feature = "ssr")]
     if let Some(nonce) = leptos::nonce::use_nonce() {
@@ -56,21 +59,46 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
+    #[cfg(feature = "ssr")]
+    let (css, js, wasm) = {
+        let assets = use_context::<std::sync::Arc<assets::Assets>>().unwrap_or_default();
+        (assets.url("gatehouse.css"), assets.url("gatehouse.js"), assets.url("gatehouse.wasm"))
+    };
+    #[cfg(not(feature = "ssr"))]
+    let (css, js, wasm) = (String::new(), String::new(), String::new());
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="stylesheet" href="/pkg/gatehouse.css"/>
+                <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <HydrationScript js wasm/>
                 <leptos_meta::MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Loads the browser app and hydrates the page: what leptos's
+/// `HydrationScripts` does, with the JS glue and the wasm under their own
+/// hashed names (leptos's component gives both one name).
+#[component]
+fn HydrationScript(js: String, wasm: String) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    // `crossorigin` on the wasm preload makes it a CORS fetch, the mode the
+    // glue's own fetch uses, so the browser reuses it instead of downloading twice.
+    let script = format!(
+        "import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(() => hydrate());"
+    );
+    view! {
+        <link rel="modulepreload" href=js.clone()/>
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce>{script}</script>
     }
 }
 

@@ -9,6 +9,7 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub fn router(state: AppState) -> Router {
@@ -19,9 +20,14 @@ pub fn router(state: AppState) -> Router {
         .site_addr(state.settings.bind)
         .build();
     let routes = generate_route_list(App);
+    let assets = Arc::new(app::assets::Assets::load(&state.settings.site_root.join("pkg")));
     let ctx = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        let assets = assets.clone();
+        move || {
+            provide_context(state.clone());
+            provide_context(assets.clone());
+        }
     };
     let links_state = state.clone();
     Router::new()
@@ -41,6 +47,13 @@ pub fn router(state: AppState) -> Router {
         // authenticates each call by its bearer token (no cookies, so no
         // CSRF), and answers JSON errors of its own.
         .merge(app::rest::router(state.clone()))
+        // The browser app's files, outside the page middleware: no session
+        // lookup for a static file. Hashed names are cached for a year.
+        .merge(
+            Router::new()
+                .route(&format!("{}/{{file}}", app::assets::PREFIX), get(app::assets::serve))
+                .with_state(assets),
+        )
         // The gateway's key check, outside the page middleware: it reads no
         // session and no database, only the in-memory key index.
         .merge(
