@@ -405,6 +405,7 @@ messages! {
     Next => "Next →", "Volgende →";
     PerPage => "Per page:", "Per pagina:";
     SelectPage => "Select all on this page", "Alles op deze pagina selecteren";
+    Select => "Select", "Selecteren";
     AllOnPageSelected => "All {0} accounts on this page are selected.", "Alle {0} accounts op deze pagina zijn geselecteerd.";
     SelectAllMatching => "Select all {0} that match", "Alle {0} overeenkomende selecteren";
     SelectAllMatchingMany => "Select all that match ({0})", "Alles selecteren wat overeenkomt ({0})";

@@ -4,9 +4,9 @@
 
 pub mod access_tokens;
 pub mod activity;
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod assets;
-pub mod admin;
 pub mod auth;
 pub mod components;
 pub mod emails;
@@ -92,9 +92,8 @@ fn HydrationScript(js: String, wasm: String) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     // `crossorigin` on the wasm preload makes it a CORS fetch, the mode the
     // glue's own fetch uses, so the browser reuses it instead of downloading twice.
-    let script = format!(
-        "import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(() => hydrate());"
-    );
+    let script =
+        format!("import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(() => hydrate());");
     view! {
         <link rel="modulepreload" href=js.clone()/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>

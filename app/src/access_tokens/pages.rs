@@ -115,7 +115,7 @@ pub fn AccessTokensPage() -> impl IntoView {
                         <table class="data" data-testid="tokens-table">
                             <thead><tr>
                                 <th>{tr(Msg::TokenName)}</th><th>{tr(Msg::TokenOwner)}</th><th>{tr(Msg::State)}</th>
-                                <th>{tr(Msg::Created)}</th><th>{tr(Msg::TokenExpires)}</th><th>{tr(Msg::TokenLastUsed)}</th><th></th>
+                                <th>{tr(Msg::Created)}</th><th>{tr(Msg::TokenExpires)}</th><th>{tr(Msg::TokenLastUsed)}</th><th><span class="sr-only">{tr(Msg::Actions)}</span></th>
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {

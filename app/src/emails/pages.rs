@@ -56,7 +56,7 @@ pub fn EmailsPage() -> impl IntoView {
                             <table class="data" data-testid="emails-table">
                                 <thead><tr>
                                     <th>{tr(Msg::When)}</th><th>{tr(Msg::EmailTo)}</th><th>{tr(Msg::EmailSubject)}</th>
-                                    <th>{tr(Msg::State)}</th><th>{tr(Msg::EmailAttempts)}</th><th>{tr(Msg::EmailServerReply)}</th><th></th>
+                                    <th>{tr(Msg::State)}</th><th>{tr(Msg::EmailAttempts)}</th><th>{tr(Msg::EmailServerReply)}</th><th><span class="sr-only">{tr(Msg::Actions)}</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|m| {

@@ -381,7 +381,7 @@ fn Members(group_uid: String, system: bool) -> impl IntoView {
                         view! {
                             <table class="data" data-testid="members-table">
                                 <thead><tr>
-                                    {(!system).then(|| view! { <th class="check"></th> })}
+                                    {(!system).then(|| view! { <th class="check"><span class="sr-only">{tr(Msg::Select)}</span></th> })}
                                     <th>{tr(Msg::Name)}</th><th>{tr(Msg::Email)}</th><th>{tr(Msg::State)}</th>
                                 </tr></thead>
                                 <tbody>

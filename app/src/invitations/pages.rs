@@ -341,7 +341,7 @@ pub fn InvitationsPage() -> impl IntoView {
                             <table class="data" data-testid="invitations-table">
                                 <thead><tr>
                                     <th>{tr(Msg::Name)}</th><th>{tr(Msg::Email)}</th><th>{tr(Msg::State)}</th>
-                                    <th>{tr(Msg::InvitedBy)}</th><th>{tr(Msg::LastSent)}</th><th>{tr(Msg::LinkExpires)}</th><th></th>
+                                    <th>{tr(Msg::InvitedBy)}</th><th>{tr(Msg::LastSent)}</th><th>{tr(Msg::LinkExpires)}</th><th><span class="sr-only">{tr(Msg::Actions)}</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|r| {
