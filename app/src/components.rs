@@ -125,6 +125,7 @@ pub fn ConfirmPanel(
     let reason = RwSignal::new(String::new());
     let input_ref = NodeRef::<leptos::html::Textarea>::new();
     let button_ref = NodeRef::<leptos::html::Button>::new();
+    let panel_ref = NodeRef::<leptos::html::Div>::new();
     // Keyboard users land in the panel: on the text field, or on the button.
     Effect::new(move |_| {
         if let Some(el) = input_ref.get() {
@@ -133,9 +134,29 @@ pub fn ConfirmPanel(
             let _ = b.focus();
         }
     });
+    // When the panel goes, focus goes back to what opened it (if that is
+    // still on the page), not to the top of the document.
+    #[cfg(feature = "hydrate")]
+    {
+        let opener = send_wrapper::SendWrapper::new(document().active_element());
+        on_cleanup(move || {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = opener.take().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                if el.is_connected() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     view! {
-        <div class="confirm" role="alertdialog" aria-labelledby="confirm-title"
-            on:keydown=move |ev| if ev.key() == "Escape" { on_cancel.run(()) }>
+        <div class="confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" node_ref=panel_ref
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    on_cancel.run(());
+                } else if ev.key() == "Tab" {
+                    keep_focus_inside(panel_ref, &ev);
+                }
+            }>
             <h3 id="confirm-title">{title}</h3>
             <div class="confirm-body">{children()}</div>
             {(!no_reason).then(|| view! {
@@ -156,6 +177,33 @@ pub fn ConfirmPanel(
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>{tr(Msg::Cancel)}</button>
             </div>
         </div>
+    }
+}
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to
+/// the last: focus stays in the panel until it is answered or cancelled.
+#[allow(unused_variables)]
+fn keep_focus_inside(panel: NodeRef<leptos::html::Div>, ev: &leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(panel) = panel.get_untracked() else { return };
+        let Ok(list) = panel.query_selector_all("button:not([disabled]), textarea, input, select, a[href]") else {
+            return;
+        };
+        let controls: Vec<web_sys::HtmlElement> =
+            (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect();
+        let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
+        let active = document().active_element();
+        let at =
+            |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+        if ev.shift_key() && at(first) {
+            ev.prevent_default();
+            let _ = last.focus();
+        } else if !ev.shift_key() && at(last) {
+            ev.prevent_default();
+            let _ = first.focus();
+        }
     }
 }
 

@@ -49,7 +49,24 @@ test('create, use and revoke an access token', async () => {
   assert.equal(await page.getByTestId('token-created').count(), 0);
   assert.doesNotMatch(await page.textContent('main'), new RegExp(token.slice(12)));
 
-  await page.getByTestId('revoke-token').first().click();
+  // Keyboard: the confirmation takes focus, keeps it while Tab goes round,
+  // and gives it back to the Revoke button when Escape closes it.
+  await page.getByTestId('revoke-token').first().focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('alertdialog').waitFor();
+  const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="alertdialog"]'));
+  await page.waitForFunction(() => !!document.activeElement?.closest('[role="alertdialog"]'));
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Tab');
+    assert.ok(await focusInDialog(), `Tab ${i + 1} keeps focus in the dialog`);
+  }
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await focusInDialog(), 'Shift+Tab keeps focus in the dialog');
+  await page.keyboard.press('Escape');
+  await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'revoke-token',
+    'focus is back on the button that opened the dialog');
+  await page.keyboard.press('Enter');
   await page.getByRole('alertdialog').waitFor();
   assert.match(await page.getByRole('alertdialog').textContent(), /Terraform CI/);
   await shot(page, '102-token-revoke-confirm');
