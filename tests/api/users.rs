@@ -197,7 +197,8 @@ async fn blocking_ends_sessions_and_activating_restores_access_with_the_reason_l
         .get("set-cookie")
         .is_some());
 
-    let (_, log) = call_form(&admin, &app, "/api/admin/users/activity", &[("uid", &uid), ("page", "1")]).await;
+    let (_, log) =
+        call_form(&admin, &app, "/api/admin/activity/of", &[("kind", "user"), ("uid", &uid), ("page", "1")]).await;
     let actions: Vec<&str> = log["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["user.activated", "user.blocked", "user.created"]);
     assert_eq!(log["rows"][1]["reason"], "abuse report #12");
@@ -469,7 +470,7 @@ async fn developers_and_anonymous_callers_are_refused_by_every_admin_function() 
             ("/api/admin/users/delete_preview", vec![("uid", "x")]),
             ("/api/admin/users/delete", vec![("uid", "x")]),
             ("/api/admin/users/set_admin", vec![("uid", "x"), ("admin", "true")]),
-            ("/api/admin/users/activity", vec![("uid", "x"), ("page", "1")]),
+            ("/api/admin/activity/of", vec![("kind", "user"), ("uid", "x"), ("page", "1")]),
             ("/api/admin/groups/list", vec![("q", ""), ("page", "1")]),
             ("/api/admin/groups/get", vec![("uid", "developers")]),
             ("/api/admin/groups/create", vec![("kind", "custom"), ("name", "n"), ("description", "")]),

@@ -14,6 +14,16 @@ pub async fn list_activity(page: u32) -> Result<ActivityPage, AppError> {
     .await
 }
 
+/// The entries about one user, group or product.
+#[server(endpoint = "admin/activity/of")]
+pub async fn target_activity(kind: String, uid: String, page: u32) -> Result<ActivityPage, AppError> {
+    crate::auth::ssr::run(async move {
+        let admin = crate::auth::ssr::require_admin()?;
+        page_of(&admin, Some((&kind, &uid)), page).await
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 pub async fn page_of(
     _: &crate::auth::capability::Admin,

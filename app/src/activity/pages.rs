@@ -23,10 +23,119 @@ pub fn action_label(action: &str) -> Msg {
         "group.member_removed" => Msg::ActMemberRemoved,
         "token.created" => Msg::ActTokenCreated,
         "token.revoked" => Msg::ActTokenRevoked,
+        "user.email_verified" => Msg::ActEmailVerified,
+        "user.invitation_accepted" => Msg::ActInvitationAccepted,
+        "user.invitation_resent" => Msg::ActInvitationResent,
+        "user.invitation_revoked" => Msg::ActInvitationRevoked,
+        "user.invited" => Msg::ActInvited,
+        "user.name_changed" => Msg::ActNameChanged,
+        "user.password_reset" => Msg::ActPasswordReset,
+        "user.reset_link_sent" => Msg::ActResetLinkSent,
+        "user.reset_requested" => Msg::ActResetRequested,
+        "user.signed_up" => Msg::ActSignedUp,
+        "user.signup_for_existing_address" => Msg::ActSignupExisting,
+        "user.verification_resent" => Msg::ActVerificationResent,
+        "product.created" => Msg::ActProductCreated,
+        "product.updated" => Msg::ActProductUpdated,
+        "product.deleted" => Msg::ActProductDeleted,
+        "product.visibility_changed" => Msg::ActProductVisibility,
+        "subscription.created" => Msg::ActSubscriptionCreated,
+        "subscription.updated" => Msg::ActSubscriptionUpdated,
+        "subscription.deleted" => Msg::ActSubscriptionDeleted,
+        "subscription.approve" => Msg::ActSubscriptionApproved,
+        "subscription.reject" => Msg::ActSubscriptionRejected,
+        "subscription.suspend" => Msg::ActSubscriptionSuspended,
+        "subscription.reactivate" => Msg::ActSubscriptionReactivated,
+        "subscription.cancel" => Msg::ActSubscriptionCancelled,
+        "subscription.key_regenerated" => Msg::ActKeyRegenerated,
+        "subscription.key_set" => Msg::ActKeySet,
+        "subscription.keys_shown" => Msg::ActKeysShown,
+        "template.changed" => Msg::ActTemplateChanged,
+        "settings.signup_changed" => Msg::ActSignupSettings,
         _ => Msg::ActOther,
     }
 }
 
+/// The translated name of a logged field, or None to show it as logged.
+fn field_label(field: &str) -> Option<Msg> {
+    Some(match field {
+        "state" => Msg::State,
+        "name" | "displayName" => Msg::Name,
+        "description" => Msg::Description,
+        "email" => Msg::Email,
+        "firstName" => Msg::FirstName,
+        "lastName" => Msg::LastName,
+        "note" => Msg::Note,
+        "groups" => Msg::Groups,
+        "members" => Msg::Members,
+        "externalId" => Msg::ExternalId,
+        "administrator" => Msg::FieldAdministrator,
+        "mustChangePassword" => Msg::FieldMustChange,
+        "group" => Msg::FieldGroup,
+        "subscriptions" => Msg::FieldSubscriptions,
+        "terms" => Msg::FieldTerms,
+        "subscriptionRequired" => Msg::FieldSubscriptionRequired,
+        "approvalRequired" => Msg::FieldApprovalRequired,
+        "subscriptionsLimit" => Msg::FieldLimit,
+        "key" => Msg::FieldKey,
+        "comment" | "stateComment" => Msg::FieldComment,
+        "subject" => Msg::FieldSubject,
+        "enabled" => Msg::FieldEnabled,
+        "type" => Msg::FieldType,
+        "sent" => Msg::FieldSent,
+        "default" => Msg::FieldDefault,
+        _ => return None,
+    })
+}
+
+/// Where an entry's target is shown.
+fn target_href(kind: &str, uid: &str) -> String {
+    match kind {
+        "group" => format!("/admin/groups/{uid}"),
+        "product" => format!("/admin/products/{uid}"),
+        "subscription" => format!("/admin/subscriptions?q={uid}"),
+        "token" => "/admin/tokens".to_string(),
+        "template" => format!("/admin/emails/templates/{uid}"),
+        "settings" => "/admin/settings".to_string(),
+        _ => format!("/admin/users/{uid}"),
+    }
+}
+
+/// "State: active → blocked", one line per changed field, in plain words.
+fn change_list(e: &ActivityEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let changes = super::field_changes(e.before.as_deref(), e.after.as_deref());
+    view! {
+        <ul class="changes">
+            {changes.into_iter().map(|c| {
+                let field = c.field.clone();
+                let label = move || match field_label(&field) {
+                    Some(m) => i18n.t(m).to_string(),
+                    None => field.clone(),
+                };
+                // Yes and No in the page's language, not JSON's true and false.
+                let words = |v: String| match v.as_str() {
+                    "true" => tr(Msg::Yes).into_any(),
+                    "false" => tr(Msg::No).into_any(),
+                    _ => v.into_any(),
+                };
+                let value = if c.secret {
+                    view! { <span class="muted">{tr(Msg::SecretChanged)}</span> }.into_any()
+                } else {
+                    match (c.before, c.after) {
+                        (Some(b), Some(a)) => view! { <del>{words(b)}</del>" → "<ins>{words(a)}</ins> }.into_any(),
+                        (None, Some(a)) => view! { <ins>{words(a)}</ins> }.into_any(),
+                        (Some(b), None) => view! { <del>{words(b)}</del> }.into_any(),
+                        (None, None) => ().into_any(),
+                    }
+                };
+                view! {
+                    <li>{(!c.field.is_empty()).then(|| view! { <span class="field">{label}": "</span> })}{value}</li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
 fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
     view! {
         <table class="data activity" data-testid="activity-table">
@@ -42,24 +151,15 @@ fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
             </thead>
             <tbody>
                 {entries.into_iter().map(|e| {
-                    let href = match e.target_kind.as_str() {
-                        "group" => format!("/admin/groups/{}", e.target_uid),
-                        "token" => "/admin/tokens".to_string(),
-                        _ => format!("/admin/users/{}", e.target_uid),
-                    };
-                    let change = match (&e.before, &e.after) {
-                        (Some(b), Some(a)) => format!("{b} → {a}"),
-                        (None, Some(a)) => a.clone(),
-                        (Some(b), None) => b.clone(),
-                        (None, None) => String::new(),
-                    };
+                    let href = target_href(&e.target_kind, &e.target_uid);
+                    let change = change_list(&e);
                     view! {
                         <tr>
                             <td class="nowrap">{format_time(e.at)}</td>
                             <td>{e.actor}</td>
                             <td>{tr(action_label(&e.action))}</td>
                             {show_target.then(|| view! { <td><a href=href>{e.target_label.clone()}</a></td> })}
-                            <td class="change"><code>{change}</code></td>
+                            <td class="change">{change}</td>
                             <td>{e.reason.unwrap_or_default()}</td>
                         </tr>
                     }
@@ -69,16 +169,17 @@ fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
     }
 }
 
-/// The newest entries about one user (or all, when `target` is None).
+/// The newest entries about one user, group or product (`target` is its
+/// kind and uid), or about everything when `target` is None.
 #[component]
-pub fn ActivityList(target: Option<String>, #[prop(into)] reload: Signal<u32>) -> impl IntoView {
+pub fn ActivityList(target: Option<(&'static str, String)>, #[prop(into)] reload: Signal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let show_target = target.is_none();
     let data = Resource::new(
         move || (target.clone(), reload.get()),
         |(target, _)| async move {
             match target {
-                Some(uid) => crate::users::api::user_activity(uid, 1).await,
+                Some((kind, uid)) => super::api::target_activity(kind.to_string(), uid, 1).await,
                 None => list_activity(1).await,
             }
         },

@@ -1,6 +1,7 @@
 //! The groups screens: list and create; detail with edit, delete, members.
 use super::api::*;
 use super::{GroupKind, GroupRow};
+use crate::activity::pages::ActivityList;
 use crate::components::{field_error, format_count, state_badge, ConfirmPanel, ErrorBanner};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
@@ -175,6 +176,7 @@ fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>) -> impl IntoView 
             });
         })
     };
+    let activity_uid = g.uid.clone();
     view! {
         <p class="crumbs"><a href="/admin/groups">{tr(Msg::NavGroups)}</a>" / "{let name = g.name.clone(); move || super::display_name(&name, i18n.lang.get())}</p>
         <div class="page-head"><h1>{let name = g.name.clone(); move || super::display_name(&name, i18n.lang.get())}" "{kind_badge(g.kind)}</h1></div>
@@ -230,6 +232,10 @@ fn GroupDetail(g: GroupRow, update: ServerAction<UpdateGroup>) -> impl IntoView 
                 <Members group_uid=uid.clone() system/>
             </section>
         </div>
+        <section>
+            <h2>{tr(Msg::NavActivity)}</h2>
+            <ActivityList target=Some(("group", activity_uid)) reload=Signal::derive(move || update.version().get() as u32)/>
+        </section>
     }
 }
 

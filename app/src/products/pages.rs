@@ -195,6 +195,7 @@ pub fn NewProductPage() -> impl IntoView {
 enum Tab {
     Settings,
     Visibility,
+    Activity,
 }
 
 #[component]
@@ -205,6 +206,7 @@ pub fn ProductDetailPage() -> impl IntoView {
     let uid = Memo::new(move |_| params.read().get("uid").unwrap_or_default());
     let tab = Memo::new(move |_| match query.read().get("tab").as_deref() {
         Some("visibility") => Tab::Visibility,
+        Some("activity") => Tab::Activity,
         _ => Tab::Settings,
     });
     let created = Memo::new(move |_| query.read().get("created").is_some());
@@ -225,6 +227,7 @@ pub fn ProductDetailPage() -> impl IntoView {
                         let base = format!("/admin/products/{}", p.uid);
                         let settings_href = base.clone();
                         let visibility_href = format!("{base}?tab=visibility");
+                        let activity_href = format!("{base}?tab=activity");
                         view! {
                             <p class="crumbs"><a href="/admin/products">{tr(Msg::NavProducts)}</a>" / "{p.name.clone()}</p>
                             <div class="page-head">
@@ -239,10 +242,15 @@ pub fn ProductDetailPage() -> impl IntoView {
                                 <a class="tab" href=settings_href aria-current=move || (tab.get() == Tab::Settings).then_some("page")>{tr(Msg::Settings)}</a>
                                 <a class="tab" href=visibility_href data-testid="visibility-tab"
                                     aria-current=move || (tab.get() == Tab::Visibility).then_some("page")>{tr(Msg::Visibility)}</a>
+                                <a class="tab" href=activity_href data-testid="activity-tab"
+                                    aria-current=move || (tab.get() == Tab::Activity).then_some("page")>{tr(Msg::NavActivity)}</a>
                             </nav>
                             {move || match tab.get() {
                                 Tab::Settings => view! { <ProductSettings p=p.clone() reload saved/> }.into_any(),
                                 Tab::Visibility => view! { <VisibilityTab uid=p.uid.clone() saved/> }.into_any(),
+                                Tab::Activity => view! {
+                                    <crate::activity::pages::ActivityList target=Some(("product", p.uid.clone())) reload=reload/>
+                                }.into_any(),
                             }}
                         }.into_any()
                     }

@@ -1,7 +1,6 @@
 //! Server functions for the users screens. Each checks the caller, then
 //! calls one service function; the REST API will call the same services.
 use super::{BulkAction, BulkRowResult, DeletePreview, UserDetail, UserPage, UserQuery};
-use crate::activity::ActivityPage;
 use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -129,15 +128,6 @@ pub async fn bulk_users(
     run(async move {
         let admin = require_admin()?;
         Ok(service::bulk(&app_state(), &admin, &uids, &action, reason.as_deref()).await?)
-    })
-    .await
-}
-
-#[server(endpoint = "admin/users/activity")]
-pub async fn user_activity(uid: String, page: u32) -> Result<ActivityPage, AppError> {
-    run(async move {
-        let admin = require_admin()?;
-        crate::activity::api::page_of(&admin, Some(("user", &uid)), page).await
     })
     .await
 }

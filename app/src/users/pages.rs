@@ -650,7 +650,7 @@ pub fn UserDetailPage() -> impl IntoView {
                             </div>
                             <section>
                                 <h2>{tr(Msg::NavActivity)}</h2>
-                                <ActivityList target=Some(uid_act) reload=Signal::derive(move || reload.get() + update.version().get() as u32)/>
+                                <ActivityList target=Some(("user", uid_act)) reload=Signal::derive(move || reload.get() + update.version().get() as u32)/>
                             </section>
                         }.into_any()
                     }
