@@ -541,6 +541,17 @@ messages! {
     FieldSent => "Times sent", "Keer verstuurd";
     FieldDefault => "Default text", "Standaardtekst";
     SecretChanged => "(changed, not shown)", "(gewijzigd, niet getoond)";
+    ErrDateInvalid => "Enter a date as YYYY-MM-DD.", "Vul een datum in als JJJJ-MM-DD.";
+    ActivityWho => "Who (email)", "Wie (e-mail)";
+    ActivityKind => "Kind of record", "Soort item";
+    ActivityAnyKind => "Any", "Alle";
+    ActivityTarget => "On (name or email)", "Op (naam of e-mail)";
+    ActivityFrom => "From", "Van";
+    ActivityTo => "To", "Tot en met";
+    ClearFilter => "Clear", "Wissen";
+    ExportCsv => "Export as CSV", "Exporteren als CSV";
+    ActivityCount => "{0} entries", "{0} items";
+    ActivityCountOne => "1 entry", "1 item";
     ErrConflict => "Someone else changed this record since you opened it. Reload the page to see their changes, then try again.", "Iemand anders heeft dit item gewijzigd sinds je het opende. Laad de pagina opnieuw om die wijzigingen te zien en probeer het dan nog eens.";
     ErrEmailInvalid => "Enter a valid email address, like name@example.com.", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.";
     ErrEmailTaken => "An account with this email address already exists.", "Er bestaat al een account met dit e-mailadres.";

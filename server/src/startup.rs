@@ -30,10 +30,16 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let links_state = state.clone();
+    let activity_state = state.clone();
     Router::new()
         .route("/health", get(|| async { "ok" }))
         // The emailed link: its token moves into a cookie, then to the page.
         .route("/l/{purpose}/{token}", get(move |path| app::links::web::follow(links_state.clone(), path)))
+        // The activity log as CSV, behind the page guard (session, CSRF).
+        .route(
+            "/admin/activity/export.csv",
+            get(move |viewer, query| app::activity::web::export(activity_state.clone(), viewer, query)),
+        )
         .leptos_routes_with_context(&options, routes, ctx.clone(), {
             let options = options.clone();
             move || shell(options.clone())

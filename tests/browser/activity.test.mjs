@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adminPage, clickUntil, serverAndBrowser, shot } from './harness.mjs';
 
+let ctx;
+
 let server, admin;
-serverAndBrowser(async (c) => {
+ctx = serverAndBrowser(async (c) => {
   server = c.server;
   admin = await adminPage(c, '/admin');
 });
@@ -59,4 +61,61 @@ test('changes are named and shown as field: before → after', async () => {
   assert.match(rows[0], /Product visibility changed/);
   assert.match(rows[1], /Product created/);
   await shot(admin, '111-product-activity-tab');
+});
+
+test('the history is filtered by who, kind, target and date, and exported as CSV', async () => {
+  // Entries by the command line (the first administrator) and by admin@example.com exist from the test above.
+  await admin.goto(server.base + '/admin/activity');
+  const form = admin.getByTestId('activity-filter');
+  await form.waitFor();
+  await clickUntil(admin, 'button[lang="nl"]', async () => (await admin.getAttribute('html', 'lang')) === 'nl');
+  await admin.click('button[lang="en"]');
+  await admin.selectOption('#f-kind', 'product');
+  await admin.fill('#f-target', 'orders');
+  await form.getByRole('button', { name: 'Filter' }).click();
+  await admin.waitForURL(/kind=product/);
+  assert.match(admin.url(), /target=orders/);
+  await admin.getByTestId('activity-count').filter({ hasText: '2 entries' }).waitFor();
+  const rows = await admin.getByTestId('activity-table').locator('tbody tr').allTextContents();
+  assert.equal(rows.length, 2);
+  assert.ok(rows.every((r) => /Orders API/.test(r)), rows.join('\n'));
+  await shot(admin, '112-activity-filtered');
+
+  // Who: only the command line's entry.
+  await admin.goto(server.base + '/admin/activity?who=command');
+  await admin.getByTestId('activity-count').filter({ hasText: '1 entry' }).waitFor();
+  // Dates: today has everything, yesterday nothing; a bad date is named at its field.
+  const today = new Date().toISOString().slice(0, 10);
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  await admin.goto(server.base + `/admin/activity?from=${today}&to=${today}`);
+  await admin.getByTestId('activity-count').waitFor();
+  await admin.goto(server.base + `/admin/activity?to=${yesterday}`);
+  await admin.locator('.empty-state').waitFor();
+  await admin.goto(server.base + '/admin/activity?from=7%20December');
+  assert.equal(await admin.locator('#from-error').textContent(), 'Enter a date as YYYY-MM-DD.');
+
+  // CSV: the filtered entries, every one, with a header; formulas defused.
+  await admin.goto(server.base + '/admin/activity?kind=user');
+  const href = await admin.getByTestId('export-csv').getAttribute('href');
+  assert.equal(href, '/admin/activity/export.csv?kind=user');
+  const res = await admin.request.get(server.base + href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'], /^text\/csv/);
+  assert.match(res.headers()['content-disposition'], /attachment/);
+  const lines = (await res.text()).replace(/^\ufeff/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'When (UTC),Who,What,Kind,On,What changed,Reason');
+  assert.equal(lines.length, 1 + 3, `three account entries: ${lines.join('\n')}`);
+  assert.ok(lines.some((l) => l.includes('"Account blocked"') && l.includes('"state: active → blocked"') && l.includes('"abuse report #7"')));
+  assert.ok(lines.slice(1).every((l) => l.includes('"user"')));
+
+  // Nobody else gets it: a visitor is sent to sign in, a developer is refused.
+  const visitor = await ctx.browser.newContext();
+  const anon = await visitor.request.get(server.base + href, { maxRedirects: 0 });
+  assert.equal(anon.status(), 303);
+  await admin.request.post(server.base + '/api/admin/users/create', { form: { email: 'dev@example.com', first_name: 'Dev', last_name: 'One', password: 'developer passphrase', note: '' }, headers: { origin: server.base } });
+  await visitor.request.post(server.base + '/api/sign_in', { form: { email: 'dev@example.com', password: 'developer passphrase', next: '/' }, headers: { Accept: 'application/json' } });
+  const dev = await visitor.request.get(server.base + href, { maxRedirects: 0 });
+  assert.equal(dev.status(), 403);
+  assert.doesNotMatch(await dev.text(), /Account blocked/);
+  await visitor.close();
 });

@@ -1,15 +1,16 @@
 //! Server functions for the Activity screen.
-use super::ActivityPage;
+use super::{ActivityFilter, ActivityPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 pub const PER_PAGE: u32 = 50;
 
+/// One page of the whole log; `filter` (absent: everything) narrows it.
 #[server(endpoint = "admin/activity/list")]
-pub async fn list_activity(page: u32) -> Result<ActivityPage, AppError> {
+pub async fn list_activity(page: u32, filter: Option<ActivityFilter>) -> Result<ActivityPage, AppError> {
     crate::auth::ssr::run(async move {
         let admin = crate::auth::ssr::require_admin()?;
-        page_of(&admin, None, page).await
+        page_of(&admin, None, &filter.unwrap_or_default(), page).await
     })
     .await
 }
@@ -19,7 +20,7 @@ pub async fn list_activity(page: u32) -> Result<ActivityPage, AppError> {
 pub async fn target_activity(kind: String, uid: String, page: u32) -> Result<ActivityPage, AppError> {
     crate::auth::ssr::run(async move {
         let admin = crate::auth::ssr::require_admin()?;
-        page_of(&admin, Some((&kind, &uid)), page).await
+        page_of(&admin, Some((&kind, &uid)), &ActivityFilter::default(), page).await
     })
     .await
 }
@@ -28,11 +29,16 @@ pub async fn target_activity(kind: String, uid: String, page: u32) -> Result<Act
 pub async fn page_of(
     _: &crate::auth::capability::Admin,
     target: Option<(&str, &str)>,
+    filter: &ActivityFilter,
     page: u32,
 ) -> Result<ActivityPage, AppError> {
+    if let Err(field) = filter.range() {
+        return Err(AppError::Validation(vec![crate::error::FieldError::new(field, crate::i18n::Msg::ErrDateInvalid)]));
+    }
     let state = crate::auth::ssr::app_state();
     let mut conn = state.pool.acquire().await?;
     let page = page.max(1);
-    let (rows, total) = super::repo::list(&mut conn, target, PER_PAGE, (page as u64 - 1) * PER_PAGE as u64).await?;
+    let offset = (page as u64 - 1) * PER_PAGE as u64;
+    let (rows, total) = super::repo::list(&mut conn, target, filter, PER_PAGE, offset).await?;
     Ok(ActivityPage { rows, total, page, per_page: PER_PAGE })
 }

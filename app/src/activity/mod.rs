@@ -6,6 +6,8 @@ pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityEntry {
@@ -27,6 +29,74 @@ pub struct ActivityPage {
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
+}
+
+/// What the Activity screen narrows to; every field empty means everything.
+/// Text fields match anywhere, ignoring case; dates are UTC days, both ends
+/// included (`YYYY-MM-DD`, as a date input gives them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityFilter {
+    pub who: String,
+    /// The kind of record changed: user, group, product, subscription, token, template or settings.
+    pub kind: String,
+    pub target: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The kinds of record the filter offers, with their names.
+pub const KINDS: [(&str, crate::i18n::Msg); 7] = [
+    ("user", crate::i18n::Msg::NavUsers),
+    ("group", crate::i18n::Msg::NavGroups),
+    ("product", crate::i18n::Msg::NavProducts),
+    ("subscription", crate::i18n::Msg::NavSubscriptions),
+    ("token", crate::i18n::Msg::NavTokens),
+    ("template", crate::i18n::Msg::Templates),
+    ("settings", crate::i18n::Msg::NavSettings),
+];
+
+impl ActivityFilter {
+    /// The query string that brings this filter back (for paging and export).
+    pub fn query(&self) -> String {
+        [("who", &self.who), ("kind", &self.kind), ("target", &self.target), ("from", &self.from), ("to", &self.to)]
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The first second of `from` and the first second after `to`, or an
+    /// error naming the field that is not a date.
+    pub fn range(&self) -> Result<(Option<i64>, Option<i64>), &'static str> {
+        let day = |s: &str, field| if s.is_empty() { Ok(None) } else { unix_day(s).map(Some).ok_or(field) };
+        Ok((day(&self.from, "from")?.map(|d| d * 86_400), day(&self.to, "to")?.map(|d| (d + 1) * 86_400)))
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (Howard Hinnant's days_from_civil).
+fn unix_day(s: &str) -> Option<i64> {
+    let mut it = s.split('-');
+    let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// Who made a change: an administrator, or the command line.
@@ -120,6 +190,18 @@ fn is_secret(field: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filter_dates_are_whole_utc_days() {
+        let f = ActivityFilter { from: "2026-12-07".into(), to: "2026-12-07".into(), ..Default::default() };
+        let (from, to) = f.range().unwrap();
+        assert_eq!(crate::components::format_time(from.unwrap()), "2026-12-07 00:00");
+        assert_eq!(to.unwrap() - from.unwrap(), 86_400);
+        assert_eq!(ActivityFilter { from: "7 Dec".into(), ..Default::default() }.range(), Err("from"));
+        assert_eq!(ActivityFilter { to: "2026-13-01".into(), ..Default::default() }.range(), Err("to"));
+        let q = ActivityFilter { who: "a b&c".into(), kind: "user".into(), ..Default::default() }.query();
+        assert_eq!(q, "who=a%20b%26c&kind=user");
+    }
 
     #[test]
     fn changes_read_as_fields_and_hide_secrets() {

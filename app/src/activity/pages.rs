@@ -1,7 +1,7 @@
 //! The Activity screen, and the list reused on each user's detail page.
 use super::api::list_activity;
-use super::ActivityEntry;
-use crate::components::format_time;
+use super::{ActivityEntry, ActivityFilter, KINDS};
+use crate::components::{field_error, format_count, format_time};
 use crate::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 
@@ -180,7 +180,7 @@ pub fn ActivityList(target: Option<(&'static str, String)>, #[prop(into)] reload
         |(target, _)| async move {
             match target {
                 Some((kind, uid)) => super::api::target_activity(kind.to_string(), uid, 1).await,
-                None => list_activity(1).await,
+                None => list_activity(1, None).await,
             }
         },
     );
@@ -202,10 +202,52 @@ pub fn ActivityPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1));
-    let data = Resource::new(move || page.get(), list_activity);
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        ActivityFilter { who: get("who"), kind: get("kind"), target: get("target"), from: get("from"), to: get("to") }
+    });
+    let data = Resource::new(move || (page.get(), filter.get()), |(page, filter)| list_activity(page, Some(filter)));
+    let error = Signal::derive(move || data.get().and_then(|r| r.err()));
     view! {
         <div class="page-head"><h1>{tr(Msg::NavActivity)}</h1></div>
         <p class="lead">{tr(Msg::ActivityIntro)}</p>
+        // A plain GET form: the filter lives in the address, so it can be bookmarked and shared.
+        <form method="get" action="/admin/activity" class="filters activity-filters" data-testid="activity-filter">
+            <div>
+                <label for="f-who">{tr(Msg::ActivityWho)}</label>
+                <input id="f-who" name="who" type="search" prop:value=move || filter.get().who/>
+            </div>
+            <div>
+                <label for="f-kind">{tr(Msg::ActivityKind)}</label>
+                <select id="f-kind" name="kind">
+                    <option value="" selected=move || filter.get().kind.is_empty()>{tr(Msg::ActivityAnyKind)}</option>
+                    {KINDS.into_iter().map(|(k, m)| view! {
+                        <option value=k selected=move || filter.get().kind == k>{tr(m)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="f-target">{tr(Msg::ActivityTarget)}</label>
+                <input id="f-target" name="target" type="search" prop:value=move || filter.get().target/>
+            </div>
+            <div>
+                <label for="f-from">{tr(Msg::ActivityFrom)}</label>
+                <input id="f-from" name="from" type="date" prop:value=move || filter.get().from/>
+                {field_error(error, "from")}
+            </div>
+            <div>
+                <label for="f-to">{tr(Msg::ActivityTo)}</label>
+                <input id="f-to" name="to" type="date" prop:value=move || filter.get().to/>
+                {field_error(error, "to")}
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button">{tr(Msg::Filter)}</button>
+                <a href="/admin/activity">{tr(Msg::ClearFilter)}</a>
+                <a href=move || format!("/admin/activity/export.csv?{}", filter.get().query()) rel="external" download=""
+                    data-testid="export-csv">{tr(Msg::ExportCsv)}</a>
+            </div>
+        </form>
         <Transition fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -213,14 +255,21 @@ pub fn ActivityPage() -> impl IntoView {
                     Ok(p) => {
                         let more = (p.page as i64) * (p.per_page as i64) < p.total;
                         let page_no = p.page;
+                        let total = p.total;
+                        let q = filter.get_untracked().query();
+                        let at = move |n: u32| if q.is_empty() { format!("/admin/activity?page={n}") } else { format!("/admin/activity?{q}&page={n}") };
+                        let (prev, next) = (at(page_no.saturating_sub(1)), at(page_no + 1));
                         view! {
                             {rows(p.rows, true)}
                             <nav class="pager" aria-label=tr(Msg::Pages)>
-                                {(page_no > 1).then(|| view! { <a href=format!("/admin/activity?page={}", page_no - 1)>{tr(Msg::Previous)}</a> })}
-                                {more.then(|| view! { <a href=format!("/admin/activity?page={}", page_no + 1)>{tr(Msg::Next)}</a> })}
+                                <span data-testid="activity-count">{move || if total == 1 { i18n.t(Msg::ActivityCountOne).to_string() } else { Msg::ActivityCount.fmt(i18n.lang.get(), &[&format_count(total, i18n.lang.get())]) }}</span>
+                                {(page_no > 1).then(|| view! { <a href=prev>{tr(Msg::Previous)}</a> })}
+                                {more.then(|| view! { <a href=next>{tr(Msg::Next)}</a> })}
                             </nav>
                         }.into_any()
                     }
+                    // A bad date is shown at its field.
+                    Err(crate::error::AppError::Validation(_)) => ().into_any(),
                     Err(e) => view! { <p class="error-banner" role="alert">{move || e.message(i18n.lang.get())}</p> }.into_any(),
                 }
             })}

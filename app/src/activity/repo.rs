@@ -53,30 +53,44 @@ struct Row {
     reason: Option<String>,
 }
 
-/// Newest first; optionally only the entries about one user or group.
+/// Newest first: the entries about one record (`target`: kind and uid) or
+/// all, narrowed by `filter` (whose dates `range` has already checked).
 pub async fn list(
     conn: &mut SqliteConnection,
     target: Option<(&str, &str)>,
+    filter: &super::ActivityFilter,
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<ActivityEntry>, i64), sqlx::Error> {
-    let (filter, kind, uid) = match target {
-        Some((k, u)) => ("WHERE target_kind = ? AND target_uid = ?", k, u),
-        None => ("WHERE ? = ?", "", ""),
-    };
+    let (kind, uid) = target.unwrap_or((filter.kind.as_str(), ""));
+    let (from, to) = filter.range().unwrap_or_default();
+    // One static statement: an empty argument switches its condition off.
+    // instr() rather than LIKE, so % and _ in what was typed mean themselves.
+    const WHERE: &str = "WHERE (?1 = '' OR target_kind = ?1) AND (?2 = '' OR target_uid = ?2)
+          AND (?3 = '' OR instr(lower(actor_label), lower(?3)) > 0)
+          AND (?4 = '' OR instr(lower(target_label), lower(?4)) > 0)
+          AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)";
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT id, at, actor_label, action, target_kind, target_uid, target_label, before, after, reason
-         FROM activity {filter} ORDER BY id DESC LIMIT ? OFFSET ?"
+         FROM activity {WHERE} ORDER BY id DESC LIMIT ?7 OFFSET ?8"
     ))
     .bind(kind)
     .bind(uid)
+    .bind(filter.who.trim())
+    .bind(filter.target.trim())
+    .bind(from)
+    .bind(to)
     .bind(limit as i64)
     .bind(offset as i64)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM activity {filter}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM activity {WHERE}"))
         .bind(kind)
         .bind(uid)
+        .bind(filter.who.trim())
+        .bind(filter.target.trim())
+        .bind(from)
+        .bind(to)
         .fetch_one(&mut *conn)
         .await?;
     Ok((
