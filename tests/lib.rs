@@ -567,4 +567,4 @@ impl Api {
 }
 
 /// Percent-encodes a query value (the server's own encoder).
-pub use app::rest::percent_encode as urlencode;
+pub use app::url::percent_encode as urlencode;

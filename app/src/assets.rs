@@ -79,18 +79,6 @@ impl Assets {
         }
     }
 
-    /// `url` without the prefix and the extension, as leptos's hydration
-    /// script wants it ("gatehouse.1a2b…").
-    pub fn stem(&self, name: &str) -> String {
-        let url = self.url(name);
-        let file = url.rsplit('/').next().unwrap_or_default();
-        file.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(file).to_string()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// Answers a request for `requested` (a file name under the prefix).
     pub fn respond(&self, requested: &str, headers: &HeaderMap) -> Response {
         let Some((asset, immutable)) = self.find(requested) else {

@@ -27,6 +27,7 @@ pub mod retention;
 pub mod secret;
 pub mod signup;
 pub mod subscriptions;
+pub mod url;
 pub mod users;
 
 #[cfg(feature = "ssr")]

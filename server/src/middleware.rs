@@ -64,7 +64,7 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
             None => {
                 // The query too: a bookmarked search or page comes back as it was.
                 let wanted = req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(&path);
-                let target = format!("/sign-in?next={}", app::rest::percent_encode(wanted));
+                let target = format!("/sign-in?next={}", app::url::percent_encode(wanted));
                 return with_security_headers(&state, Redirect::to(&target).into_response());
             }
             Some(v) if v.is_admin && v.must_change_password => {

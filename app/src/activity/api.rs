@@ -32,13 +32,13 @@ pub async fn page_of(
     filter: &ActivityFilter,
     page: u32,
 ) -> Result<ActivityPage, AppError> {
-    if let Err(field) = filter.range() {
-        return Err(AppError::Validation(vec![crate::error::FieldError::new(field, crate::i18n::Msg::ErrDateInvalid)]));
-    }
+    let range = filter.range().map_err(|field| {
+        AppError::Validation(vec![crate::error::FieldError::new(field, crate::i18n::Msg::ErrDateInvalid)])
+    })?;
     let state = crate::auth::ssr::app_state();
     let mut conn = state.pool.acquire().await?;
     let page = page.max(1);
     let offset = (page as u64 - 1) * PER_PAGE as u64;
-    let (rows, total) = super::repo::list(&mut conn, target, filter, PER_PAGE, offset).await?;
+    let (rows, total) = super::repo::list(&mut conn, target, filter, range, PER_PAGE, offset).await?;
     Ok(ActivityPage { rows, total, page, per_page: PER_PAGE })
 }

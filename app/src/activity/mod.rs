@@ -62,7 +62,7 @@ impl ActivityFilter {
         [("who", &self.who), ("kind", &self.kind), ("target", &self.target), ("from", &self.from), ("to", &self.to)]
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::url::percent_encode(v)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -73,15 +73,6 @@ impl ActivityFilter {
         let day = |s: &str, field| if s.is_empty() { Ok(None) } else { unix_day(s).map(Some).ok_or(field) };
         Ok((day(&self.from, "from")?.map(|d| d * 86_400), day(&self.to, "to")?.map(|d| (d + 1) * 86_400)))
     }
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (Howard Hinnant's days_from_civil).

@@ -88,17 +88,18 @@ fn field_label(field: &str) -> Option<Msg> {
     })
 }
 
-/// Where an entry's target is shown.
-fn target_href(kind: &str, uid: &str) -> String {
-    match kind {
+/// Where an entry's target is shown; None for a subscription, which has no
+/// page of its own (the Subscriptions screen cannot select one by id).
+fn target_href(kind: &str, uid: &str) -> Option<String> {
+    Some(match kind {
         "group" => format!("/admin/groups/{uid}"),
         "product" => format!("/admin/products/{uid}"),
-        "subscription" => format!("/admin/subscriptions?q={uid}"),
+        "subscription" => return None,
         "token" => "/admin/tokens".to_string(),
         "template" => format!("/admin/emails/templates/{uid}"),
         "settings" => "/admin/settings".to_string(),
         _ => format!("/admin/users/{uid}"),
-    }
+    })
 }
 
 /// "State: active → blocked", one line per changed field, in plain words.
@@ -158,7 +159,10 @@ fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
                             <td class="nowrap">{format_time(e.at)}</td>
                             <td>{e.actor}</td>
                             <td>{tr(action_label(&e.action))}</td>
-                            {show_target.then(|| view! { <td><a href=href>{e.target_label.clone()}</a></td> })}
+                            {show_target.then(|| view! { <td>{match href {
+                                Some(href) => view! { <a href=href>{e.target_label.clone()}</a> }.into_any(),
+                                None => e.target_label.clone().into_any(),
+                            }}</td> })}
                             <td class="change">{change}</td>
                             <td>{e.reason.unwrap_or_default()}</td>
                         </tr>
@@ -274,5 +278,16 @@ pub fn ActivityPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn targets_link_to_their_own_page_and_subscriptions_to_none() {
+        assert_eq!(super::target_href("product", "orders").as_deref(), Some("/admin/products/orders"));
+        assert_eq!(super::target_href("user", "ab12").as_deref(), Some("/admin/users/ab12"));
+        // No page shows one subscription: a link would land on the unfiltered list.
+        assert_eq!(super::target_href("subscription", "s1"), None);
     }
 }

@@ -54,16 +54,16 @@ struct Row {
 }
 
 /// Newest first: the entries about one record (`target`: kind and uid) or
-/// all, narrowed by `filter` (whose dates `range` has already checked).
+/// all, narrowed by `filter`; `(from, to)` is its checked `range()`.
 pub async fn list(
     conn: &mut SqliteConnection,
     target: Option<(&str, &str)>,
     filter: &super::ActivityFilter,
+    (from, to): (Option<i64>, Option<i64>),
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<ActivityEntry>, i64), sqlx::Error> {
     let (kind, uid) = target.unwrap_or((filter.kind.as_str(), ""));
-    let (from, to) = filter.range().unwrap_or_default();
     // One static statement: an empty argument switches its condition off.
     // instr() rather than LIKE, so % and _ in what was typed mean themselves.
     const WHERE: &str = "WHERE (?1 = '' OR target_kind = ?1) AND (?2 = '' OR target_uid = ?2)

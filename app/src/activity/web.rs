@@ -39,9 +39,9 @@ pub async fn export(
 }
 
 async fn csv(state: &AppState, _: &Admin, filter: &ActivityFilter) -> Result<String, String> {
-    filter.range().map_err(|field| format!("'{field}' is not a date: use YYYY-MM-DD."))?;
+    let range = filter.range().map_err(|field| format!("'{field}' is not a date: use YYYY-MM-DD."))?;
     let mut conn = state.pool.acquire().await.map_err(|e| e.to_string())?;
-    let (rows, _) = super::repo::list(&mut conn, None, filter, MAX_ROWS, 0).await.map_err(|e| e.to_string())?;
+    let (rows, _) = super::repo::list(&mut conn, None, filter, range, MAX_ROWS, 0).await.map_err(|e| e.to_string())?;
     let mut out = String::from("\u{feff}When (UTC),Who,What,Kind,On,What changed,Reason\r\n");
     for e in rows {
         let changes = field_changes(e.before.as_deref(), e.after.as_deref())

@@ -6,6 +6,7 @@
 //! (`Authorization: Bearer …`) that acts as the administrator who made it.
 use crate::auth::capability::Admin;
 use crate::state::AppState;
+use crate::url::percent_encode;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, head, post};
@@ -206,15 +207,6 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 impl Ctx {

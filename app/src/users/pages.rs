@@ -39,14 +39,7 @@ fn query_from_url() -> Memo<UserQuery> {
 /// The URL of the list for a query (what bookmarks and the pager use).
 pub fn list_url(q: &UserQuery) -> String {
     let mut parts = Vec::new();
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    let enc = crate::url::percent_encode;
     if !q.q.is_empty() {
         parts.push(format!("q={}", enc(&q.q)));
     }
