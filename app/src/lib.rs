@@ -16,6 +16,7 @@ pub mod gateway;
 pub mod groups;
 pub mod i18n;
 pub mod invitations;
+mod lazy;
 pub mod links;
 pub mod portal;
 pub mod products;
@@ -43,7 +44,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The HTML document around the app. Runs on the server only; it also sets
@@ -93,8 +94,12 @@ fn HydrationScript(js: String, wasm: String) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     // `crossorigin` on the wasm preload makes it a CORS fetch, the mode the
     // glue's own fetch uses, so the browser reuses it instead of downloading twice.
-    let script =
-        format!("import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(() => hydrate());");
+    // The chunk loader takes `initSync` from this global rather than
+    // importing the glue by name (scripts/link-chunks.mjs says why).
+    let script = format!(
+        "import init, {{ hydrate, initSync }} from {js:?}; globalThis.__gatehouseInitSync = initSync; \
+         init({{ module_or_path: {wasm:?} }}).then(() => hydrate());"
+    );
     view! {
         <link rel="modulepreload" href=js.clone()/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
@@ -161,45 +166,116 @@ pub fn App() -> impl IntoView {
         |_| auth::current_user(),
     );
     provide_context(me);
+    let (is_routing, set_is_routing) = signal(false);
+    let tr_loading = i18n::tr(i18n::Msg::Loading);
 
     view! {
         <Title text=move || i18n.t(i18n::Msg::AppName)/>
-        <Router>
+        <Router set_is_routing>
+            // While a screen's code or data loads after a click, the old
+            // screen stays; this bar says something is on its way.
+            <div class="route-progress" role="progressbar" aria-label=tr_loading hidden=move || !is_routing.get()></div>
             <Routes fallback=|| view! { <portal::NotFound/> }>
                 <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=SsrMode::Async>
-                    <Route ssr=SsrMode::Async path=path!("") view=admin::Dashboard/>
-                    <Route ssr=SsrMode::Async path=path!("users") view=users::pages::UsersPage/>
-                    <Route ssr=SsrMode::Async path=path!("users/new") view=users::pages::NewUserPage/>
-                    <Route ssr=SsrMode::Async path=path!("users/invite") view=invitations::pages::InvitePage/>
-                    <Route ssr=SsrMode::Async path=path!("invitations") view=invitations::pages::InvitationsPage/>
-                    <Route ssr=SsrMode::Async path=path!("settings") view=signup::pages::SettingsPage/>
-                    <Route ssr=SsrMode::Async path=path!("users/:uid") view=users::pages::UserDetailPage/>
-                    <Route ssr=SsrMode::Async path=path!("groups") view=groups::pages::GroupsPage/>
-                    <Route ssr=SsrMode::Async path=path!("groups/:uid") view=groups::pages::GroupDetailPage/>
-                    <Route ssr=SsrMode::Async path=path!("products") view=products::pages::ProductsPage/>
-                    <Route ssr=SsrMode::Async path=path!("products/new") view=products::pages::NewProductPage/>
-                    <Route ssr=SsrMode::Async path=path!("products/:uid") view=products::pages::ProductDetailPage/>
-                    <Route ssr=SsrMode::Async path=path!("subscriptions") view=subscriptions::pages::SubscriptionsPage/>
-                    <Route ssr=SsrMode::Async path=path!("emails") view=emails::pages::EmailsPage/>
-                    <Route ssr=SsrMode::Async path=path!("emails/templates") view=emails::pages::TemplatesPage/>
-                    <Route ssr=SsrMode::Async path=path!("emails/templates/:name") view=emails::pages::TemplateEditorPage/>
-                    <Route ssr=SsrMode::Async path=path!("emails/:id") view=emails::pages::EmailMessagePage/>
-                    <Route ssr=SsrMode::Async path=path!("activity") view=activity::pages::ActivityPage/>
-                    <Route ssr=SsrMode::Async path=path!("tokens") view=access_tokens::pages::AccessTokensPage/>
+                    <Route ssr=SsrMode::Async path=path!("") view={Lazy::<screens::DashboardScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("users") view={Lazy::<screens::UsersScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("users/new") view={Lazy::<screens::NewUserScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("users/invite") view={Lazy::<screens::InviteScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("invitations") view={Lazy::<screens::InvitationsScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("settings") view={Lazy::<screens::SettingsScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("users/:uid") view={Lazy::<screens::UserDetailScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("groups") view={Lazy::<screens::GroupsScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("groups/:uid") view={Lazy::<screens::GroupDetailScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("products") view={Lazy::<screens::ProductsScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("products/new") view={Lazy::<screens::NewProductScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("products/:uid") view={Lazy::<screens::ProductDetailScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("subscriptions") view={Lazy::<screens::SubscriptionsScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("emails") view={Lazy::<screens::EmailsScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("emails/templates") view={Lazy::<screens::TemplatesScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("emails/templates/:name") view={Lazy::<screens::TemplateEditorScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("emails/:id") view={Lazy::<screens::EmailMessageScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("activity") view={Lazy::<screens::ActivityScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("tokens") view={Lazy::<screens::AccessTokensScreen>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=portal::PortalLayout>
-                    <Route ssr=SsrMode::Async path=path!("") view=portal::HomePage/>
-                    <Route ssr=SsrMode::Async path=path!("products/:uid") view=products::pages::PortalProductPage/>
-                    <Route ssr=SsrMode::Async path=path!("subscriptions") view=subscriptions::pages::MySubscriptionsPage/>
-                    <Route path=path!("sign-in") view=auth::pages::SignInPage/>
-                    <Route path=path!("profile") view=portal::ProfilePage/>
-                    <Route ssr=SsrMode::Async path=path!("invitation") view=invitations::pages::AcceptInvitationPage/>
-                    <Route path=path!("forgot-password") view=recovery::pages::ForgotPasswordPage/>
-                    <Route ssr=SsrMode::Async path=path!("reset-password") view=recovery::pages::ResetPasswordPage/>
-                    <Route ssr=SsrMode::Async path=path!("sign-up") view=signup::pages::SignUpPage/>
-                    <Route ssr=SsrMode::Async path=path!("verify-email") view=signup::pages::VerifyEmailPage/>
+                    <Route ssr=SsrMode::Async path=path!("") view={Lazy::<screens::HomeScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("products/:uid") view={Lazy::<screens::PortalProductScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("subscriptions") view={Lazy::<screens::MySubscriptionsScreen>::new()}/>
+                    <Route path=path!("sign-in") view={Lazy::<screens::SignInScreen>::new()}/>
+                    <Route path=path!("profile") view={Lazy::<screens::ProfileScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("invitation") view={Lazy::<screens::AcceptInvitationScreen>::new()}/>
+                    <Route path=path!("forgot-password") view={Lazy::<screens::ForgotPasswordScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("reset-password") view={Lazy::<screens::ResetPasswordScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("sign-up") view={Lazy::<screens::SignUpScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("verify-email") view={Lazy::<screens::VerifyEmailScreen>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// Every screen is a lazy route: the browser fetches a screen's code when it
+/// is first shown (see `lazy`). Chunk names appear in the built file names.
+mod screens {
+    use crate::access_tokens::pages::AccessTokensPage;
+    use crate::activity::pages::ActivityPage;
+    use crate::admin::Dashboard;
+    use crate::auth::pages::SignInPage;
+    use crate::emails::pages::EmailMessagePage;
+    use crate::emails::pages::EmailsPage;
+    use crate::emails::pages::TemplateEditorPage;
+    use crate::emails::pages::TemplatesPage;
+    use crate::groups::pages::GroupDetailPage;
+    use crate::groups::pages::GroupsPage;
+    use crate::invitations::pages::AcceptInvitationPage;
+    use crate::invitations::pages::InvitationsPage;
+    use crate::invitations::pages::InvitePage;
+    use crate::portal::HomePage;
+    use crate::portal::ProfilePage;
+    use crate::products::pages::NewProductPage;
+    use crate::products::pages::PortalProductPage;
+    use crate::products::pages::ProductDetailPage;
+    use crate::products::pages::ProductsPage;
+    use crate::recovery::pages::ForgotPasswordPage;
+    use crate::recovery::pages::ResetPasswordPage;
+    use crate::signup::pages::SettingsPage;
+    use crate::signup::pages::SignUpPage;
+    use crate::signup::pages::VerifyEmailPage;
+    use crate::subscriptions::pages::MySubscriptionsPage;
+    use crate::subscriptions::pages::SubscriptionsPage;
+    use crate::users::pages::NewUserPage;
+    use crate::users::pages::UserDetailPage;
+    use crate::users::pages::UsersPage;
+
+    crate::lazy::lazy_screens! {
+        DashboardScreen => admin_home: Dashboard,
+        UsersScreen => admin_users: UsersPage,
+        NewUserScreen => admin_users: NewUserPage,
+        InviteScreen => admin_users: InvitePage,
+        InvitationsScreen => admin_users: InvitationsPage,
+        SettingsScreen => admin_users: SettingsPage,
+        UserDetailScreen => admin_users: UserDetailPage,
+        GroupsScreen => admin_groups: GroupsPage,
+        GroupDetailScreen => admin_groups: GroupDetailPage,
+        ProductsScreen => admin_products: ProductsPage,
+        NewProductScreen => admin_products: NewProductPage,
+        ProductDetailScreen => admin_products: ProductDetailPage,
+        SubscriptionsScreen => admin_products: SubscriptionsPage,
+        EmailsScreen => admin_emails: EmailsPage,
+        TemplatesScreen => admin_emails: TemplatesPage,
+        TemplateEditorScreen => admin_emails: TemplateEditorPage,
+        EmailMessageScreen => admin_emails: EmailMessagePage,
+        ActivityScreen => admin_activity: ActivityPage,
+        AccessTokensScreen => admin_tokens: AccessTokensPage,
+        HomeScreen => portal: HomePage,
+        PortalProductScreen => portal: PortalProductPage,
+        MySubscriptionsScreen => portal: MySubscriptionsPage,
+        SignInScreen => account: SignInPage,
+        ProfileScreen => portal: ProfilePage,
+        AcceptInvitationScreen => account: AcceptInvitationPage,
+        ForgotPasswordScreen => account: ForgotPasswordPage,
+        ResetPasswordScreen => account: ResetPasswordPage,
+        SignUpScreen => account: SignUpPage,
+        VerifyEmailScreen => account: VerifyEmailPage,
     }
 }

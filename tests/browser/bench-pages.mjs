@@ -108,7 +108,7 @@ try {
           kb: median(xs.map((x) => x.bytes)) / 1024,
           requests: median(xs.map((x) => x.requests)),
           seconds: median(xs.map((x) => x.seconds)),
-          assets: xs[0].assets.join(' '),
+          assets: summarise(xs[0].assets),
         });
       }
     }
@@ -119,6 +119,20 @@ try {
 }
 
 console.log(`\nmedian of ${runs} runs; KB = 1024 bytes on the wire (headers included)\n`);
+/** `gatehouse.1a2b….wasm chunk_3.….wasm split_portal.….wasm` → `gatehouse.{css,js,wasm}, loader, split_portal, 1 shared chunk` */
+function summarise(files) {
+  if (files.length === 0) return '(none)';
+  const plain = files.map((f) => f.replace(/\.[0-9a-f]{16}\./, '.'));
+  const app = plain.filter((f) => f.startsWith('gatehouse.')).map((f) => f.slice('gatehouse.'.length)).sort();
+  const parts = [];
+  if (app.length) parts.push(`gatehouse.{${app.join(',')}}`);
+  if (plain.includes('__wasm_split.js')) parts.push('chunk loader');
+  parts.push(...plain.filter((f) => f.startsWith('split_')).map((f) => f.replace(/\.wasm$/, '')));
+  const shared = plain.filter((f) => f.startsWith('chunk_')).length;
+  if (shared) parts.push(`${shared} shared chunk${shared === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
 console.log('| page | link | cache | KB on the wire | requests | answers a click after | browser-app files fetched |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { root, startServer, launchBrowser, clickUntil } from './harness.mjs';
+import { ADMIN, root, startServer, launchBrowser, clickUntil, shot } from './harness.mjs';
 
 // A copy of the built site that this test may change like a new build would.
 const site = mkdtempSync(join(tmpdir(), 'gatehouse-site-'));
@@ -16,11 +16,12 @@ const data = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
 const browser = await launchBrowser();
 after(async () => { await browser.close(); rmSync(site, { recursive: true, force: true }); });
 
-/** The /pkg/ files a visit of `path` fetched over the network (not from the cache), seen through CDP. */
-async function networkFetches(page, base, path) {
+/** Records the /pkg/ files fetched over the network (not from the cache), seen through CDP. */
+async function recorder(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  const seen = new Map();
+  let seen = new Map();
+  const done = new Map();
   cdp.on('Network.requestWillBeSent', (e) => { if (e.request.url.includes('/pkg/')) seen.set(e.requestId, { url: e.request.url }); });
   cdp.on('Network.requestServedFromCache', (e) => seen.delete(e.requestId));
   cdp.on('Network.responseReceived', (e) => {
@@ -31,15 +32,40 @@ async function networkFetches(page, base, path) {
     r.encoding = e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'];
     r.cacheControl = e.response.headers['cache-control'] ?? e.response.headers['Cache-Control'];
   });
-  const done = new Map();
   cdp.on('Network.loadingFinished', (e) => done.set(e.requestId, e.encodedDataLength));
-  await page.goto(base + path);
+  return {
+    /** What was fetched since the last call. */
+    take() {
+      const out = [...seen.entries()].map(([id, r]) => ({ file: r.url.replace(/^.*\/pkg\//, ''), bytes: done.get(id) ?? 0, ...r }));
+      seen = new Map();
+      return out;
+    },
+    detach: () => cdp.detach(),
+  };
+}
+
+/** Waits until the page's app answers a click (the language switch). */
+async function live(page) {
   await clickUntil(page, 'button[lang="nl"]', async () => (await page.getAttribute('html', 'lang')) === 'nl');
   await page.click('button[lang="en"]');
-  await page.waitForTimeout(500);
-  await cdp.detach();
-  return [...seen.entries()].map(([id, r]) => ({ file: r.url.replace(/^.*\/pkg\//, ''), bytes: done.get(id) ?? 0, ...r }));
+  await page.waitForTimeout(300);
 }
+
+/** The /pkg/ files a visit of `path` fetched over the network. */
+async function networkFetches(page, base, path) {
+  const rec = await recorder(page);
+  await page.goto(base + path);
+  await live(page);
+  const out = rec.take();
+  await rec.detach();
+  return out;
+}
+
+/** `split_portal.0123456789abcdef.wasm` → `split_portal.wasm` */
+const plain = (file) => file.replace(/\.[0-9a-f]{16}\./, '.');
+/** The lazily loaded areas among fetched files (`split_<area>.wasm`; `chunk_*` files are code areas share). */
+const areas = (files) => files.map((f) => plain(f.file)).filter((n) => n.startsWith('split_'))
+  .map((n) => n.replace(/^split_|\.wasm$/g, '')).sort();
 
 test('a second visit downloads no browser-app file again; a new build\'s changed file is fetched, the rest is not', async () => {
   let server = await startServer({ GATEHOUSE_SITE_ROOT: site }, data);
@@ -47,21 +73,29 @@ test('a second visit downloads no browser-app file again; a new build\'s changed
   const page = await context.newPage();
 
   const first = await networkFetches(page, server.base, '/');
-  const names = first.map((f) => f.file).sort();
-  assert.equal(names.length, 3, `the page fetches the JS glue, the wasm and the stylesheet: ${names}`);
+  const names = first.map((f) => plain(f.file));
+  for (const want of ['gatehouse.js', 'gatehouse.wasm', 'gatehouse.css', '__wasm_split.js', 'split_portal.wasm']) {
+    assert.ok(names.includes(want), `the portal home fetches ${want}: ${names}`);
+  }
+  assert.deepEqual(areas(first), ['portal'], 'only the portal\'s own screens are fetched');
   for (const f of first) {
-    assert.match(f.file, /^gatehouse\.[0-9a-f]{16}\.(js|wasm|css)$/, 'names carry a content hash');
+    assert.match(f.file, /^[A-Za-z0-9_]+\.[0-9a-f]{16}\.(js|wasm|css)$/, 'names carry a content hash');
     assert.equal(f.status, 200);
     assert.equal(f.encoding, 'br', `${f.file} comes brotli-compressed`);
     assert.equal(f.cacheControl, 'public, max-age=31536000, immutable');
   }
-  const wasm = first.find((f) => f.file.endsWith('.wasm'));
+  const wasm = first.find((f) => plain(f.file) === 'gatehouse.wasm');
   assert.ok(wasm.bytes < readFileSync(join(site, 'pkg', 'gatehouse.wasm')).length / 2,
     'the wasm on the wire is less than half its size');
 
-  // Second visit, and another page: nothing from /pkg/ crosses the network.
+  // Second visit: nothing from /pkg/ crosses the network.
   assert.deepEqual(await networkFetches(page, server.base, '/'), [], 'second visit of the same page');
-  assert.deepEqual(await networkFetches(page, server.base, '/sign-in'), [], 'another page of the same build');
+  // A page of another area fetches that area's code, nothing else.
+  const signIn = await networkFetches(page, server.base, '/sign-in');
+  assert.deepEqual(areas(signIn), ['account'], 'the sign-in page fetches the account screens');
+  assert.deepEqual(signIn.filter((f) => !/^(split_account|chunk_\d+)\./.test(f.file)), [],
+    'and nothing the portal home already fetched');
+  assert.deepEqual(await networkFetches(page, server.base, '/forgot-password'), [], 'another account page: nothing');
 
   // A new build that changed only the stylesheet: the server restarts on it.
   await server.stopped();
@@ -70,7 +104,7 @@ test('a second visit downloads no browser-app file again; a new build\'s changed
   // Same address: the browser's cache is per origin.
   server = await startServer({ GATEHOUSE_SITE_ROOT: site, GATEHOUSE_BIND: new URL(server.base).host }, data);
   const third = await networkFetches(page, server.base, '/');
-  assert.deepEqual(third.map((f) => f.file.replace(/\.[0-9a-f]{16}\./, '.')), ['gatehouse.css'],
+  assert.deepEqual(third.map((f) => plain(f.file)), ['gatehouse.css'],
     'only the changed stylesheet is fetched');
   assert.notEqual(third[0].file, first.find((f) => f.file.endsWith('.css')).file, 'under a new name');
   const applied = await page.evaluate(() => [...document.styleSheets].some((s) =>
@@ -80,11 +114,80 @@ test('a second visit downloads no browser-app file again; a new build\'s changed
   // An old page's name for the changed file is gone; the plain name must be revalidated.
   const old = await page.request.get(server.base + '/pkg/' + first.find((f) => f.file.endsWith('.css')).file);
   assert.equal(old.status(), 404);
-  const plain = await page.request.get(server.base + '/pkg/gatehouse.css');
-  assert.equal(plain.headers()['cache-control'], 'no-cache');
+  const unhashed = await page.request.get(server.base + '/pkg/gatehouse.css');
+  assert.equal(unhashed.headers()['cache-control'], 'no-cache');
   // Pages themselves are never stored.
   const html = await page.request.get(server.base + '/');
   assert.equal(html.headers()['cache-control'], 'no-store');
   await context.close();
   await server.stopped();
+});
+
+test('code is split by area: a visitor never fetches an administrator screen; each admin area is fetched when first opened', async () => {
+  const server = await startServer({ GATEHOUSE_SITE_ROOT: site, GATEHOUSE_ADMIN_EMAIL: ADMIN.email,
+                                     GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const rec = await recorder(page);
+  try {
+    await page.goto(server.base + '/sign-in?next=/admin');
+    await live(page);
+    const signIn = rec.take();
+    assert.deepEqual(areas(signIn), ['account'], 'the sign-in page fetches the account screens only');
+
+    await page.fill('#email', ADMIN.email);
+    await page.fill('#password', ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(server.base + '/admin');
+    await page.getByTestId('sign-in-form').waitFor({ state: 'detached' });
+    const dashboard = rec.take();
+    assert.deepEqual(areas(dashboard), ['admin_home'], 'the dashboard fetches its own code');
+    assert.ok(!dashboard.some((f) => plain(f.file).startsWith('gatehouse.')), 'the app itself is not fetched again');
+
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByTestId('users-table').waitFor();
+    assert.deepEqual(areas(rec.take()), ['admin_users'], 'opening Users fetches the users screens');
+
+    await page.getByRole('link', { name: 'Groups', exact: true }).click();
+    await page.waitForURL(server.base + '/admin/groups');
+    await page.getByRole('heading', { name: 'Groups' }).waitFor();
+    assert.deepEqual(areas(rec.take()), ['admin_groups'], 'opening Groups fetches the groups screens');
+
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByTestId('users-table').waitFor();
+    assert.deepEqual(rec.take(), [], 'going back to Users fetches nothing');
+  } finally {
+    await rec.detach();
+    await context.close();
+    await server.stopped();
+  }
+});
+
+test('a screen whose code cannot be fetched says so and offers a retry that works', async () => {
+  const server = await startServer({ GATEHOUSE_SITE_ROOT: site }, data);
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  try {
+    await page.goto(server.base + '/');
+    await live(page);
+    // The network drops the account screens' code.
+    await page.route(/\/pkg\/split_account\./, (route) => route.abort('internetdisconnected'));
+    await page.getByRole('link', { name: 'Sign in' }).first().click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /could not be loaded/);
+    await shot(page, '120-screen-code-failed');
+    // The app still runs: the language switch answers.
+    await page.click('button[lang="nl"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'nl');
+    await page.click('button[lang="en"]');
+    // The connection is back: Retry shows the screen.
+    await page.unroute(/\/pkg\/split_account\./);
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('sign-in-form').waitFor();
+    await live(page);
+  } finally {
+    await context.close();
+    await server.stopped();
+  }
 });

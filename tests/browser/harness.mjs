@@ -144,6 +144,9 @@ export async function adminPage(ctx, next = '/admin/users') {
   await page.fill('#password', ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(ctx.server.base + next);
+  // The address changes at once; the sign-in form stays until the next
+  // screen's code has arrived.
+  await page.getByTestId('sign-in-form').waitFor({ state: 'detached' });
   return page;
 }
 
