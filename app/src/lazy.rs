@@ -31,8 +31,10 @@ macro_rules! lazy_screens {
             async fn view(_this: Self) -> ::leptos::prelude::AnyView {
                 #[cfg(feature = "hydrate")]
                 {
+                    let first = $crate::lazy::first_screen();
                     match $page::$route().await {
                         Ok(view) => view,
+                        Err(_) if first => $crate::lazy::stop_hydrating::<::leptos::prelude::AnyView>().await,
                         Err(_) => ::leptos::prelude::IntoAny::into_any(
                             ::leptos::prelude::view! { <$crate::lazy::ChunkFailed/> },
                         ),
@@ -45,9 +47,14 @@ macro_rules! lazy_screens {
             }
 
             async fn preload() {
-                // A failure here shows up again, with its message, in `view`.
+                // While the first screen hydrates, the router goes on as soon
+                // as this returns and would hydrate the missing screen, a
+                // mismatch: on failure it must not return. On a click, the
+                // failure shows up again, with its message, in `view`.
                 #[cfg(feature = "hydrate")]
-                let _ = $page::preload().await;
+                if $page::preload().await.is_err() && $crate::lazy::is_first_screen() {
+                    $crate::lazy::stop_hydrating::<()>().await;
+                }
             }
         }
 
@@ -81,6 +88,61 @@ pub fn ChunkFailed() -> impl IntoView {
             <button type="button" class="button" on:click=|_| reload()>{tr(Msg::Retry)}</button>
         </div>
     }
+}
+
+/// True the first time only: the first screen the app shows is the one the
+/// server rendered and the browser hydrates; later ones are opened by clicks.
+/// (Leptos's own "during hydration" flag is not reachable from the lazy
+/// view's future: it is polled outside any reactive owner.) After a 404 page,
+/// which is not lazy, the first screen opened by a click counts as first: its
+/// failure then shows the message outside the app, which works as well.
+#[cfg(feature = "hydrate")]
+pub fn first_screen() -> bool {
+    FIRST.swap(false, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `first_screen` without using it up (the router preloads, then views).
+#[cfg(feature = "hydrate")]
+pub fn is_first_screen() -> bool {
+    FIRST.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[cfg(feature = "hydrate")]
+static FIRST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// The first screen's code did not arrive. The server's markup stays as it
+/// is (readable, its links and plain forms work) and hydration waits for
+/// ever: any view returned here would differ from that markup, and Leptos
+/// stops the whole app on a mismatch. The message with Retry is added
+/// outside the app's markup.
+#[cfg(feature = "hydrate")]
+pub async fn stop_hydrating<T>() -> T {
+    show_failure_outside_app();
+    std::future::pending().await
+}
+
+#[cfg(feature = "hydrate")]
+fn show_failure_outside_app() {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let (Some(body), Ok(panel), Ok(text), Ok(button)) =
+        (doc.body(), doc.create_element("div"), doc.create_element("p"), doc.create_element("button"))
+    else {
+        return;
+    };
+    let lang = crate::i18n::initial_lang();
+    panel.set_class_name("error-banner load-failed");
+    let _ = panel.set_attribute("role", "alert");
+    text.set_text_content(Some(Msg::ChunkFailed.text(lang)));
+    button.set_class_name("button");
+    let _ = button.set_attribute("type", "button");
+    button.set_text_content(Some(Msg::Retry.text(lang)));
+    let on_click = Closure::<dyn Fn()>::new(reload);
+    let _ = button.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget(); // lives as long as the page
+    let _ = panel.append_child(&text);
+    let _ = panel.append_child(&button);
+    let _ = body.append_child(&panel);
 }
 
 /// Loads the page again: the failed fetch is not remembered, so this asks

@@ -191,3 +191,29 @@ test('a screen whose code cannot be fetched says so and offers a retry that work
     await server.stopped();
   }
 });
+
+test('when the first screen\'s code cannot be fetched, the page stays readable and says so with a retry', async () => {
+  const server = await startServer({ GATEHOUSE_SITE_ROOT: site }, data);
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.route(/\/pkg\/split_account\./, (route) => route.abort('internetdisconnected'));
+    await page.goto(server.base + '/sign-in');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /could not be loaded/);
+    assert.equal(await page.getByTestId('sign-in-form').count(), 1, 'the server\'s page is still there');
+    assert.deepEqual(errors.filter((e) => /panicked|unreachable/.test(e)), [], 'the app did not crash');
+    await shot(page, '121-first-screen-code-failed');
+    await page.unroute(/\/pkg\/split_account\./);
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('sign-in-form').waitFor();
+    await live(page);
+    assert.equal(await page.getByRole('alert').count(), 0, 'after the retry the message is gone');
+  } finally {
+    await context.close();
+    await server.stopped();
+  }
+});
