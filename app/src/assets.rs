@@ -79,6 +79,22 @@ impl Assets {
         }
     }
 
+    /// The URLs of the chunk loader and of the wasm files the lazily loaded
+    /// `area` needs (`__wasm_split_manifest.json`, written by tools/wasm-split),
+    /// for the page to preload. Empty if the build has no such area.
+    pub fn area_urls(&self, area: &str) -> Vec<String> {
+        let Some(manifest) = self.files.get("__wasm_split_manifest.json") else { return Vec::new() };
+        let Ok(areas) = serde_json::from_slice::<HashMap<String, Vec<String>>>(&manifest.identity) else {
+            return Vec::new();
+        };
+        let Some(stems) = areas.get(area) else { return Vec::new() };
+        std::iter::once("__wasm_split.js".to_string())
+            .chain(stems.iter().map(|s| format!("{s}.wasm")))
+            .filter(|name| self.files.contains_key(name))
+            .map(|name| self.url(&name))
+            .collect()
+    }
+
     /// Answers a request for `requested` (a file name under the prefix).
     pub fn respond(&self, requested: &str, headers: &HeaderMap) -> Response {
         let Some((asset, immutable)) = self.find(requested) else {
@@ -207,6 +223,23 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(accept).unwrap());
         assets.respond(file, &h)
+    }
+
+    #[test]
+    fn an_area_names_its_loader_and_chunks_by_their_hashes() {
+        let dir = dir_with(&[
+            ("__wasm_split_manifest.json", br#"{"portal":["chunk_1","split_portal"]}"#),
+            ("__wasm_split.js", b"loader"),
+            ("chunk_1.wasm", b"shared"),
+            ("split_portal.wasm", b"portal"),
+        ]);
+        let assets = Assets::load(&dir);
+        let urls = assets.area_urls("portal");
+        assert_eq!(urls.len(), 3);
+        assert!(urls[0].starts_with("/pkg/__wasm_split.") && urls[0].ends_with(".js"));
+        assert!(urls[1].starts_with("/pkg/chunk_1.") && urls[2].starts_with("/pkg/split_portal."));
+        assert_eq!(urls, ["__wasm_split.js", "chunk_1.wasm", "split_portal.wasm"].map(|n| assets.url(n)));
+        assert!(assets.area_urls("admin_users").is_empty());
     }
 
     #[test]

@@ -62,12 +62,14 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
         }
     }
     #[cfg(feature = "ssr")]
-    let (css, js, wasm) = {
+    let (css, js, wasm, chunks) = {
         let assets = use_context::<std::sync::Arc<assets::Assets>>().unwrap_or_default();
-        (assets.url("gatehouse.css"), assets.url("gatehouse.js"), assets.url("gatehouse.wasm"))
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+        let chunks = screens::area_of(&path).map(|area| assets.area_urls(area)).unwrap_or_default();
+        (assets.url("gatehouse.css"), assets.url("gatehouse.js"), assets.url("gatehouse.wasm"), chunks)
     };
     #[cfg(not(feature = "ssr"))]
-    let (css, js, wasm) = (String::new(), String::new(), String::new());
+    let (css, js, wasm, chunks) = (String::new(), String::new(), String::new(), Vec::new());
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -76,7 +78,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScript js wasm/>
+                <HydrationScript js wasm chunks/>
                 <leptos_meta::MetaTags/>
             </head>
             <body>
@@ -89,8 +91,10 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 /// Loads the browser app and hydrates the page: what leptos's
 /// `HydrationScripts` does, with the JS glue and the wasm under their own
 /// hashed names (leptos's component gives both one name).
+/// `chunks`: the chunk loader and the wasm files of this page's area, which
+/// the loader would otherwise ask for only once the main module runs.
 #[component]
-fn HydrationScript(js: String, wasm: String) -> impl IntoView {
+fn HydrationScript(js: String, wasm: String, chunks: Vec<String>) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     // `crossorigin` on the wasm preload makes it a CORS fetch, the mode the
     // glue's own fetch uses, so the browser reuses it instead of downloading twice.
@@ -103,6 +107,17 @@ fn HydrationScript(js: String, wasm: String) -> impl IntoView {
     view! {
         <link rel="modulepreload" href=js.clone()/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        {chunks
+            .into_iter()
+            .map(|url| {
+                if url.ends_with(".js") {
+                    view! { <link rel="modulepreload" href=url/> }.into_any()
+                } else {
+                    view! { <link rel="preload" href=url r#as="fetch" r#type="application/wasm" crossorigin=""/> }
+                        .into_any()
+                }
+            })
+            .collect_view()}
         <script type="module" nonce=nonce>{script}</script>
     }
 }
@@ -217,6 +232,54 @@ pub fn App() -> impl IntoView {
 /// Every screen is a lazy route: the browser fetches a screen's code when it
 /// is first shown (see `lazy`). Chunk names appear in the built file names.
 mod screens {
+    /// The area (see `lazy_screens!` below) of the screen at `path`, so the
+    /// page can ask for its code at once. Mirrors the routes in `App`; a
+    /// wrong answer only costs a useless or a missing preload.
+    #[cfg(feature = "ssr")]
+    pub fn area_of(path: &str) -> Option<&'static str> {
+        let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+        Some(match path {
+            "/admin" | "/admin/" => "admin_home",
+            _ if ["/admin/users", "/admin/invitations", "/admin/settings"].iter().any(|p| under(p)) => "admin_users",
+            _ if under("/admin/groups") => "admin_groups",
+            _ if under("/admin/products") || under("/admin/subscriptions") => "admin_products",
+            _ if under("/admin/emails") => "admin_emails",
+            _ if under("/admin/activity") => "admin_activity",
+            _ if under("/admin/tokens") => "admin_tokens",
+            _ if under("/admin") => return None,
+            "/sign-in" | "/invitation" | "/forgot-password" | "/reset-password" | "/sign-up" | "/verify-email" => {
+                "account"
+            }
+            "/" | "/subscriptions" | "/profile" => "portal",
+            _ if path.starts_with("/products/") => "portal",
+            _ => return None,
+        })
+    }
+
+    #[cfg(all(test, feature = "ssr"))]
+    #[test]
+    fn each_route_preloads_its_own_area() {
+        for (path, area) in [
+            ("/", Some("portal")),
+            ("/products/starter", Some("portal")),
+            ("/sign-in", Some("account")),
+            ("/verify-email", Some("account")),
+            ("/admin", Some("admin_home")),
+            ("/admin/users/new", Some("admin_users")),
+            ("/admin/invitations", Some("admin_users")),
+            ("/admin/groups/g1", Some("admin_groups")),
+            ("/admin/subscriptions", Some("admin_products")),
+            ("/admin/emails/templates/x", Some("admin_emails")),
+            ("/admin/activity", Some("admin_activity")),
+            ("/admin/tokens", Some("admin_tokens")),
+            ("/admin/nothing-here", None),
+            ("/no-such-page", None),
+            ("/admin-users", None),
+        ] {
+            assert_eq!(area_of(path), area, "{path}");
+        }
+    }
+
     use crate::access_tokens::pages::AccessTokensPage;
     use crate::activity::pages::ActivityPage;
     use crate::admin::Dashboard;

@@ -78,6 +78,7 @@ test('a second visit downloads no browser-app file again; a new build\'s changed
     assert.ok(names.includes(want), `the portal home fetches ${want}: ${names}`);
   }
   assert.deepEqual(areas(first), ['portal'], 'only the portal\'s own screens are fetched');
+  assert.equal(new Set(names).size, names.length, `each file is fetched once (the page's preloads are used): ${names}`);
   for (const f of first) {
     assert.match(f.file, /^[A-Za-z0-9_]+\.[0-9a-f]{16}\.(js|wasm|css)$/, 'names carry a content hash');
     assert.equal(f.status, 200);
