@@ -14,10 +14,11 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 
-wasm_opt=tests/browser/node_modules/.bin/wasm-opt
-if [ "$profile" != dev ] && ! [ -x "$wasm_opt" ]; then
+# What scripts/optimize-wasm.mjs loads.
+binaryen=tests/browser/node_modules/binaryen/index.js
+if [ "$profile" != dev ] && ! [ -f "$binaryen" ]; then
   # An unoptimised release app is three times larger: never serve one silently.
-  echo "$wasm_opt is missing: run scripts/setup.sh (it installs npm binaryen)" >&2
+  echo "$binaryen is missing: run scripts/setup.sh (it installs npm binaryen)" >&2
   exit 1
 fi
 

@@ -34,6 +34,8 @@ struct Asset {
 #[derive(Default)]
 pub struct Assets {
     files: HashMap<String, Asset>,
+    /// Per lazily loaded area, the URLs a page of it preloads (`area_urls`).
+    areas: HashMap<String, Vec<String>>,
 }
 
 impl Assets {
@@ -67,7 +69,31 @@ impl Assets {
             };
             files.insert(name, asset);
         }
-        Assets { files }
+        let mut assets = Assets { files, areas: HashMap::new() };
+        assets.areas = assets.read_areas();
+        assets
+    }
+
+    /// The loader and the wasm files of each area, by their hashed URLs, from
+    /// `__wasm_split_manifest.json` (written by tools/wasm-split). Read once
+    /// here rather than for every page.
+    fn read_areas(&self) -> HashMap<String, Vec<String>> {
+        let Some(manifest) = self.files.get("__wasm_split_manifest.json") else { return HashMap::new() };
+        let Ok(areas) = serde_json::from_slice::<HashMap<String, Vec<String>>>(&manifest.identity) else {
+            tracing::warn!("__wasm_split_manifest.json does not parse: pages will not preload their chunks");
+            return HashMap::new();
+        };
+        areas
+            .into_iter()
+            .map(|(area, stems)| {
+                let urls = std::iter::once("__wasm_split.js".to_string())
+                    .chain(stems.iter().map(|s| format!("{s}.wasm")))
+                    .filter(|name| self.files.contains_key(name))
+                    .map(|name| self.url(&name))
+                    .collect();
+                (area, urls)
+            })
+            .collect()
     }
 
     /// The URL to put in a page for `name`: with its content hash when the
@@ -80,19 +106,9 @@ impl Assets {
     }
 
     /// The URLs of the chunk loader and of the wasm files the lazily loaded
-    /// `area` needs (`__wasm_split_manifest.json`, written by tools/wasm-split),
-    /// for the page to preload. Empty if the build has no such area.
+    /// `area` needs, for the page to preload. Empty if the build has no such area.
     pub fn area_urls(&self, area: &str) -> Vec<String> {
-        let Some(manifest) = self.files.get("__wasm_split_manifest.json") else { return Vec::new() };
-        let Ok(areas) = serde_json::from_slice::<HashMap<String, Vec<String>>>(&manifest.identity) else {
-            return Vec::new();
-        };
-        let Some(stems) = areas.get(area) else { return Vec::new() };
-        std::iter::once("__wasm_split.js".to_string())
-            .chain(stems.iter().map(|s| format!("{s}.wasm")))
-            .filter(|name| self.files.contains_key(name))
-            .map(|name| self.url(&name))
-            .collect()
+        self.areas.get(area).cloned().unwrap_or_default()
     }
 
     /// Answers a request for `requested` (a file name under the prefix).

@@ -61,6 +61,21 @@ async function networkFetches(page, base, path) {
   return out;
 }
 
+/** Runs `fn({ server, page })` against a server on the test's site, in a new browser context; cleans up after. */
+async function withPage(env, dir, fn) {
+  const server = await startServer({ GATEHOUSE_SITE_ROOT: site, ...env }, dir);
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    await fn({ server, page: await context.newPage() });
+  } finally {
+    await context.close();
+    await server.stopped();
+  }
+}
+
+/** The requests for the account screens' own code. */
+const accountCode = /\/pkg\/split_account\./;
+
 /** `split_portal.0123456789abcdef.wasm` → `split_portal.wasm` */
 const plain = (file) => file.replace(/\.[0-9a-f]{16}\./, '.');
 /** The lazily loaded areas among fetched files (`split_<area>.wasm`; `chunk_*` files are code areas share). */
@@ -125,12 +140,8 @@ test('a second visit downloads no browser-app file again; a new build\'s changed
 });
 
 test('code is split by area: a visitor never fetches an administrator screen; each admin area is fetched when first opened', async () => {
-  const server = await startServer({ GATEHOUSE_SITE_ROOT: site, GATEHOUSE_ADMIN_EMAIL: ADMIN.email,
-                                     GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
-  const context = await browser.newContext({ locale: 'en-US' });
-  const page = await context.newPage();
-  const rec = await recorder(page);
-  try {
+  await withPage({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password }, undefined, async ({ server, page }) => {
+    const rec = await recorder(page);
     await page.goto(server.base + '/sign-in?next=/admin');
     await live(page);
     const signIn = rec.take();
@@ -157,22 +168,16 @@ test('code is split by area: a visitor never fetches an administrator screen; ea
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByTestId('users-table').waitFor();
     assert.deepEqual(rec.take(), [], 'going back to Users fetches nothing');
-  } finally {
     await rec.detach();
-    await context.close();
-    await server.stopped();
-  }
+  });
 });
 
 test('a screen whose code cannot be fetched says so and offers a retry that works', async () => {
-  const server = await startServer({ GATEHOUSE_SITE_ROOT: site }, data);
-  const context = await browser.newContext({ locale: 'en-US' });
-  const page = await context.newPage();
-  try {
+  await withPage({}, data, async ({ server, page }) => {
     await page.goto(server.base + '/');
     await live(page);
     // The network drops the account screens' code.
-    await page.route(/\/pkg\/split_account\./, (route) => route.abort('internetdisconnected'));
+    await page.route(accountCode, (route) => route.abort('internetdisconnected'));
     await page.getByRole('link', { name: 'Sign in' }).first().click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -183,24 +188,18 @@ test('a screen whose code cannot be fetched says so and offers a retry that work
     await page.waitForFunction(() => document.documentElement.lang === 'nl');
     await page.click('button[lang="en"]');
     // The connection is back: Retry shows the screen.
-    await page.unroute(/\/pkg\/split_account\./);
+    await page.unroute(accountCode);
     await alert.getByRole('button', { name: 'Retry' }).click();
     await page.getByTestId('sign-in-form').waitFor();
     await live(page);
-  } finally {
-    await context.close();
-    await server.stopped();
-  }
+  });
 });
 
 test('when the first screen\'s code cannot be fetched, the page stays readable and says so with a retry', async () => {
-  const server = await startServer({ GATEHOUSE_SITE_ROOT: site }, data);
-  const context = await browser.newContext({ locale: 'en-US' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  try {
-    await page.route(/\/pkg\/split_account\./, (route) => route.abort('internetdisconnected'));
+  await withPage({}, data, async ({ server, page }) => {
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route(accountCode, (route) => route.abort('internetdisconnected'));
     await page.goto(server.base + '/sign-in');
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -208,13 +207,10 @@ test('when the first screen\'s code cannot be fetched, the page stays readable a
     assert.equal(await page.getByTestId('sign-in-form').count(), 1, 'the server\'s page is still there');
     assert.deepEqual(errors.filter((e) => /panicked|unreachable/.test(e)), [], 'the app did not crash');
     await shot(page, '121-first-screen-code-failed');
-    await page.unroute(/\/pkg\/split_account\./);
+    await page.unroute(accountCode);
     await alert.getByRole('button', { name: 'Retry' }).click();
     await page.getByTestId('sign-in-form').waitFor();
     await live(page);
     assert.equal(await page.getByRole('alert').count(), 0, 'after the retry the message is gone');
-  } finally {
-    await context.close();
-    await server.stopped();
-  }
+  });
 });
