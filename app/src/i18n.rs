@@ -105,6 +105,9 @@ messages! {
     NavSubscriptions => "Subscriptions", "Abonnementen";
     NavEmails => "Emails", "E-mails";
     NavActivity => "Activity", "Activiteit";
+    SubscriptionHistory => "History", "Geschiedenis";
+    ActivityOneRecord => "Showing the history of one record.", "Alleen de geschiedenis van één record.";
+    ActivityShowAll => "Show all activity", "Alle activiteit tonen";
     NavTokens => "Access tokens", "Toegangstokens";
     TokensIntro => "Tokens let scripts, Terraform and SDKs call the management API (Authorization: Bearer …) as the administrator who created them. A token is shown once; it stops working when it is revoked, expires, or its administrator is blocked or deleted.", "Met tokens roepen scripts, Terraform en SDK's de beheer-API aan (Authorization: Bearer …) als de beheerder die ze aanmaakte. Een token wordt één keer getoond; het werkt niet meer na intrekken, verlopen, of als de beheerder geblokkeerd of verwijderd is.";
     NewToken => "New access token", "Nieuw toegangstoken";

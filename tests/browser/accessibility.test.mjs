@@ -70,6 +70,7 @@ const ADMIN_SCREENS = () => [
   '/admin/invitations', '/admin/groups', `/admin/groups/${groupUid}`, '/admin/products', '/admin/products/new',
   `/admin/products/${productUid}`, `/admin/products/${productUid}?tab=visibility`, '/admin/subscriptions',
   '/admin/emails', '/admin/emails/templates', '/admin/emails/templates/inviteUserNotificationMessage', '/admin/activity',
+  '/admin/activity?kind=subscription&id=none',
   '/admin/tokens', '/admin/settings',
 ];
 const DEV_SCREENS = () => ['/', `/products/${productUid}`, '/subscriptions', '/profile'];

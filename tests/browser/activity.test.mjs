@@ -119,3 +119,42 @@ test('the history is filtered by who, kind, target and date, and exported as CSV
   assert.doesNotMatch(await dev.text(), /Account blocked/);
   await visitor.close();
 });
+
+test('a group shows its membership changes; a subscription opens its own history', async () => {
+  const carl = await api('admin/users/create', { email: 'carl@example.com', first_name: 'Carl', last_name: 'Member', password: 'a long passphrase', note: '' });
+  const beta = await api('admin/groups/create', { kind: 'custom', name: 'Beta testers', description: '' });
+  await api('admin/users/bulk', { uids: [carl], action: { AddToGroup: beta }, reason: 'joins the beta' }, true);
+  await api('admin/users/bulk', { uids: [carl], action: { RemoveFromGroup: beta }, reason: null }, true);
+
+  // The change is logged on the account and is also part of the group's history.
+  await admin.goto(server.base + `/admin/groups/${beta}`);
+  const own = admin.getByTestId('activity-table');
+  await own.locator('tr', { hasText: 'Removed from group' }).waitFor();
+  const rows = await own.locator('tbody tr').allTextContents();
+  assert.equal(rows.length, 3, `created, added, removed: ${rows.join('\n')}`);
+  assert.match(rows[1], /Added to group.*Group: Beta testers.*joins the beta/s);
+  await shot(admin, '113-group-membership-history');
+
+  // A subscription has no page of its own: "History" on the Subscriptions screen narrows the Activity screen to it.
+  const product = await api('admin/products/create', { form: { name: 'Weather API', description: 'Forecasts.', terms: '', published: true, subscription_required: true, approval_required: false, subscriptions_limit: '' } }, true);
+  const [, version] = await api('admin/products/visibility', { uid: product });
+  await api('admin/products/set_visibility', { uid: product, version, groups: ['developers'] }, true);
+  const sub = await api('subscriptions/subscribe', { product, name: 'Forecast app', accept_terms: true });
+  await api('subscriptions/subscribe', { product, name: 'Second app', accept_terms: true });
+  await api('admin/subscriptions/act', { uid: sub.uid, action: 'suspend', comment: 'unpaid invoice' });
+  await admin.goto(server.base + `/admin/subscriptions?product=${product}`);
+  const row = admin.getByTestId('subscription-row').filter({ hasText: 'Forecast app' });
+  await row.getByTestId('sub-history').click();
+  await admin.waitForURL(/\/admin\/activity\?kind=subscription&id=/);
+  await admin.getByTestId('activity-count').filter({ hasText: '2 entries' }).waitFor();
+  assert.match(await admin.getByTestId('one-record').textContent(), /history of one record/);
+  const history = await admin.getByTestId('activity-table').locator('tbody tr').allTextContents();
+  assert.match(history[0], /Subscription suspended.*unpaid invoice/s);
+  assert.match(history[1], /Subscription created/);
+  assert.ok(history.every((r) => !/Second app/.test(r)), history.join('\n'));
+  // Its name in the history links back to the same narrowed view; filtering keeps it narrowed.
+  await admin.getByTestId('activity-filter').getByRole('button', { name: 'Filter' }).click();
+  await admin.waitForURL(/id=/);
+  await admin.getByTestId('activity-count').filter({ hasText: '2 entries' }).waitFor();
+  await shot(admin, '114-subscription-history');
+});

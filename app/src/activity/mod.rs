@@ -41,6 +41,9 @@ pub struct ActivityFilter {
     /// The kind of record changed: user, group, product, subscription, token, template or settings.
     pub kind: String,
     pub target: String,
+    /// One record's uid, exactly (with `kind`): the history of a record that
+    /// has no page of its own, such as a subscription.
+    pub id: String,
     pub from: String,
     pub to: String,
 }
@@ -56,15 +59,28 @@ pub const KINDS: [(&str, crate::i18n::Msg); 7] = [
     ("settings", crate::i18n::Msg::NavSettings),
 ];
 
+/// The Activity screen narrowed to one record: the history of a record
+/// without a page of its own.
+pub fn history_href(kind: &str, uid: &str) -> String {
+    format!("/admin/activity?kind={kind}&id={}", crate::url::percent_encode(uid))
+}
+
 impl ActivityFilter {
     /// The query string that brings this filter back (for paging and export).
     pub fn query(&self) -> String {
-        [("who", &self.who), ("kind", &self.kind), ("target", &self.target), ("from", &self.from), ("to", &self.to)]
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", crate::url::percent_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        [
+            ("who", &self.who),
+            ("kind", &self.kind),
+            ("target", &self.target),
+            ("id", &self.id),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::url::percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
     }
 
     /// The first second of `from` and the first second after `to`, or an

@@ -88,18 +88,18 @@ fn field_label(field: &str) -> Option<Msg> {
     })
 }
 
-/// Where an entry's target is shown; None for a subscription, which has no
-/// page of its own (the Subscriptions screen cannot select one by id).
-fn target_href(kind: &str, uid: &str) -> Option<String> {
-    Some(match kind {
+/// Where an entry's target is shown; a subscription, which has no page of
+/// its own, links to its own history.
+fn target_href(kind: &str, uid: &str) -> String {
+    match kind {
         "group" => format!("/admin/groups/{uid}"),
         "product" => format!("/admin/products/{uid}"),
-        "subscription" => return None,
+        "subscription" => super::history_href(kind, uid),
         "token" => "/admin/tokens".to_string(),
         "template" => format!("/admin/emails/templates/{uid}"),
         "settings" => "/admin/settings".to_string(),
         _ => format!("/admin/users/{uid}"),
-    })
+    }
 }
 
 /// "State: active → blocked", one line per changed field, in plain words.
@@ -159,10 +159,7 @@ fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
                             <td class="nowrap">{format_time(e.at)}</td>
                             <td>{e.actor}</td>
                             <td>{tr(action_label(&e.action))}</td>
-                            {show_target.then(|| view! { <td>{match href {
-                                Some(href) => view! { <a href=href>{e.target_label.clone()}</a> }.into_any(),
-                                None => e.target_label.clone().into_any(),
-                            }}</td> })}
+                            {show_target.then(|| view! { <td><a href=href>{e.target_label.clone()}</a></td> })}
                             <td class="change">{change}</td>
                             <td>{e.reason.unwrap_or_default()}</td>
                         </tr>
@@ -209,13 +206,23 @@ pub fn ActivityPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         let q = query.read();
         let get = |k: &str| q.get(k).unwrap_or_default();
-        ActivityFilter { who: get("who"), kind: get("kind"), target: get("target"), from: get("from"), to: get("to") }
+        ActivityFilter {
+            who: get("who"),
+            kind: get("kind"),
+            target: get("target"),
+            id: get("id"),
+            from: get("from"),
+            to: get("to"),
+        }
     });
     let data = Resource::new(move || (page.get(), filter.get()), |(page, filter)| list_activity(page, Some(filter)));
     let error = Signal::derive(move || data.get().and_then(|r| r.err()));
     view! {
         <div class="page-head"><h1>{tr(Msg::NavActivity)}</h1></div>
         <p class="lead">{tr(Msg::ActivityIntro)}</p>
+        {move || (!filter.get().id.is_empty()).then(|| view! {
+            <p class="notice" data-testid="one-record">{tr(Msg::ActivityOneRecord)}" "<a href="/admin/activity">{tr(Msg::ActivityShowAll)}</a></p>
+        })}
         // A plain GET form: the filter lives in the address, so it can be bookmarked and shared.
         <form method="get" action="/admin/activity" class="filters activity-filters" data-testid="activity-filter">
             <div>
@@ -245,6 +252,8 @@ pub fn ActivityPage() -> impl IntoView {
                 <input id="f-to" name="to" type="date" prop:value=move || filter.get().to/>
                 {field_error(error, "to")}
             </div>
+            // Narrowed to one record from its list (a subscription's "History"): kept while filtering.
+            {move || (!filter.get().id.is_empty()).then(|| view! { <input type="hidden" name="id" value=filter.get().id/> })}
             <div class="filter-actions">
                 <button type="submit" class="button">{tr(Msg::Filter)}</button>
                 <a href="/admin/activity">{tr(Msg::ClearFilter)}</a>
@@ -284,10 +293,10 @@ pub fn ActivityPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn targets_link_to_their_own_page_and_subscriptions_to_none() {
-        assert_eq!(super::target_href("product", "orders").as_deref(), Some("/admin/products/orders"));
-        assert_eq!(super::target_href("user", "ab12").as_deref(), Some("/admin/users/ab12"));
-        // No page shows one subscription: a link would land on the unfiltered list.
-        assert_eq!(super::target_href("subscription", "s1"), None);
+    fn targets_link_to_their_own_page_and_subscriptions_to_their_history() {
+        assert_eq!(super::target_href("product", "orders"), "/admin/products/orders");
+        assert_eq!(super::target_href("user", "ab12"), "/admin/users/ab12");
+        // No page shows one subscription: its link is its own history.
+        assert_eq!(super::target_href("subscription", "s 1"), "/admin/activity?kind=subscription&id=s%201");
     }
 }

@@ -14,6 +14,17 @@ pub struct Change<'a> {
 
 /// Written inside the transaction of the change it describes.
 pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -> Result<(), sqlx::Error> {
+    record_related(conn, actor, c, None).await
+}
+
+/// As `record`, for a change that also belongs in a second record's history
+/// (`related`: its kind and uid), as a membership belongs to the group.
+pub async fn record_related(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    c: Change<'_>,
+    related: Option<(&str, &str)>,
+) -> Result<(), sqlx::Error> {
     let reason = c
         .reason
         .map(str::trim)
@@ -21,8 +32,8 @@ pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -
         .map(|r| r.chars().take(super::MAX_REASON).collect::<String>());
     sqlx::query(
         "INSERT INTO activity (actor_id, actor_label, action, target_kind, target_uid, target_label, before, after, reason,
-                               at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               at, related_kind, related_uid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(actor.id.map(|i| i.0))
     .bind(&actor.label)
@@ -34,6 +45,8 @@ pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -
     .bind(c.after.map(|v| v.to_string()))
     .bind(reason)
     .bind(crate::db::now())
+    .bind(related.map(|r| r.0))
+    .bind(related.map(|r| r.1))
     .execute(conn)
     .await?;
     Ok(())
@@ -53,8 +66,9 @@ struct Row {
     reason: Option<String>,
 }
 
-/// Newest first: the entries about one record (`target`: kind and uid) or
-/// all, narrowed by `filter`; `(from, to)` is its checked `range()`.
+/// Newest first: the entries about one record (`target`: kind and uid, or
+/// the filter's kind and id), also those it is related to, or all, narrowed
+/// by `filter`; `(from, to)` is its checked `range()`.
 pub async fn list(
     conn: &mut SqliteConnection,
     target: Option<(&str, &str)>,
@@ -63,10 +77,11 @@ pub async fn list(
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<ActivityEntry>, i64), sqlx::Error> {
-    let (kind, uid) = target.unwrap_or((filter.kind.as_str(), ""));
+    let (kind, uid) = target.unwrap_or((filter.kind.as_str(), filter.id.trim()));
     // One static statement: an empty argument switches its condition off.
     // instr() rather than LIKE, so % and _ in what was typed mean themselves.
-    const WHERE: &str = "WHERE (?1 = '' OR target_kind = ?1) AND (?2 = '' OR target_uid = ?2)
+    const WHERE: &str = "WHERE ((?1 = '' OR target_kind = ?1) AND (?2 = '' OR target_uid = ?2)
+               OR ?2 <> '' AND related_kind = ?1 AND related_uid = ?2)
           AND (?3 = '' OR instr(lower(actor_label), lower(?3)) > 0)
           AND (?4 = '' OR instr(lower(target_label), lower(?4)) > 0)
           AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)";

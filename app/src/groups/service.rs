@@ -240,10 +240,7 @@ pub async fn set_member(
         repo::remove_member(&mut tx, gid, u.user_id()).await?
     };
     if changed {
-        let detail = json!({ "group": g.name, "groupId": g.uid });
-        let action = if member { "group.member_added" } else { "group.member_removed" };
-        let (before, after) = if member { (None, Some(detail)) } else { (Some(detail), None) };
-        crate::users::service::log(&mut tx, actor, action, &u, before, after, None).await?;
+        crate::users::service::membership_activity(&mut tx, actor, &u, &g, member, None).await?;
         tx.commit().await?;
     }
     Ok(changed)

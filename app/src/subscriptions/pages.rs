@@ -349,6 +349,11 @@ fn AdminRow(s: SubscriptionRow, reload: RwSignal<u32>, notice: RwSignal<Option<S
                 {s.state_comment.clone().map(|c| view! { <div class="muted small">{c}</div> })}</td>
             <td>{format_date(s.created_at)}</td>
             <td class="row-actions">
+                // A subscription has no page of its own: its history is the Activity screen narrowed to it.
+                <a class="button small secondary" data-testid="sub-history"
+                    href=crate::activity::history_href("subscription", &s.uid)>
+                    {tr(Msg::SubscriptionHistory)}
+                </a>
                 {actions.into_iter().map(|a| {
                     let quick = matches!(a, SubscriptionAction::Approve | SubscriptionAction::Reactivate);
                     view! {

@@ -602,7 +602,9 @@ pub async fn bulk(
     Ok(results)
 }
 
-async fn membership_activity(
+/// Logs a membership change on the user, related to the group so that it
+/// shows in the group's history too.
+pub(crate) async fn membership_activity(
     conn: &mut SqliteConnection,
     actor: &Actor,
     u: &UserRecord,
@@ -611,16 +613,17 @@ async fn membership_activity(
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
     let detail = json!({ "group": g.name, "groupId": g.uid });
-    log(
-        conn,
-        actor,
-        if added { "group.member_added" } else { "group.member_removed" },
-        u,
-        (!added).then(|| detail.clone()),
-        added.then_some(detail),
+    let (before, after) = if added { (None, Some(detail)) } else { (Some(detail), None) };
+    let change = Change {
+        action: if added { "group.member_added" } else { "group.member_removed" },
+        target_kind: "user",
+        target_uid: &u.uid,
+        target_label: &label(u),
+        before,
+        after,
         reason,
-    )
-    .await?;
+    };
+    activity::record_related(conn, actor, change, Some(("group", &g.uid))).await?;
     Ok(())
 }
 
