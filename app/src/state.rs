@@ -1,7 +1,7 @@
 //! What every request handler and server function can reach.
 use crate::auth::{password::Hasher, throttle::Throttle};
 use crate::config::Settings;
-use sqlx::SqlitePool;
+use crate::db::Pool;
 use std::sync::Arc;
 
 /// Sign-ups or reset requests one address may make before it has to wait
@@ -10,7 +10,7 @@ pub const COSTLY_FREE_PER_ADDRESS: u32 = 10;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
     /// Failed sign-ins per typed email.
@@ -33,7 +33,7 @@ pub struct AppState {
 
 impl AppState {
     /// Fails when the server secret cannot be read or created.
-    pub fn new(pool: SqlitePool, settings: Settings) -> Result<Self, String> {
+    pub fn new(pool: Pool, settings: Settings) -> Result<Self, String> {
         crate::db::set_clock_offset(settings.clock_offset_secs);
         let hasher = Hasher::new(settings.password_hash_queue);
         let vault = crate::subscriptions::keys::Vault::load(&settings).map_err(|e| e.to_string())?;

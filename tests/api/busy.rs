@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 /// Another process's connection holding SQLite's write lock until dropped.
 async fn hold_write_lock(app: &TestServer) -> sqlx::SqliteConnection {
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", app.db_path().display())).await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
+    app::db::query("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
     conn
 }
 
 async fn last_seen(app: &TestServer) -> i64 {
     let state = app.state().await;
-    sqlx::query_scalar("SELECT last_seen_at FROM sessions").fetch_one(&state.pool).await.unwrap()
+    app::db::query_scalar("SELECT last_seen_at FROM sessions").fetch_one(&state.pool).await.unwrap()
 }
 
 #[tokio::test]
@@ -25,7 +25,7 @@ async fn signed_in_pages_work_while_another_process_writes_and_last_seen_is_writ
     app.sign_in(&dev, "dev@example.com", "developer-password").await;
     // Two minutes since the session was last seen: this request's touch is due.
     let state = app.state().await;
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 120").execute(&state.pool).await.unwrap();
+    app::db::query("UPDATE sessions SET last_seen_at = last_seen_at - 120").execute(&state.pool).await.unwrap();
     let before = last_seen(&app).await;
 
     let lock = hold_write_lock(&app).await;

@@ -62,7 +62,7 @@ async fn the_cli_creates_an_administrator_and_resets_a_locked_out_one() {
 
     // Recovery: the first admin is blocked; reset-password re-activates it.
     let state = app.state().await;
-    sqlx::query("UPDATE users SET state = 'blocked' WHERE email_canonical = ?")
+    app::db::query("UPDATE users SET state = 'blocked' WHERE email_canonical = ?")
         .bind(ADMIN_EMAIL)
         .execute(&state.pool)
         .await

@@ -139,7 +139,7 @@ async fn a_graceful_stop_puts_messages_in_flight_back_in_the_queue() {
     .unwrap();
     let pool = app::db::connect(&settings).await.unwrap();
     let rows: Vec<(String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT status, attempts, lease_until FROM email_outbox").fetch_all(&pool).await.unwrap();
+        app::db::query_as("SELECT status, attempts, lease_until FROM email_outbox").fetch_all(&pool).await.unwrap();
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r == &("queued".to_string(), 0, None)), "released, not leased: {rows:?}");
 }
@@ -176,7 +176,7 @@ fn refusing_smtp() -> u16 {
 
 async fn stored_bodies(app: &TestServer) -> Vec<(String, String, String)> {
     let state = app.state().await;
-    sqlx::query_as("SELECT status, text_body, html_body FROM email_outbox ORDER BY id")
+    app::db::query_as("SELECT status, text_body, html_body FROM email_outbox ORDER BY id")
         .fetch_all(&state.pool)
         .await
         .unwrap()

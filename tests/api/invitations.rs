@@ -201,7 +201,7 @@ async fn twenty_invitations_during_an_smtp_outage_all_arrive_once() {
     assert_eq!(to.len(), 20, "one per developer");
     // Delivered messages no longer hold their link in the outbox.
     let state = app.state().await;
-    let bodies: Vec<String> = sqlx::query_scalar("SELECT text_body FROM email_outbox WHERE kind = 'invitation'")
+    let bodies: Vec<String> = app::db::query_scalar("SELECT text_body FROM email_outbox WHERE kind = 'invitation'")
         .fetch_all(&state.pool)
         .await
         .unwrap();

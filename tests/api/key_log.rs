@@ -151,22 +151,22 @@ async fn changes_from_another_process_and_cascades_are_followed() {
 
     let state = app.state().await;
     let mut tx = state.begin_write().await.unwrap();
-    sqlx::query("UPDATE subscriptions SET state = 'suspended' WHERE uid = 'dora-maps'")
-        .execute(&mut *tx)
+    app::db::query("UPDATE subscriptions SET state = 'suspended' WHERE uid = 'dora-maps'")
+        .execute(&mut tx)
         .await
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(eventually(&app, &key, 403).await, (403, "subscription suspended".into()));
 
     let mut tx = state.begin_write().await.unwrap();
-    sqlx::query("UPDATE subscriptions SET state = 'active' WHERE uid = 'dora-maps'").execute(&mut *tx).await.unwrap();
+    app::db::query("UPDATE subscriptions SET state = 'active' WHERE uid = 'dora-maps'").execute(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(eventually(&app, &key, 200).await.0, 200);
 
     // A product deleted with a plain DELETE: its subscriptions go by cascade,
     // and the cascade is in the log too.
     let mut tx = state.begin_write().await.unwrap();
-    sqlx::query("DELETE FROM products WHERE uid = 'maps'").execute(&mut *tx).await.unwrap();
+    app::db::query("DELETE FROM products WHERE uid = 'maps'").execute(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(eventually(&app, &key, 401).await.0, 401, "the key opens nothing once its subscription is gone");
 }
@@ -193,7 +193,7 @@ async fn a_request_dropped_mid_commit_leaves_the_index_right() {
 
     for (round, to) in ["blocked", "active", "blocked", "active"].iter().enumerate() {
         let mut tx = state.begin_write().await.unwrap();
-        sqlx::query("UPDATE users SET state = ? WHERE uid = ?").bind(to).bind(&pat).execute(&mut *tx).await.unwrap();
+        app::db::query("UPDATE users SET state = ? WHERE uid = ?").bind(*to).bind(&pat).execute(&mut tx).await.unwrap();
         // Polled exactly once, then dropped, as axum drops a handler whose
         // client left. (A zero timeout is not enough: its timer may not fire
         // on the first poll, and the commit then finishes before the drop.)
@@ -237,8 +237,11 @@ async fn the_periodic_comparison_repairs_what_the_log_missed() {
 
     let state = app.state().await;
     let mut tx = state.begin_write().await.unwrap();
-    sqlx::query("DROP TRIGGER key_log_subscription_update").execute(&mut *tx).await.unwrap();
-    sqlx::query("UPDATE subscriptions SET state = 'cancelled' WHERE uid = 'rey-docs'").execute(&mut *tx).await.unwrap();
+    app::db::query("DROP TRIGGER key_log_subscription_update").execute(&mut tx).await.unwrap();
+    app::db::query("UPDATE subscriptions SET state = 'cancelled' WHERE uid = 'rey-docs'")
+        .execute(&mut tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(eventually(&app, &key, 403).await, (403, "subscription cancelled".into()));
 }

@@ -50,7 +50,7 @@ async fn forgot_password_answers_alike_and_mails_only_active_accounts() {
     // is not sent (it could only confuse), so two or three arrive.
     let state = app.state().await;
     let queued: Vec<(String,)> =
-        sqlx::query_as("SELECT status FROM email_outbox WHERE kind = 'reset_self' ORDER BY id")
+        app::db::query_as("SELECT status FROM email_outbox WHERE kind = 'reset_self' ORDER BY id")
             .fetch_all(&state.pool)
             .await
             .unwrap();
@@ -58,7 +58,7 @@ async fn forgot_password_answers_alike_and_mails_only_active_accounts() {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         let statuses: Vec<String> =
-            sqlx::query_scalar("SELECT status FROM email_outbox WHERE kind = 'reset_self' ORDER BY id")
+            app::db::query_scalar("SELECT status FROM email_outbox WHERE kind = 'reset_self' ORDER BY id")
                 .fetch_all(&state.pool)
                 .await
                 .unwrap();

@@ -18,9 +18,9 @@ struct Counts {
     users: i64,
 }
 
-async fn counts(pool: &sqlx::SqlitePool) -> Counts {
+async fn counts(pool: &app::db::Pool) -> Counts {
     let n = |table: &'static str| async move {
-        sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await.unwrap()
+        app::db::query_scalar::<i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await.unwrap()
     };
     Counts {
         sessions: n("sessions").await,
@@ -33,8 +33,8 @@ async fn counts(pool: &sqlx::SqlitePool) -> Counts {
     }
 }
 
-async fn emails(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT recipient, status FROM email_outbox ORDER BY id").fetch_all(pool).await.unwrap()
+async fn emails(pool: &app::db::Pool) -> Vec<(String, String)> {
+    app::db::query_as("SELECT recipient, status FROM email_outbox ORDER BY id").fetch_all(pool).await.unwrap()
 }
 
 #[tokio::test]
@@ -87,12 +87,12 @@ async fn finished_records_are_deleted_after_their_period_and_the_rest_stays() {
     // Many more ended sessions and old reset requests than one batch holds,
     // as a long-running server collects them.
     let kept_id: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'kept@example.com'").fetch_one(&pool).await.unwrap();
+        app::db::query_scalar("SELECT id FROM users WHERE email = 'kept@example.com'").fetch_one(&pool).await.unwrap();
     // An hour old: not yet past any period today (a pass may run while
     // this test arranges), long past it two months from now.
     let hour_ago = app::db::now() - 3600;
     for i in 0..1200i64 {
-        sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
+        app::db::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
             .bind(i.to_be_bytes().to_vec())
             .bind(kept_id)
             .bind(hour_ago)
@@ -100,7 +100,7 @@ async fn finished_records_are_deleted_after_their_period_and_the_rest_stays() {
             .execute(&pool)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO reset_requests (email_hash, at) VALUES (?, ?)")
+        app::db::query("INSERT INTO reset_requests (email_hash, at) VALUES (?, ?)")
             .bind(i.to_be_bytes().to_vec())
             .bind(hour_ago)
             .execute(&pool)
@@ -153,10 +153,10 @@ async fn finished_records_are_deleted_after_their_period_and_the_rest_stays() {
 
     // The unverified sign-up is gone, and the activity log says who removed it.
     let emails_left: Vec<String> =
-        sqlx::query_scalar("SELECT email FROM users ORDER BY email").fetch_all(&pool).await.unwrap();
+        app::db::query_scalar("SELECT email FROM users ORDER BY email").fetch_all(&pool).await.unwrap();
     assert!(!emails_left.contains(&"never@example.com".to_string()), "{emails_left:?}");
     assert!(emails_left.contains(&"kept@example.com".to_string()), "{emails_left:?}");
-    let (actor, reason): (String, Option<String>) = sqlx::query_as(
+    let (actor, reason): (String, Option<String>) = app::db::query_as(
         "SELECT actor_label, reason FROM activity WHERE action = 'user.deleted' ORDER BY id DESC LIMIT 1",
     )
     .fetch_one(&pool)

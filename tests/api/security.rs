@@ -32,13 +32,13 @@ async fn server_function_answers_are_not_cached() {
 async fn the_database_runs_in_wal_mode_with_foreign_keys() {
     let app = TestServer::start();
     let state = app.state().await;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&state.pool).await.unwrap();
+    let mode: String = app::db::query_scalar("PRAGMA journal_mode").fetch_one(&state.pool).await.unwrap();
     assert_eq!(mode, "wal");
-    let groups: Vec<String> = sqlx::query_scalar("SELECT uid FROM groups WHERE kind = 'system' ORDER BY id")
+    let groups: Vec<String> = app::db::query_scalar("SELECT uid FROM groups WHERE kind = 'system' ORDER BY id")
         .fetch_all(&state.pool)
         .await
         .unwrap();
     assert_eq!(groups, ["administrators", "developers", "guests"]);
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&state.pool).await.unwrap();
+    let hash: String = app::db::query_scalar("SELECT password_hash FROM users").fetch_one(&state.pool).await.unwrap();
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 }

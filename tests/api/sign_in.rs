@@ -84,7 +84,7 @@ async fn a_signed_in_session_gets_a_new_id_at_each_sign_in() {
     let second = set_cookie(&app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await);
     assert_ne!(first, second);
     let state = app.state().await;
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&state.pool).await.unwrap();
+    let n: i64 = app::db::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&state.pool).await.unwrap();
     assert_eq!(n, 1, "the old session ended when the new one began");
 }
 
@@ -133,10 +133,10 @@ async fn an_idle_session_expires() {
     let client = app.client();
     app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let state = app.state().await;
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60").execute(&state.pool).await.unwrap();
+    app::db::query("UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60").execute(&state.pool).await.unwrap();
     let res = client.get(app.url("/admin")).send().await.unwrap();
     assert_eq!(res.status(), 303, "an idle session must not open the admin area");
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&state.pool).await.unwrap();
+    let n: i64 = app::db::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&state.pool).await.unwrap();
     assert_eq!(n, 0, "the dead session is deleted");
 }
 

@@ -3,7 +3,6 @@
 //! common states), checked against a plain reference computed in the test.
 use gatehouse_tests::{call_json, TestServer};
 use serde_json::{json, Value};
-use sqlx::Row;
 
 const FIRST: &[&str] =
     &["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Ken", "Dennis", "Linus", "Radia", "Hedy", "Tim", "Vint"];
@@ -29,11 +28,11 @@ async fn seed(app: &TestServer) {
     let state = app.state().await;
     let mut tx = state.begin_write().await.unwrap();
     for (uid, name) in [("big", "Big"), ("small", "Small")] {
-        sqlx::query("INSERT INTO groups (uid, name, name_canonical, kind) VALUES (?, ?, ?, 'custom')")
+        app::db::query("INSERT INTO groups (uid, name, name_canonical, kind) VALUES (?, ?, ?, 'custom')")
             .bind(uid)
             .bind(name)
             .bind(uid)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
             .unwrap();
     }
@@ -54,14 +53,18 @@ async fn seed(app: &TestServer) {
         .await
         .unwrap();
         if i % 7 == 0 {
-            sqlx::query("UPDATE users SET state = 'blocked' WHERE id = ?").bind(id.0).execute(&mut *tx).await.unwrap();
+            app::db::query("UPDATE users SET state = 'blocked' WHERE id = ?")
+                .bind(id.0)
+                .execute(&mut tx)
+                .await
+                .unwrap();
         }
         for (group, member) in [("big", i % 26 < 15), ("small", i % 65 == 0)] {
             if member {
-                sqlx::query("INSERT INTO group_members (group_id, user_id) SELECT id, ? FROM groups WHERE uid = ?")
+                app::db::query("INSERT INTO group_members (group_id, user_id) SELECT id, ? FROM groups WHERE uid = ?")
                     .bind(id.0)
                     .bind(group)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await
                     .unwrap();
             }
@@ -72,7 +75,7 @@ async fn seed(app: &TestServer) {
 
 async fn accounts(app: &TestServer) -> Vec<Account> {
     let state = app.state().await;
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String, String, String, String, String, String)> = app::db::query_as(
         "SELECT u.id, u.uid, u.first_name, u.last_name, u.email, u.state,
                 (SELECT json_group_array(g.uid) FROM group_members gm JOIN groups g ON g.id = gm.group_id
                  WHERE gm.user_id = u.id) AS groups
@@ -81,15 +84,15 @@ async fn accounts(app: &TestServer) -> Vec<Account> {
     .fetch_all(&state.pool)
     .await
     .unwrap();
-    rows.iter()
-        .map(|r| Account {
-            id: r.get("id"),
-            uid: r.get("uid"),
-            first: r.get("first_name"),
-            last: r.get("last_name"),
-            email: r.get("email"),
-            state: r.get("state"),
-            groups: serde_json::from_str(r.get::<&str, _>("groups")).unwrap(),
+    rows.into_iter()
+        .map(|(id, uid, first, last, email, state, groups)| Account {
+            id,
+            uid,
+            first,
+            last,
+            email,
+            state,
+            groups: serde_json::from_str(&groups).unwrap(),
         })
         .collect()
 }

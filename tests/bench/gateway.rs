@@ -20,13 +20,13 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
     let vault = app::subscriptions::keys::Vault::load(&settings).unwrap();
     let pool = app::db::connect(&settings).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    sqlx::query("PRAGMA synchronous = OFF").execute(&mut *conn).await.unwrap();
+    app::db::query("PRAGMA synchronous = OFF").execute(&mut conn).await.unwrap();
     let t = Instant::now();
-    let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+    let mut tx = app::db::begin(&mut conn).await.unwrap();
     let now = app::db::now();
     let mut products = Vec::new();
     for p in 0..20 {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = app::db::query_scalar(
             "INSERT INTO products (uid, name, name_canonical, state, created_at, updated_at)
              VALUES (?, ?, ?, 'published', ?, ?) RETURNING id",
         )
@@ -35,7 +35,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         .bind(format!("product {p:02}"))
         .bind(now)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await
         .unwrap();
         products.push(id);
@@ -45,7 +45,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         let email = format!("dev{i}@example{}.com", i % 97);
         // One account in fifty is blocked.
         let state = if i % 50 == 7 { "blocked" } else { "active" };
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = app::db::query_scalar(
             "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, search_text)
              VALUES (?, ?, ?, 'Dev', ?, ?, ?) RETURNING id",
         )
@@ -55,7 +55,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         .bind(format!("N{i}"))
         .bind(state)
         .bind(app::users::search_text("Dev", &format!("N{i}"), &email))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await
         .unwrap();
         user_ids.push((id, state));
@@ -72,7 +72,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         let state = if n % 20 == 3 { "suspended" } else { "active" };
         let p = app::subscriptions::keys::Vault::generate();
         let s = app::subscriptions::keys::Vault::generate();
-        sqlx::query(
+        app::db::query(
             "INSERT INTO subscriptions (uid, user_id, product_id, display_name, state, primary_hash, primary_secret,
                                         secondary_hash, secondary_secret, created_at, start_date, updated_at)
              VALUES (?, ?, ?, 'App', ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -88,7 +88,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         .bind(now)
         .bind(now)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .unwrap();
         if n % 20 < 4 && sample.len() < 20_000 {
@@ -97,7 +97,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         }
     }
     tx.commit().await.unwrap();
-    sqlx::query("ANALYZE").execute(&mut *conn).await.unwrap();
+    app::db::query("ANALYZE").execute(&mut conn).await.unwrap();
     println!("seeded {subs} subscriptions (two sealed, hashed keys each) in {:.1} s", t.elapsed().as_secs_f64());
     // A few unknown keys too: a gateway sees those from scanners.
     for i in 0..200 {

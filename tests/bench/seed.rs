@@ -108,40 +108,40 @@ fn team_of(id: i64) -> i64 {
 pub async fn seed(app: &TestServer, total: usize) {
     let state = app.state().await;
     let mut conn = state.pool.acquire().await.unwrap();
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *conn).await.unwrap();
+    let have: i64 = app::db::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut conn).await.unwrap();
     let need = total as i64 + 1 - have;
     if need <= 0 {
         return;
     }
     let t = Instant::now();
-    sqlx::query("PRAGMA synchronous = OFF").execute(&mut *conn).await.unwrap();
+    app::db::query("PRAGMA synchronous = OFF").execute(&mut conn).await.unwrap();
     let groups: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE kind = 'custom'").fetch_one(&mut *conn).await.unwrap();
+        app::db::query_scalar("SELECT COUNT(*) FROM groups WHERE kind = 'custom'").fetch_one(&mut conn).await.unwrap();
     for g in groups..20 {
-        sqlx::query("INSERT INTO groups (uid, name, name_canonical, kind) VALUES (?, ?, ?, 'custom')")
+        app::db::query("INSERT INTO groups (uid, name, name_canonical, kind) VALUES (?, ?, ?, 'custom')")
             .bind(format!("team-{g:02}"))
             .bind(format!("Team {g:02}"))
             .bind(format!("team {g:02}"))
-            .execute(&mut *conn)
+            .execute(&mut conn)
             .await
             .unwrap();
     }
     let dev: i64 =
-        sqlx::query_scalar("SELECT id FROM groups WHERE uid = 'developers'").fetch_one(&mut *conn).await.unwrap();
+        app::db::query_scalar("SELECT id FROM groups WHERE uid = 'developers'").fetch_one(&mut conn).await.unwrap();
     let team0: i64 =
-        sqlx::query_scalar("SELECT id FROM groups WHERE uid = 'team-00'").fetch_one(&mut *conn).await.unwrap();
+        app::db::query_scalar("SELECT id FROM groups WHERE uid = 'team-00'").fetch_one(&mut conn).await.unwrap();
     let base = have as usize;
     let batch = 10_000;
     let mut done = 0usize;
     while (done as i64) < need {
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+        let mut tx = app::db::begin(&mut conn).await.unwrap();
         for k in 0..batch.min(need as usize - done) {
             let i = base + done + k;
             let first = FIRST[i % FIRST.len()];
             let last = LAST[(i / FIRST.len()) % LAST.len()];
             let email = format!("{}.{}{}@example{}.com", first.to_lowercase(), last.to_lowercase(), i, i % 97);
             let state = if i.is_multiple_of(50) { "blocked" } else { "active" };
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = app::db::query_scalar(
                 "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, registered_at, search_text)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
@@ -153,27 +153,27 @@ pub async fn seed(app: &TestServer, total: usize) {
             .bind(state)
             .bind(1_700_000_000 + i as i64 * 60)
             .bind(app::users::search_text(first, last, &email))
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut tx)
             .await
             .unwrap();
-            sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?), (?, ?)")
+            app::db::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?), (?, ?)")
                 .bind(dev)
                 .bind(id)
                 .bind(team0 + team_of(id))
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await
                 .unwrap();
         }
         tx.commit().await.unwrap();
         done += batch.min(need as usize - done);
     }
-    sqlx::query("PRAGMA optimize").execute(&mut *conn).await.unwrap();
-    sqlx::query("ANALYZE").execute(&mut *conn).await.unwrap();
+    app::db::query("PRAGMA optimize").execute(&mut conn).await.unwrap();
+    app::db::query("ANALYZE").execute(&mut conn).await.unwrap();
     println!("seeded {need} accounts in {:.1} s", t.elapsed().as_secs_f64());
     if let Ok(path) = std::env::var("BENCH_SNAPSHOT") {
         // A copy to study query plans with: BENCH_SNAPSHOT=/tmp/users.db
         let _ = std::fs::remove_file(&path);
-        sqlx::query(&format!("VACUUM INTO '{path}'")).execute(&mut *conn).await.unwrap();
+        app::db::query(&format!("VACUUM INTO '{path}'")).execute(&mut conn).await.unwrap();
     }
 }

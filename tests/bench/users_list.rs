@@ -64,9 +64,9 @@ async fn main() {
         let cursor: String = {
             let state = app.state().await;
             let mut conn = state.pool.acquire().await.unwrap();
-            sqlx::query_scalar("SELECT uid FROM users ORDER BY registered_at, id LIMIT 1 OFFSET ?")
+            app::db::query_scalar("SELECT uid FROM users ORDER BY registered_at, id LIMIT 1 OFFSET ?")
                 .bind((deep_page as i64 - 1) * 25 - 1)
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut conn)
                 .await
                 .unwrap()
         };

@@ -1,7 +1,7 @@
 //! Every SQL statement on `access_tokens` lives here.
 use super::{TokenRow, TokenState};
+use crate::db::Conn;
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
 #[derive(sqlx::FromRow)]
 struct Raw {
@@ -52,8 +52,8 @@ pub struct NewToken<'a> {
     pub expires_at: Option<i64>,
 }
 
-pub async fn insert(conn: &mut SqliteConnection, t: &NewToken<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn insert(conn: &mut dyn Conn, t: &NewToken<'_>) -> Result<(), sqlx::Error> {
+    crate::db::query(
         "INSERT INTO access_tokens (uid, name, token_hash, prefix, user_id, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -71,18 +71,19 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewToken<'_>) -> Result<(),
 
 /// Newest first; revoked tokens stay listed (with when), so the screen
 /// answers "which token was that?" after an incident.
-pub async fn list(conn: &mut SqliteConnection, now: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
-    let rows: Vec<Raw> = sqlx::query_as(&format!("{SELECT} ORDER BY t.id DESC LIMIT 500")).fetch_all(conn).await?;
+pub async fn list(conn: &mut dyn Conn, now: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
+    let rows: Vec<Raw> = crate::db::query_as(&format!("{SELECT} ORDER BY t.id DESC LIMIT 500")).fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| r.row(now)).collect())
 }
 
-pub async fn by_uid(conn: &mut SqliteConnection, uid: &str, now: i64) -> Result<Option<TokenRow>, sqlx::Error> {
-    let row: Option<Raw> = sqlx::query_as(&format!("{SELECT} WHERE t.uid = ?")).bind(uid).fetch_optional(conn).await?;
+pub async fn by_uid(conn: &mut dyn Conn, uid: &str, now: i64) -> Result<Option<TokenRow>, sqlx::Error> {
+    let row: Option<Raw> =
+        crate::db::query_as(&format!("{SELECT} WHERE t.uid = ?")).bind(uid).fetch_optional(conn).await?;
     Ok(row.map(|r| r.row(now)))
 }
 
-pub async fn revoke(conn: &mut SqliteConnection, uid: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE access_tokens SET revoked_at = ? WHERE uid = ? AND revoked_at IS NULL")
+pub async fn revoke(conn: &mut dyn Conn, uid: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = crate::db::query("UPDATE access_tokens SET revoked_at = ? WHERE uid = ? AND revoked_at IS NULL")
         .bind(now)
         .bind(uid)
         .execute(conn)
@@ -102,8 +103,8 @@ pub struct Bearer {
     pub last_used_at: Option<i64>,
 }
 
-pub async fn bearer(conn: &mut SqliteConnection, hash: &[u8], now: i64) -> Result<Option<Bearer>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn bearer(conn: &mut dyn Conn, hash: &[u8], now: i64) -> Result<Option<Bearer>, sqlx::Error> {
+    crate::db::query_as(
         "SELECT t.id AS token_id, t.uid AS token_uid, u.id AS user_id, u.email, t.last_used_at
          FROM access_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
@@ -117,8 +118,8 @@ pub async fn bearer(conn: &mut SqliteConnection, hash: &[u8], now: i64) -> Resul
     .await
 }
 
-pub async fn touch(conn: &mut SqliteConnection, token_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE access_tokens SET last_used_at = ? WHERE id = ?")
+pub async fn touch(conn: &mut dyn Conn, token_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    crate::db::query("UPDATE access_tokens SET last_used_at = ? WHERE id = ?")
         .bind(now)
         .bind(token_id)
         .execute(conn)
@@ -127,8 +128,8 @@ pub async fn touch(conn: &mut SqliteConnection, token_id: i64, now: i64) -> Resu
 }
 
 /// Retention: deletes up to `batch` tokens revoked or expired before `before`.
-pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = crate::db::query(
         "DELETE FROM access_tokens WHERE id IN (SELECT id FROM access_tokens
          WHERE revoked_at < ?1 OR (revoked_at IS NULL AND expires_at < ?1) LIMIT ?2)",
     )

@@ -1,6 +1,6 @@
 //! Every SQL statement on `activity` lives here.
 use super::{ActivityEntry, Actor};
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 
 pub struct Change<'a> {
     pub action: &'a str,
@@ -13,14 +13,14 @@ pub struct Change<'a> {
 }
 
 /// Written inside the transaction of the change it describes.
-pub async fn record(conn: &mut SqliteConnection, actor: &Actor, c: Change<'_>) -> Result<(), sqlx::Error> {
+pub async fn record(conn: &mut dyn Conn, actor: &Actor, c: Change<'_>) -> Result<(), sqlx::Error> {
     record_related(conn, actor, c, None).await
 }
 
 /// As `record`, for a change that also belongs in a second record's history
 /// (`related`: its kind and uid), as a membership belongs to the group.
 pub async fn record_related(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     c: Change<'_>,
     related: Option<(&str, &str)>,
@@ -30,7 +30,7 @@ pub async fn record_related(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(|r| r.chars().take(super::MAX_REASON).collect::<String>());
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO activity (actor_id, actor_label, action, target_kind, target_uid, target_label, before, after, reason,
                                at, related_kind, related_uid)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -70,7 +70,7 @@ struct Row {
 /// the filter's kind and id), also those it is related to, or all, narrowed
 /// by `filter`; `(from, to)` is its checked `range()`.
 pub async fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     target: Option<(&str, &str)>,
     filter: &super::ActivityFilter,
     (from, to): (Option<i64>, Option<i64>),
@@ -85,7 +85,7 @@ pub async fn list(
           AND (?3 = '' OR instr(lower(actor_label), lower(?3)) > 0)
           AND (?4 = '' OR instr(lower(target_label), lower(?4)) > 0)
           AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)";
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = crate::db::query_as(&format!(
         "SELECT id, at, actor_label, action, target_kind, target_uid, target_label, before, after, reason
          FROM activity {WHERE} ORDER BY id DESC LIMIT ?7 OFFSET ?8"
     ))
@@ -99,7 +99,7 @@ pub async fn list(
     .bind(offset as i64)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM activity {WHERE}"))
+    let total: i64 = crate::db::query_scalar(&format!("SELECT COUNT(*) FROM activity {WHERE}"))
         .bind(kind)
         .bind(uid)
         .bind(filter.who.trim())

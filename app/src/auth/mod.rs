@@ -81,7 +81,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     ssr::run(async move {
         let state = ssr::app_state();
         if let Some(v) = ssr::viewer() {
-            sessions::delete(&state.pool, &v.session_hash).await?;
+            sessions::delete(&mut state.pool.acquire().await?, &v.session_hash).await?;
         }
         ssr::set_cookie(&sessions::clear_cookie_header(&state.settings));
         leptos_axum::redirect("/");

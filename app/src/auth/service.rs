@@ -59,7 +59,7 @@ pub async fn sign_in(
 
     let mut tx = state.begin_write().await?;
     if let Some(old) = old_session {
-        sessions::delete(&mut *tx, &old).await?;
+        sessions::delete(&mut tx, &old).await?;
     }
     let token = sessions::create(&mut tx, crate::users::UserId(creds.id), user_agent, now()).await?;
     tx.commit().await?;

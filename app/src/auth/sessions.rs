@@ -3,8 +3,9 @@
 //! password change takes effect on the very next request.
 use super::tokens::{hash_token, random_token};
 use crate::config::Settings;
+use crate::db::Conn;
+use crate::db::Pool;
 use crate::users::UserId;
-use sqlx::SqlitePool;
 
 pub const COOKIE_NAME: &str = "gatehouse_sid";
 /// The `__Host-` prefix pins the cookie to this host and path; browsers accept
@@ -48,7 +49,7 @@ impl Touches {
 
     /// Writes every noted touch; on failure they are kept for the next try.
     /// Returns how many were written.
-    pub async fn flush(&self, pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+    pub async fn flush(&self, pool: &Pool) -> Result<usize, sqlx::Error> {
         let batch: Vec<(Vec<u8>, i64)> =
             std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
         let mut written = 0;
@@ -67,11 +68,7 @@ impl Touches {
 
     /// Flushes every few seconds until the server stops (which flushes once
     /// more itself, after the last request).
-    pub async fn run(
-        self: std::sync::Arc<Self>,
-        pool: SqlitePool,
-        stopping: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    ) {
+    pub async fn run(self: std::sync::Arc<Self>, pool: Pool, stopping: std::sync::Arc<std::sync::atomic::AtomicBool>) {
         let mut failing = false;
         while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
             tokio::time::sleep(std::time::Duration::from_secs(TOUCH_FLUSH_SECS)).await;
@@ -93,13 +90,23 @@ impl Touches {
 
 /// One statement for the whole chunk. `max` keeps a newer time another
 /// process or an earlier flush already wrote.
-async fn write_touches(pool: &SqlitePool, chunk: &[(Vec<u8>, i64)]) -> Result<(), sqlx::Error> {
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("WITH t(h, at) AS (");
-    q.push_values(chunk, |mut b, (hash, at)| {
-        b.push_bind(hash.clone()).push_bind(*at);
-    });
-    q.push(") UPDATE sessions SET last_seen_at = max(last_seen_at, (SELECT at FROM t WHERE h = id_hash)) WHERE id_hash IN (SELECT h FROM t)");
-    q.build().execute(pool).await?;
+async fn write_touches(pool: &Pool, chunk: &[(Vec<u8>, i64)]) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let greatest = match conn.backend() {
+        crate::db::Backend::Sqlite => "max",
+        crate::db::Backend::Postgres => "GREATEST",
+    };
+    let values = vec!["(?, ?)"; chunk.len()].join(", ");
+    let sql = format!(
+        "WITH t(h, at) AS (VALUES {values}) UPDATE sessions
+         SET last_seen_at = {greatest}(last_seen_at, (SELECT at FROM t WHERE h = id_hash))
+         WHERE id_hash IN (SELECT h FROM t)"
+    );
+    let mut q = crate::db::query(&sql);
+    for (hash, at) in chunk {
+        q = q.bind(hash).bind(*at);
+    }
+    q.execute(&mut conn).await?;
     Ok(())
 }
 
@@ -107,12 +114,12 @@ async fn write_touches(pool: &SqlitePool, chunk: &[(Vec<u8>, i64)]) -> Result<()
 /// `idle_before`, or created before `absolute_before`). Resolving a dead
 /// session already deletes it; these are the ones nobody came back with.
 pub async fn prune(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut dyn Conn,
     idle_before: i64,
     absolute_before: i64,
     batch: i64,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = crate::db::query(
         "DELETE FROM sessions WHERE id_hash IN (
              SELECT id_hash FROM sessions WHERE last_seen_at < ?1
              UNION SELECT id_hash FROM sessions WHERE created_at < ?2 LIMIT ?3)",
@@ -172,38 +179,37 @@ pub fn token_from_cookies(settings: &Settings, cookie_header: &str) -> Option<St
 
 /// Creates a session and returns the token for the cookie.
 pub async fn create(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut dyn Conn,
     user_id: UserId,
     user_agent: Option<&str>,
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let token = random_token();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)")
-        .bind(hash_token(&token))
-        .bind(user_id.0)
-        .bind(now)
-        .bind(now)
-        .bind(user_agent.map(|s| s.chars().take(200).collect::<String>()))
-        .execute(&mut *tx)
-        .await?;
+    crate::db::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id.0)
+    .bind(now)
+    .bind(now)
+    .bind(user_agent.map(|s| s.chars().take(200).collect::<String>()))
+    .execute(&mut *tx)
+    .await?;
     Ok(token)
 }
 
-pub async fn delete<'e>(
-    db: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
-    session_hash: &[u8],
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(session_hash).execute(db).await?;
+pub async fn delete(conn: &mut dyn Conn, session_hash: &[u8]) -> Result<(), sqlx::Error> {
+    crate::db::query("DELETE FROM sessions WHERE id_hash = ?").bind(session_hash).execute(conn).await?;
     Ok(())
 }
 
 /// Signs a user out everywhere except, optionally, one session.
 pub async fn delete_all_for_user(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut dyn Conn,
     user_id: UserId,
     except: Option<&[u8]>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
+    crate::db::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
         .bind(user_id.0)
         .bind(except)
         .execute(&mut *conn)
@@ -230,14 +236,15 @@ struct Row {
 /// the database allows (the retention job deletes what is left). The only
 /// database work on the request path is one read.
 pub async fn resolve(
-    pool: &SqlitePool,
+    pool: &Pool,
     settings: &Settings,
     touches: &Touches,
     token: &str,
     now: i64,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let hash = hash_token(token);
-    let row: Option<Row> = sqlx::query_as(&format!(
+    let mut conn = pool.acquire().await?;
+    let row: Option<Row> = crate::db::query_as(&format!(
         "SELECT s.user_id, u.uid, s.created_at, s.last_seen_at, u.email, u.first_name, u.last_name, u.state,
                     u.must_change_password, {}
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -245,14 +252,14 @@ pub async fn resolve(
         crate::users::repo::IS_ADMIN
     ))
     .bind(&hash)
-    .fetch_optional(pool)
+    .fetch_optional(&mut conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let last_seen = row.last_seen_at.max(touches.latest(&hash).unwrap_or(0));
     let live = is_live(row.created_at, last_seen, now, settings.session_idle_secs, settings.session_absolute_secs);
     if !live || row.state != "active" {
         touches.forget(&hash);
-        if let Err(e) = delete(pool, &hash).await {
+        if let Err(e) = delete(&mut conn, &hash).await {
             tracing::debug!(error = %e, "could not delete a dead session now; retention will");
         }
         return Ok(None);

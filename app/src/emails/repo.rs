@@ -1,6 +1,6 @@
 //! Every SQL statement on `email_outbox` lives here.
 use super::{EmailStatus, EmailSummary};
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 
 /// A message to write to the outbox, inside the caller's transaction.
 pub struct NewEmail<'a> {
@@ -18,11 +18,11 @@ pub struct NewEmail<'a> {
     pub link_id: Option<i64>,
 }
 
-pub async fn enqueue(conn: &mut SqliteConnection, m: &NewEmail<'_>) -> Result<i64, sqlx::Error> {
+pub async fn enqueue(conn: &mut dyn Conn, m: &NewEmail<'_>) -> Result<i64, sqlx::Error> {
     // Fixed when the row is written, so a message sent twice after a crash
     // carries the same Message-ID and mail clients show it once.
     let message_id = format!("<{}@{}>", crate::auth::tokens::random_token(), m.domain);
-    sqlx::query_scalar(
+    crate::db::query_scalar(
         "INSERT INTO email_outbox (kind, user_id, recipient, recipient_name, lang, subject, text_body, html_body,
                                    message_id, link_id, created_at, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -58,13 +58,8 @@ pub struct Claimed {
 
 /// Takes up to `limit` due messages for one worker until `lease_until`. A
 /// row whose lease ran out (its worker died mid-send) is due again.
-pub async fn claim(
-    conn: &mut SqliteConnection,
-    now: i64,
-    lease_until: i64,
-    limit: i64,
-) -> Result<Vec<Claimed>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn claim(conn: &mut dyn Conn, now: i64, lease_until: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
+    crate::db::query_as(
         "UPDATE email_outbox SET status = 'sending', lease_until = ?1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM email_outbox
                       WHERE (status = 'queued' AND next_attempt_at <= ?2) OR (status = 'sending' AND lease_until <= ?2)
@@ -79,19 +74,21 @@ pub async fn claim(
 }
 
 /// Delivered (`sent`) or kept for the Emails screen (`kept`).
-pub async fn mark_done(conn: &mut SqliteConnection, id: i64, status: EmailStatus, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET status = ?, sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?")
-        .bind(status.as_str())
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub async fn mark_done(conn: &mut dyn Conn, id: i64, status: EmailStatus, now: i64) -> Result<(), sqlx::Error> {
+    crate::db::query(
+        "UPDATE email_outbox SET status = ?, sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+    )
+    .bind(status.as_str())
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// A temporary failure: try again at `next_at`.
-pub async fn mark_retry(conn: &mut SqliteConnection, id: i64, next_at: i64, error: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn mark_retry(conn: &mut dyn Conn, id: i64, next_at: i64, error: &str) -> Result<(), sqlx::Error> {
+    crate::db::query(
         "UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
     )
     .bind(next_at)
@@ -105,8 +102,8 @@ pub async fn mark_retry(conn: &mut SqliteConnection, id: i64, next_at: i64, erro
 /// Gives a message up after its last attempt. A message that carried a
 /// one-time link loses it here: it will not be sent again with it (Retry is
 /// refused for it), so the outbox must not keep a working link.
-pub async fn mark_failed(conn: &mut SqliteConnection, id: i64, error: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?")
+pub async fn mark_failed(conn: &mut dyn Conn, id: i64, error: &str) -> Result<(), sqlx::Error> {
+    crate::db::query("UPDATE email_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?")
         .bind(error)
         .bind(id)
         .execute(&mut *conn)
@@ -124,9 +121,9 @@ pub enum Requeue {
 }
 
 /// Puts a failed message back in the queue (the Retry button).
-pub async fn requeue_failed(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<Requeue, sqlx::Error> {
+pub async fn requeue_failed(conn: &mut dyn Conn, id: i64, now: i64) -> Result<Requeue, sqlx::Error> {
     let row: Option<(String, bool)> =
-        sqlx::query_as("SELECT status, link_id IS NOT NULL FROM email_outbox WHERE id = ?")
+        crate::db::query_as("SELECT status, link_id IS NOT NULL FROM email_outbox WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -136,7 +133,7 @@ pub async fn requeue_failed(conn: &mut SqliteConnection, id: i64, now: i64) -> R
         Some((_, true)) => return Ok(Requeue::HadLink),
         Some(_) => {}
     }
-    sqlx::query("UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, attempts = 0 WHERE id = ?")
+    crate::db::query("UPDATE email_outbox SET status = 'queued', next_attempt_at = ?, attempts = 0 WHERE id = ?")
         .bind(now)
         .bind(id)
         .execute(conn)
@@ -158,8 +155,8 @@ struct Row {
 }
 
 /// Newest first.
-pub async fn list(conn: &mut SqliteConnection, page: u32, per: u32) -> Result<(Vec<EmailSummary>, i64), sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
+pub async fn list(conn: &mut dyn Conn, page: u32, per: u32) -> Result<(Vec<EmailSummary>, i64), sqlx::Error> {
+    let rows: Vec<Row> = crate::db::query_as(
         "SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at
          FROM email_outbox ORDER BY id DESC LIMIT ? OFFSET ?",
     )
@@ -167,7 +164,7 @@ pub async fn list(conn: &mut SqliteConnection, page: u32, per: u32) -> Result<(V
     .bind((page.max(1) as i64 - 1) * per as i64)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox").fetch_one(conn).await?;
+    let total: i64 = crate::db::query_scalar("SELECT COUNT(*) FROM email_outbox").fetch_one(conn).await?;
     Ok((
         rows.into_iter()
             .map(|r| EmailSummary {
@@ -187,8 +184,8 @@ pub async fn list(conn: &mut SqliteConnection, page: u32, per: u32) -> Result<(V
 }
 
 /// A claimed message that was not tried goes back to the queue unchanged.
-pub async fn release(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn release(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
+    crate::db::query(
         "UPDATE email_outbox SET status = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)
          WHERE id = ? AND status = 'sending'",
     )
@@ -200,8 +197,8 @@ pub async fn release(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::E
 
 /// Gives up a message before it is sent (its link was used, replaced or
 /// cancelled in the meantime), and removes the link it carried.
-pub async fn mark_cancelled(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET status = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?")
+pub async fn mark_cancelled(conn: &mut dyn Conn, id: i64, why: &str) -> Result<(), sqlx::Error> {
+    crate::db::query("UPDATE email_outbox SET status = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?")
         .bind(why)
         .bind(id)
         .execute(&mut *conn)
@@ -214,8 +211,8 @@ pub const NOT_SENT: &str = "(Removed: this message carried a one-time link and w
 
 /// Removes the one-time link from a message that is not going out again:
 /// the outbox is no place to find working links.
-pub async fn scrub(conn: &mut SqliteConnection, id: i64, note: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET text_body = ?, html_body = ? WHERE id = ? AND link_id IS NOT NULL")
+pub async fn scrub(conn: &mut dyn Conn, id: i64, note: &str) -> Result<(), sqlx::Error> {
+    crate::db::query("UPDATE email_outbox SET text_body = ?, html_body = ? WHERE id = ? AND link_id IS NOT NULL")
         .bind(note)
         .bind(format!("<p>{}</p>", super::templates::html_escape(note)))
         .bind(id)
@@ -226,11 +223,11 @@ pub async fn scrub(conn: &mut SqliteConnection, id: i64, note: &str) -> Result<(
 
 /// An administrator's version of a template, if there is one.
 pub async fn template_override(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     name: &str,
     lang: &str,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT subject, body FROM email_templates WHERE name = ? AND lang = ?")
+    crate::db::query_as("SELECT subject, body FROM email_templates WHERE name = ? AND lang = ?")
         .bind(name)
         .bind(lang)
         .fetch_optional(conn)
@@ -248,14 +245,14 @@ pub struct TemplateRow {
 }
 
 /// Every edited template (a handful of rows).
-pub async fn template_overrides(conn: &mut SqliteConnection) -> Result<Vec<TemplateRow>, sqlx::Error> {
-    sqlx::query_as("SELECT name, lang, subject, body, updated_at, updated_by FROM email_templates")
+pub async fn template_overrides(conn: &mut dyn Conn) -> Result<Vec<TemplateRow>, sqlx::Error> {
+    crate::db::query_as("SELECT name, lang, subject, body, updated_at, updated_by FROM email_templates")
         .fetch_all(conn)
         .await
 }
 
 pub async fn save_template(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     name: &str,
     lang: &str,
     subject: &str,
@@ -263,7 +260,7 @@ pub async fn save_template(
     by: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO email_templates (name, lang, subject, body, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (name, lang) DO UPDATE SET subject = excluded.subject, body = excluded.body,
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
@@ -280,8 +277,8 @@ pub async fn save_template(
 }
 
 /// Back to the shipped text. False if it was not edited.
-pub async fn delete_template(conn: &mut SqliteConnection, name: &str, lang: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM email_templates WHERE name = ? AND lang = ?")
+pub async fn delete_template(conn: &mut dyn Conn, name: &str, lang: &str) -> Result<bool, sqlx::Error> {
+    let done = crate::db::query("DELETE FROM email_templates WHERE name = ? AND lang = ?")
         .bind(name)
         .bind(lang)
         .execute(conn)
@@ -289,9 +286,9 @@ pub async fn delete_template(conn: &mut SqliteConnection, name: &str, lang: &str
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn message(conn: &mut SqliteConnection, id: i64) -> Result<Option<super::EmailMessage>, sqlx::Error> {
+pub async fn message(conn: &mut dyn Conn, id: i64) -> Result<Option<super::EmailMessage>, sqlx::Error> {
     let row: Option<(i64, String, String, String, String)> =
-        sqlx::query_as("SELECT id, recipient, subject, text_body, status FROM email_outbox WHERE id = ?")
+        crate::db::query_as("SELECT id, recipient, subject, text_body, status FROM email_outbox WHERE id = ?")
             .bind(id)
             .fetch_optional(conn)
             .await?;
@@ -306,7 +303,7 @@ pub async fn message(conn: &mut SqliteConnection, id: i64) -> Result<Option<supe
 
 // ---- the REST API's template list ($filter over a fixed set) ----
 
-use crate::rest::odata::{Arg, Field, Kind, SqlWhere};
+use crate::rest::odata::{Field, Kind, SqlWhere};
 
 /// Templates are a fixed set, not rows; the filter runs over them as a
 /// VALUES table, so it means exactly what it means on the other lists.
@@ -318,7 +315,7 @@ pub const API_FIELDS: &[Field] = &[
 
 /// The names, out of `rows` (name, title, is default), that `filter` keeps, in order.
 pub async fn filter_templates(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     rows: &[(String, String, bool)],
     filter: &SqlWhere,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -330,15 +327,12 @@ pub async fn filter_templates(
         "WITH t(n, name, title, is_default) AS (VALUES {values}) SELECT name FROM t WHERE {} ORDER BY n",
         filter.sql
     );
-    let mut q = sqlx::query_scalar(&sql);
+    let mut q = crate::db::query_scalar(&sql);
     for (i, (name, title, is_default)) in rows.iter().enumerate() {
         q = q.bind(i as i64).bind(name).bind(title).bind(*is_default);
     }
     for a in &filter.args {
-        q = match a {
-            Arg::Text(s) => q.bind(s.clone()),
-            Arg::Int(i) => q.bind(*i),
-        };
+        q = q.bind_arg(a.clone().into());
     }
     q.fetch_all(conn).await
 }
@@ -346,8 +340,8 @@ pub async fn filter_templates(
 /// Retention: deletes up to `batch` messages created before `before` that
 /// will not be sent again (sent, failed, cancelled, kept). Queued and
 /// in-flight ones stay, however old.
-pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = crate::db::query(
         "DELETE FROM email_outbox WHERE id IN (SELECT id FROM email_outbox
          WHERE created_at < ? AND status IN ('sent', 'failed', 'cancelled', 'kept') LIMIT ?)",
     )

@@ -4,11 +4,11 @@ use super::{repo, EmailMessage, EmailPage, TemplateDetail, TemplateSummary, Temp
 use crate::activity::Actor;
 use crate::auth::capability::Admin;
 use crate::db::now;
+use crate::db::Conn;
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Msg};
 use crate::state::AppState;
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
 /// The domain of the sender address: the host part of every Message-ID.
 pub fn sender_domain(mail_from: &str) -> String {
@@ -29,9 +29,9 @@ async fn send_to_self(
     let Some(user) = actor.id else { return Err(ServiceError::NotFound) };
     let mut tx = state.begin_write().await?;
     let (email, first, last): (String, String, String) =
-        sqlx::query_as("SELECT email, first_name, last_name FROM users WHERE id = ?")
+        crate::db::query_as("SELECT email, first_name, last_name FROM users WHERE id = ?")
             .bind(user.0)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut tx)
             .await?;
     let (subject, text, html) = compose(&email, &first, &last);
     let id = repo::enqueue(
@@ -118,7 +118,7 @@ pub struct Link<'a> {
 
 /// The template's text in `lang`: the administrator's version or the shipped one.
 pub async fn template_text(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     name: TemplateName,
     lang: Lang,
 ) -> Result<(String, String), sqlx::Error> {
@@ -138,7 +138,7 @@ pub struct TemplateCache(std::collections::HashMap<(TemplateName, Lang), (String
 impl TemplateCache {
     async fn get(
         &mut self,
-        conn: &mut SqliteConnection,
+        conn: &mut dyn Conn,
         name: TemplateName,
         lang: Lang,
     ) -> Result<(String, String), sqlx::Error> {
@@ -154,7 +154,7 @@ impl TemplateCache {
 /// Renders a template for one account and writes it to the outbox, in the
 /// caller's transaction. The caller wakes the worker after committing.
 pub async fn enqueue_template(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     name: TemplateName,
     to: &Recipient,
@@ -165,7 +165,7 @@ pub async fn enqueue_template(
 
 /// `enqueue_template` with the template text read once per batch.
 pub async fn enqueue_cached(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     texts: &mut TemplateCache,
     name: TemplateName,
@@ -196,7 +196,7 @@ pub struct SubscriptionFacts<'a> {
 /// A subscription email to `to` about `developer`'s subscription (the same
 /// person, except for the approval request that goes to administrators).
 pub async fn enqueue_subscription(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     name: TemplateName,
     to: &Recipient,
@@ -220,7 +220,7 @@ pub async fn enqueue_subscription(
 }
 
 async fn enqueue_values(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     texts: &mut TemplateCache,
     name: TemplateName,
@@ -357,7 +357,7 @@ pub fn check_template(name: TemplateName, subject: &str, body: &str) -> Result<(
 
 /// A template edit or reset, in the activity log.
 async fn log_template(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     name: TemplateName,
     lang: Lang,

@@ -1,10 +1,10 @@
 //! The in-memory index of subscription keys, and the one door through which
 //! writes that affect it commit.
 use crate::config::Settings;
+use crate::db::Conn;
 use crate::subscriptions::keys::{KeyHash, KeySlot, Vault};
 use crate::subscriptions::{repo, SubscriptionState};
 use http::HeaderValue;
-use sqlx::{Connection, SqliteConnection};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -108,7 +108,7 @@ pub struct Gate {
     /// Serialises changes to the index, and carries a connection of its own
     /// for reading the log and rows: taking one from the pool while writers
     /// wait for this lock while holding pool connections could starve it.
-    writer: tokio::sync::Mutex<Option<SqliteConnection>>,
+    writer: tokio::sync::Mutex<Option<crate::db::OwnConn>>,
     /// The sequence number of the last key change the index holds.
     applied: AtomicI64,
     /// Set when reading the log failed: checks answer 503 until it works again.
@@ -143,7 +143,7 @@ impl Gate {
 
     /// Opens the index's own connection and loads every subscription.
     pub async fn open(&self, settings: &Settings) -> Result<usize, sqlx::Error> {
-        let mut conn = SqliteConnection::connect_with(&crate::db::connect_options(settings)?).await?;
+        let mut conn = crate::db::connect_one(settings).await?;
         let (idx, seq) = load(&mut conn).await?;
         let n = idx.subs.len();
         let mut writer = self.writer.lock().await;
@@ -214,10 +214,7 @@ impl Gate {
     ///
     /// Only `db::WriteTx::commit` calls this: every write transaction comes
     /// from `db::begin_write`, so no write can skip it.
-    pub(crate) async fn commit(
-        self: &Arc<Self>,
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    ) -> Result<(), sqlx::Error> {
+    pub(crate) async fn commit(self: &Arc<Self>, mut tx: crate::db::Tx<'static>) -> Result<(), sqlx::Error> {
         let gate = self.clone();
         let task = tokio::spawn(async move {
             // The head as this transaction leaves it (triggers bumped it if it
@@ -252,7 +249,7 @@ impl Gate {
         }
     }
 
-    async fn apply_log(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    async fn apply_log(&self, conn: &mut dyn Conn) -> Result<(), sqlx::Error> {
         loop {
             let from = self.applied();
             let changes = super::repo::since(conn, from, LOG_BATCH).await?;
@@ -319,7 +316,7 @@ impl Gate {
         let mut writer = self.writer.lock().await;
         let Some(conn) = writer.as_mut() else { return Ok(0) };
         // One read transaction: the log and the snapshot are of one moment.
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut tx = crate::db::begin(conn).await?;
         self.apply_log(&mut tx).await?;
         let (fresh, seq) = load_in(&mut tx).await?;
         tx.rollback().await?;
@@ -334,7 +331,7 @@ impl Gate {
         Ok(diffs)
     }
 
-    async fn reload(&self, conn: &mut SqliteConnection, affected: &Affected) -> Result<(), sqlx::Error> {
+    async fn reload(&self, conn: &mut dyn Conn, affected: &Affected) -> Result<(), sqlx::Error> {
         // Read everything first, then change the index in one short write lock.
         let mut subs = Vec::new();
         let mut users: HashSet<i64> = affected.users.clone();
@@ -417,14 +414,14 @@ impl Gate {
 
 /// Every subscription, the accounts holding them and the retired keys, with
 /// the log position they reflect, read in one transaction.
-async fn load(conn: &mut SqliteConnection) -> Result<(Index, i64), sqlx::Error> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+async fn load(conn: &mut dyn Conn) -> Result<(Index, i64), sqlx::Error> {
+    let mut tx = crate::db::begin(conn).await?;
     let loaded = load_in(&mut tx).await?;
     tx.rollback().await?;
     Ok(loaded)
 }
 
-async fn load_in(conn: &mut SqliteConnection) -> Result<(Index, i64), sqlx::Error> {
+async fn load_in(conn: &mut dyn Conn) -> Result<(Index, i64), sqlx::Error> {
     let seq = super::repo::head(conn).await?;
     let mut idx = Index::default();
     for (id, uid, state) in repo::gate_users(conn).await? {

@@ -1,14 +1,10 @@
 //! Every SQL statement on `groups` and `group_members` lives here.
 use super::{GroupForm, GroupKind, GroupRef, GroupRow, SystemGroup};
+use crate::db::Conn;
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
-pub async fn add_to_system_group(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    group: SystemGroup,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn add_to_system_group(conn: &mut dyn Conn, user: UserId, group: SystemGroup) -> Result<(), sqlx::Error> {
+    crate::db::query(
         "INSERT OR IGNORE INTO group_members (group_id, user_id)
          SELECT id, ? FROM groups WHERE uid = ?",
     )
@@ -20,20 +16,22 @@ pub async fn add_to_system_group(
 }
 
 pub async fn remove_from_system_group(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     user: UserId,
     group: SystemGroup,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM group_members WHERE user_id = ? AND group_id = (SELECT id FROM groups WHERE uid = ?)")
-        .bind(user.0)
-        .bind(group.uid())
-        .execute(conn)
-        .await?;
+    crate::db::query(
+        "DELETE FROM group_members WHERE user_id = ? AND group_id = (SELECT id FROM groups WHERE uid = ?)",
+    )
+    .bind(user.0)
+    .bind(group.uid())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-pub async fn count_members(conn: &mut SqliteConnection, group: SystemGroup) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn count_members(conn: &mut dyn Conn, group: SystemGroup) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar(
         // Kept by triggers (migration 0003).
         "SELECT member_count FROM groups WHERE uid = ?",
     )
@@ -42,12 +40,12 @@ pub async fn count_members(conn: &mut SqliteConnection, group: SystemGroup) -> R
     .await
 }
 
-pub async fn count(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM groups").fetch_one(conn).await
+pub async fn count(conn: &mut dyn Conn) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar("SELECT COUNT(*) FROM groups").fetch_one(conn).await
 }
 
 /// Names of the groups a user belongs to, system groups first.
-pub async fn names_for_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<String>, sqlx::Error> {
+pub async fn names_for_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<String>, sqlx::Error> {
     Ok(refs_for_user(conn, user).await?.into_iter().map(|g| g.name).collect())
 }
 
@@ -58,8 +56,8 @@ struct RefRow {
     kind: String,
 }
 
-pub async fn refs_for_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<GroupRef>, sqlx::Error> {
-    let rows: Vec<RefRow> = sqlx::query_as(
+pub async fn refs_for_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<GroupRef>, sqlx::Error> {
+    let rows: Vec<RefRow> = crate::db::query_as(
         "SELECT g.uid, g.name, g.kind FROM group_members gm JOIN groups g ON g.id = gm.group_id
          WHERE gm.user_id = ? ORDER BY g.kind <> 'system', g.name_canonical",
     )
@@ -106,23 +104,19 @@ const SELECT: &str = "SELECT g.id, g.uid, g.name, g.description, g.kind, g.exter
      FROM groups g";
 
 /// Groups whose name or description contains `q`: system groups first, then by name.
-pub async fn list(
-    conn: &mut SqliteConnection,
-    q: &str,
-    limit: u32,
-    offset: u64,
-) -> Result<(Vec<GroupRow>, i64), sqlx::Error> {
+pub async fn list(conn: &mut dyn Conn, q: &str, limit: u32, offset: u64) -> Result<(Vec<GroupRow>, i64), sqlx::Error> {
     let like = format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter =
         "WHERE (g.name_canonical LIKE ?1 ESCAPE '\\' OR lower(coalesce(g.description, '')) LIKE ?1 ESCAPE '\\')";
-    let rows: Vec<Row> =
-        sqlx::query_as(&format!("{SELECT} {filter} ORDER BY g.kind <> 'system', g.name_canonical LIMIT ?2 OFFSET ?3"))
-            .bind(&like)
-            .bind(limit as i64)
-            .bind(offset as i64)
-            .fetch_all(&mut *conn)
-            .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM groups g {filter}"))
+    let rows: Vec<Row> = crate::db::query_as(&format!(
+        "{SELECT} {filter} ORDER BY g.kind <> 'system', g.name_canonical LIMIT ?2 OFFSET ?3"
+    ))
+    .bind(&like)
+    .bind(limit as i64)
+    .bind(offset as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total: i64 = crate::db::query_scalar(&format!("SELECT COUNT(*) FROM groups g {filter}"))
         .bind(&like)
         .fetch_one(&mut *conn)
         .await?;
@@ -130,30 +124,26 @@ pub async fn list(
 }
 
 /// The group and its row id.
-pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<(i64, GroupRow)>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.uid = ?")).bind(uid).fetch_optional(conn).await?;
+pub async fn by_uid(conn: &mut dyn Conn, uid: &str) -> Result<Option<(i64, GroupRow)>, sqlx::Error> {
+    let row: Option<Row> =
+        crate::db::query_as(&format!("{SELECT} WHERE g.uid = ?")).bind(uid).fetch_optional(conn).await?;
     Ok(row.map(Row::into_parts))
 }
 
-pub async fn name_taken(conn: &mut SqliteConnection, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE name_canonical = ? AND id IS NOT ?)")
+pub async fn name_taken(conn: &mut dyn Conn, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
+    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE name_canonical = ? AND id IS NOT ?)")
         .bind(name.trim().to_lowercase())
         .bind(except)
         .fetch_one(conn)
         .await
 }
 
-pub async fn uid_taken(conn: &mut SqliteConnection, uid: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE uid = ?)").bind(uid).fetch_one(conn).await
+pub async fn uid_taken(conn: &mut dyn Conn, uid: &str) -> Result<bool, sqlx::Error> {
+    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE uid = ?)").bind(uid).fetch_one(conn).await
 }
 
-pub async fn insert(
-    conn: &mut SqliteConnection,
-    uid: &str,
-    kind: GroupKind,
-    form: &GroupForm,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn insert(conn: &mut dyn Conn, uid: &str, kind: GroupKind, form: &GroupForm) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar(
         "INSERT INTO groups (uid, name, name_canonical, description, kind, external_id)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -169,13 +159,13 @@ pub async fn insert(
 
 /// Updates if the version still matches; false if it did not.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     id: i64,
     form: &GroupForm,
     kind: GroupKind,
     expected_version: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = crate::db::query(
         "UPDATE groups SET name = ?, name_canonical = ?, description = ?, external_id = ?,
                 updated_at = unixepoch(), version = version + 1
          WHERE id = ? AND version = ? AND kind <> 'system'",
@@ -191,14 +181,14 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM groups WHERE id = ? AND kind <> 'system'").bind(id).execute(conn).await?;
+pub async fn delete(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
+    crate::db::query("DELETE FROM groups WHERE id = ? AND kind <> 'system'").bind(id).execute(conn).await?;
     Ok(())
 }
 
 /// True if the membership was added (false: already a member).
-pub async fn add_member(conn: &mut SqliteConnection, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
+pub async fn add_member(conn: &mut dyn Conn, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
+    let r = crate::db::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
         .bind(group_id)
         .bind(user.0)
         .execute(conn)
@@ -207,8 +197,8 @@ pub async fn add_member(conn: &mut SqliteConnection, group_id: i64, user: UserId
 }
 
 /// True if the membership was removed (false: was not a member).
-pub async fn remove_member(conn: &mut SqliteConnection, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+pub async fn remove_member(conn: &mut dyn Conn, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
+    let r = crate::db::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
         .bind(group_id)
         .bind(user.0)
         .execute(conn)
@@ -239,7 +229,7 @@ pub enum Scope {
 /// A page of groups, system groups first (as the screen shows them), and
 /// how many match.
 pub async fn api_list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     scope: Scope,
     filter: Option<&SqlWhere>,
     top: i64,
@@ -256,8 +246,8 @@ pub async fn api_list(
     Ok((rows.into_iter().map(|r| r.into_parts().1).collect(), total))
 }
 
-pub async fn is_member(conn: &mut SqliteConnection, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?)")
+pub async fn is_member(conn: &mut dyn Conn, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
+    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?)")
         .bind(group_id)
         .bind(user.0)
         .fetch_one(conn)

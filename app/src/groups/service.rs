@@ -3,11 +3,11 @@
 use super::{repo, GroupDeletePreview, GroupForm, GroupKind, GroupRow, MAX_GROUP_DESCRIPTION, MAX_GROUP_NAME};
 use crate::activity::{repo as activity, repo::Change};
 use crate::auth::capability::Admin;
+use crate::db::Conn;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::state::AppState;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 pub fn validate(kind: GroupKind, form: &GroupForm) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -50,7 +50,7 @@ pub fn slug(name: &str, fallback: &str) -> String {
     }
 }
 
-async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<(i64, GroupRow), ServiceError> {
+async fn find(conn: &mut dyn Conn, uid: &str) -> Result<(i64, GroupRow), ServiceError> {
     repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
 }
 

@@ -1,7 +1,7 @@
 //! Every SQL statement on `invitations`.
 use super::{InvitationRow, InvitationState};
+use crate::db::Conn;
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
 /// The state of an invitation row, as SQL (needs `now` bound as ?1).
 const STATE_SQL: &str = "CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted'
@@ -9,7 +9,7 @@ const STATE_SQL: &str = "CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted'
                               WHEN i.expires_at <= ?1 THEN 'expired' ELSE 'pending' END";
 
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     user: UserId,
     invited_by: Option<UserId>,
     invited_by_label: &str,
@@ -17,7 +17,7 @@ pub async fn insert(
     expires_at: i64,
 ) -> Result<(i64, String), sqlx::Error> {
     let uid = crate::users::repo::new_uid();
-    let id = sqlx::query_scalar(
+    let id = crate::db::query_scalar(
         "INSERT INTO invitations (uid, user_id, invited_by, invited_by_label, created_at, expires_at, last_sent_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -78,21 +78,21 @@ fn select() -> String {
 
 /// Newest first, optionally in one state.
 pub async fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     now: i64,
     state: Option<InvitationState>,
     page: u32,
     per: u32,
 ) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
     let filter = format!("WHERE (?2 IS NULL OR {STATE_SQL} = ?2)");
-    let rows: Vec<Row> = sqlx::query_as(&format!("{} {filter} ORDER BY i.id DESC LIMIT ?3 OFFSET ?4", select()))
+    let rows: Vec<Row> = crate::db::query_as(&format!("{} {filter} ORDER BY i.id DESC LIMIT ?3 OFFSET ?4", select()))
         .bind(now)
         .bind(state.map(|s| s.as_str()))
         .bind(per as i64)
         .bind((page.max(1) as i64 - 1) * per as i64)
         .fetch_all(&mut *conn)
         .await?;
-    let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM invitations i {filter}"))
+    let total = crate::db::query_scalar(&format!("SELECT COUNT(*) FROM invitations i {filter}"))
         .bind(now)
         .bind(state.map(|s| s.as_str()))
         .fetch_one(conn)
@@ -107,21 +107,17 @@ pub struct Found {
     pub row: InvitationRow,
 }
 
-pub async fn by_uid(conn: &mut SqliteConnection, uid: &str, now: i64) -> Result<Option<Found>, sqlx::Error> {
+pub async fn by_uid(conn: &mut dyn Conn, uid: &str, now: i64) -> Result<Option<Found>, sqlx::Error> {
     by(conn, "i.uid = ?2", uid.to_string(), now).await
 }
 
-pub async fn by_id(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<Option<Found>, sqlx::Error> {
+pub async fn by_id(conn: &mut dyn Conn, id: i64, now: i64) -> Result<Option<Found>, sqlx::Error> {
     by(conn, "i.id = ?2", id.to_string(), now).await
 }
 
 /// The newest invitation of an account.
-pub async fn latest_for_user(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    now: i64,
-) -> Result<Option<Found>, sqlx::Error> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM invitations WHERE user_id = ?")
+pub async fn latest_for_user(conn: &mut dyn Conn, user: UserId, now: i64) -> Result<Option<Found>, sqlx::Error> {
+    let id: Option<i64> = crate::db::query_scalar("SELECT MAX(id) FROM invitations WHERE user_id = ?")
         .bind(user.0)
         .fetch_one(&mut *conn)
         .await?;
@@ -131,7 +127,7 @@ pub async fn latest_for_user(
     }
 }
 
-async fn by(conn: &mut SqliteConnection, cond: &str, key: String, now: i64) -> Result<Option<Found>, sqlx::Error> {
+async fn by(conn: &mut dyn Conn, cond: &str, key: String, now: i64) -> Result<Option<Found>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct WithIds {
         id: i64,
@@ -140,13 +136,13 @@ async fn by(conn: &mut SqliteConnection, cond: &str, key: String, now: i64) -> R
         row: Row,
     }
     let r: Option<WithIds> =
-        sqlx::query_as(&format!("{} WHERE {cond}", select())).bind(now).bind(key).fetch_optional(conn).await?;
+        crate::db::query_as(&format!("{} WHERE {cond}", select())).bind(now).bind(key).fetch_optional(conn).await?;
     Ok(r.map(|r| Found { id: r.id, user_id: UserId(r.user_id), row: r.row.into() }))
 }
 
 /// A new link went out: new expiry, one more send, no longer revoked.
-pub async fn record_resend(conn: &mut SqliteConnection, id: i64, now: i64, expires_at: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn record_resend(conn: &mut dyn Conn, id: i64, now: i64, expires_at: i64) -> Result<(), sqlx::Error> {
+    crate::db::query(
         "UPDATE invitations SET expires_at = ?, last_sent_at = ?, sent_count = sent_count + 1, revoked_at = NULL
          WHERE id = ?",
     )
@@ -158,8 +154,8 @@ pub async fn record_resend(conn: &mut SqliteConnection, id: i64, now: i64, expir
     Ok(())
 }
 
-pub async fn revoke(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn revoke(conn: &mut dyn Conn, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = crate::db::query(
         "UPDATE invitations SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
     )
     .bind(now)
@@ -169,8 +165,8 @@ pub async fn revoke(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bo
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn mark_accepted(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn mark_accepted(conn: &mut dyn Conn, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = crate::db::query(
         "UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
     )
     .bind(now)

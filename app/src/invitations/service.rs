@@ -8,6 +8,7 @@ use crate::activity::Actor;
 use crate::auth::capability::Admin;
 use crate::auth::sessions;
 use crate::db::now;
+use crate::db::Conn;
 use crate::emails::service::{enqueue_template, Recipient, TemplateCache};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
@@ -19,7 +20,6 @@ use crate::users::repo as users_repo;
 use crate::users::service::log;
 use crate::users::{canonical_email, UserForm, UserState};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Creates a pending account, its invitation and the email. Returns the
 /// account's uid.
@@ -55,7 +55,7 @@ pub async fn invite_named(
 /// The invitation inside the caller's transaction (bulk invites share one).
 /// The form has been validated.
 pub async fn invite_in(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     texts: &mut TemplateCache,
     actor: &Actor,
@@ -206,11 +206,11 @@ pub async fn preview_csv(state: &AppState, _: &Admin, text: &str) -> Result<CsvP
     let emails: Vec<String> = rows.iter().map(|r| canonical_email(&r.email)).collect();
     let existing: std::collections::HashSet<String> = {
         let mut conn = state.pool.acquire().await?;
-        sqlx::query_scalar(
+        crate::db::query_scalar(
             "SELECT email_canonical FROM users WHERE email_canonical IN (SELECT value FROM json_each(?))",
         )
         .bind(serde_json::to_string(&emails).unwrap_or_default())
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut conn)
         .await?
         .into_iter()
         .collect()

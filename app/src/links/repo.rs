@@ -1,8 +1,8 @@
 //! Every SQL statement on `account_links`.
 use super::{LinkProblem, LinkPurpose};
 use crate::auth::tokens::{hash_token, random_token};
+use crate::db::Conn;
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
 /// A link that can still be used.
 #[derive(sqlx::FromRow, Debug, Clone)]
@@ -18,7 +18,7 @@ pub struct LiveLink {
 /// service, which hands over what it already checked, field by field.
 #[allow(clippy::too_many_arguments)]
 pub async fn issue(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     purpose: LinkPurpose,
     user: UserId,
     email_canonical: &str,
@@ -32,7 +32,7 @@ pub async fn issue(
         cancel_for_user(&mut *conn, user, Some(purpose), "replaced", now).await?;
     }
     let token = random_token();
-    let id = sqlx::query_scalar(
+    let id = crate::db::query_scalar(
         "INSERT INTO account_links (token_hash, purpose, user_id, invitation_id, email, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -63,12 +63,12 @@ struct Row {
 
 /// What a presented token is: a live link, or why not.
 pub async fn inspect(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     token: &str,
     purpose: LinkPurpose,
     now: i64,
 ) -> Result<Result<LiveLink, LinkProblem>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = crate::db::query_as(
         "SELECT l.id, l.purpose, l.user_id, l.invitation_id, l.email, u.email_canonical AS email_now, l.expires_at,
                 l.used_at, CASE WHEN l.cancelled_at IS NULL THEN NULL ELSE l.cancel_reason END AS cancel_reason
          FROM account_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = ?",
@@ -96,8 +96,8 @@ pub async fn inspect(
 
 /// Uses a link: one conditional UPDATE, so of two simultaneous clicks only
 /// one succeeds. False if it was used, cancelled or expired in between.
-pub async fn consume(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn consume(conn: &mut dyn Conn, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = crate::db::query(
         "UPDATE account_links SET used_at = ?1
          WHERE id = ?2 AND used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?1",
     )
@@ -110,13 +110,13 @@ pub async fn consume(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<b
 
 /// Cancels a user's unused links (of one purpose, or all).
 pub async fn cancel_for_user(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     user: UserId,
     purpose: Option<LinkPurpose>,
     reason: &str,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = crate::db::query(
         "UPDATE account_links SET cancelled_at = ?, cancel_reason = ?
          WHERE user_id = ? AND (? IS NULL OR purpose = ?) AND used_at IS NULL AND cancelled_at IS NULL",
     )
@@ -132,8 +132,8 @@ pub async fn cancel_for_user(
 
 /// Whether a link can still be used: the delivery worker asks just before
 /// sending a message that carries it.
-pub async fn is_live(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn is_live(conn: &mut dyn Conn, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    crate::db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM account_links l JOIN users u ON u.id = l.user_id
                         WHERE l.id = ? AND l.used_at IS NULL AND l.cancelled_at IS NULL AND l.expires_at > ?
                           AND l.email = u.email_canonical)",
@@ -146,8 +146,8 @@ pub async fn is_live(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<b
 
 /// Retention: deletes up to `batch` links that expired before `before`
 /// (used or not: until then a later click is told why the link fails).
-pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = crate::db::query(
         "DELETE FROM account_links WHERE id IN (SELECT id FROM account_links WHERE expires_at < ? LIMIT ?)",
     )
     .bind(before)
@@ -162,12 +162,12 @@ pub async fn prune(conn: &mut SqliteConnection, before: i64, batch: i64) -> Resu
 /// `before`. Ordered by account, after `after`, so a caller that skips some
 /// (the account changed since) still moves on.
 pub async fn unverified_signups(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     before: i64,
     after: UserId,
     batch: i64,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<i64> = crate::db::query_scalar(
         "SELECT DISTINCT l.user_id FROM account_links l
          WHERE l.purpose = 'verification' AND l.expires_at < ?1 AND l.user_id > ?2
            AND NOT EXISTS (SELECT 1 FROM account_links o WHERE o.user_id = l.user_id

@@ -3,13 +3,13 @@
 use super::{repo, web::url, LinkProblem, LinkPurpose};
 use crate::config::Settings;
 use crate::db::now;
+use crate::db::Conn;
 use crate::emails::service::{enqueue_cached, Link, Recipient, TemplateCache};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
 use crate::state::AppState;
 use crate::users::repo::{self as users_repo, UserRecord};
 use crate::users::{canonical_email, UserId};
-use sqlx::SqliteConnection;
 
 /// How long a link of this purpose works (settings).
 pub fn valid_secs(settings: &Settings, purpose: LinkPurpose) -> i64 {
@@ -23,7 +23,7 @@ pub fn valid_secs(settings: &Settings, purpose: LinkPurpose) -> i64 {
 /// Issues a fresh link for `u` (older ones of the purpose stop working) and
 /// queues `template` carrying it, in the caller's transaction.
 pub async fn send(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     purpose: LinkPurpose,
     template: TemplateName,
@@ -37,7 +37,7 @@ pub async fn send(
 /// (nothing older to cancel): the bulk invitation path.
 #[allow(clippy::too_many_arguments)]
 pub async fn send_with(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     texts: &mut TemplateCache,
     purpose: LinkPurpose,
@@ -58,7 +58,7 @@ pub async fn send_with(
 
 /// The live link behind a presented token, with its account; or why not.
 pub async fn live(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     token: Option<&str>,
     purpose: LinkPurpose,
     at: i64,

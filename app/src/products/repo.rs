@@ -1,8 +1,8 @@
 //! Every SQL statement on `products` and `product_groups` lives here.
 use super::{ProductForm, ProductRow, ProductState, VisibleProduct};
+use crate::db::Conn;
 use crate::groups::{GroupKind, GroupRef};
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
 /// Who is looking at the portal.
 #[derive(Clone, Copy, Debug)]
@@ -80,8 +80,8 @@ impl Row {
 }
 
 /// A product with its visibility groups.
-pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<(i64, ProductRow)>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM products p WHERE p.uid = ?"))
+pub async fn by_uid(conn: &mut dyn Conn, uid: &str) -> Result<Option<(i64, ProductRow)>, sqlx::Error> {
+    let row: Option<Row> = crate::db::query_as(&format!("SELECT {COLUMNS} FROM products p WHERE p.uid = ?"))
         .bind(uid)
         .fetch_optional(&mut *conn)
         .await?;
@@ -97,13 +97,13 @@ pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<(i6
 
 /// Products whose name contains `q`, by name; with the total.
 pub async fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     q: &str,
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<ProductRow>, i64), sqlx::Error> {
     let like = format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = crate::db::query_as(&format!(
         "SELECT {COLUMNS} FROM products p WHERE p.name_canonical LIKE ?1 ESCAPE '\\'
          ORDER BY p.name_canonical, p.id LIMIT ?2 OFFSET ?3"
     ))
@@ -112,7 +112,7 @@ pub async fn list(
     .bind(offset as i64)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE name_canonical LIKE ?1 ESCAPE '\\'")
+    let total: i64 = crate::db::query_scalar("SELECT COUNT(*) FROM products WHERE name_canonical LIKE ?1 ESCAPE '\\'")
         .bind(&like)
         .fetch_one(&mut *conn)
         .await?;
@@ -126,8 +126,8 @@ pub async fn list(
 }
 
 /// Every product `viewer` may see, by name.
-pub async fn visible(conn: &mut SqliteConnection, viewer: Viewer) -> Result<Vec<(i64, ProductRow)>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+pub async fn visible(conn: &mut dyn Conn, viewer: Viewer) -> Result<Vec<(i64, ProductRow)>, sqlx::Error> {
+    let rows: Vec<Row> = crate::db::query_as(&format!(
         "SELECT {COLUMNS} FROM products p WHERE {} ORDER BY p.name_canonical, p.id",
         visible_sql(viewer)
     ))
@@ -137,19 +137,21 @@ pub async fn visible(conn: &mut SqliteConnection, viewer: Viewer) -> Result<Vec<
     Ok(rows.into_iter().map(Row::into_row).collect())
 }
 
-pub async fn is_visible(conn: &mut SqliteConnection, product: i64, viewer: Viewer) -> Result<bool, sqlx::Error> {
-    let n: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM products p WHERE p.id = ?2 AND {}", visible_sql(viewer)))
-            .bind(viewer_id(viewer))
-            .bind(product)
-            .fetch_one(conn)
-            .await?;
+pub async fn is_visible(conn: &mut dyn Conn, product: i64, viewer: Viewer) -> Result<bool, sqlx::Error> {
+    let n: i64 = crate::db::query_scalar(&format!(
+        "SELECT COUNT(*) FROM products p WHERE p.id = ?2 AND {}",
+        visible_sql(viewer)
+    ))
+    .bind(viewer_id(viewer))
+    .bind(product)
+    .fetch_one(conn)
+    .await?;
     Ok(n > 0)
 }
 
 /// The published products a user can see and, for each, the groups that grant it.
-pub async fn visible_to_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<VisibleProduct>, sqlx::Error> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+pub async fn visible_to_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<VisibleProduct>, sqlx::Error> {
+    let rows: Vec<(String, String, String)> = crate::db::query_as(
         "SELECT p.uid, p.name, g.name FROM products p
          JOIN product_groups pg ON pg.product_id = p.id
          JOIN groups g ON g.id = pg.group_id
@@ -170,8 +172,8 @@ pub async fn visible_to_user(conn: &mut SqliteConnection, user: UserId) -> Resul
     Ok(out)
 }
 
-pub async fn name_taken(conn: &mut SqliteConnection, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE name_canonical = ? AND id IS NOT ?")
+pub async fn name_taken(conn: &mut dyn Conn, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
+    let n: i64 = crate::db::query_scalar("SELECT COUNT(*) FROM products WHERE name_canonical = ? AND id IS NOT ?")
         .bind(name.trim().to_lowercase())
         .bind(except)
         .fetch_one(conn)
@@ -179,8 +181,9 @@ pub async fn name_taken(conn: &mut SqliteConnection, name: &str, except: Option<
     Ok(n > 0)
 }
 
-pub async fn uid_taken(conn: &mut SqliteConnection, uid: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE uid = ?").bind(uid).fetch_one(conn).await?;
+pub async fn uid_taken(conn: &mut dyn Conn, uid: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 =
+        crate::db::query_scalar("SELECT COUNT(*) FROM products WHERE uid = ?").bind(uid).fetch_one(conn).await?;
     Ok(n > 0)
 }
 
@@ -190,9 +193,9 @@ pub struct Fields<'a> {
     pub limit: Option<i64>,
 }
 
-pub async fn insert(conn: &mut SqliteConnection, uid: &str, f: &Fields<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(conn: &mut dyn Conn, uid: &str, f: &Fields<'_>) -> Result<i64, sqlx::Error> {
     let now = crate::db::now();
-    sqlx::query_scalar(
+    crate::db::query_scalar(
         "INSERT INTO products (uid, name, name_canonical, description, terms, state, subscription_required,
                                approval_required, subscriptions_limit, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -213,8 +216,8 @@ pub async fn insert(conn: &mut SqliteConnection, uid: &str, f: &Fields<'_>) -> R
 }
 
 /// Writes the form if the row is still at `version`; false if it moved on.
-pub async fn update(conn: &mut SqliteConnection, id: i64, f: &Fields<'_>, version: i64) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
+pub async fn update(conn: &mut dyn Conn, id: i64, f: &Fields<'_>, version: i64) -> Result<bool, sqlx::Error> {
+    let r = crate::db::query(
         "UPDATE products SET name = ?, name_canonical = ?, description = ?, terms = ?, state = ?,
                 subscription_required = ?, approval_required = ?, subscriptions_limit = ?, updated_at = ?,
                 version = version + 1
@@ -236,8 +239,8 @@ pub async fn update(conn: &mut SqliteConnection, id: i64, f: &Fields<'_>, versio
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM products WHERE id = ?").bind(id).execute(conn).await?;
+pub async fn delete(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
+    crate::db::query("DELETE FROM products WHERE id = ?").bind(id).execute(conn).await?;
     Ok(())
 }
 
@@ -252,8 +255,8 @@ fn group_ref(r: &GroupRefRow) -> GroupRef {
     GroupRef { uid: r.uid.clone(), name: r.name.clone(), kind: GroupKind::parse(&r.kind).unwrap_or(GroupKind::Custom) }
 }
 
-pub async fn groups_of(conn: &mut SqliteConnection, product: i64) -> Result<Vec<GroupRef>, sqlx::Error> {
-    let rows: Vec<GroupRefRow> = sqlx::query_as(
+pub async fn groups_of(conn: &mut dyn Conn, product: i64) -> Result<Vec<GroupRef>, sqlx::Error> {
+    let rows: Vec<GroupRefRow> = crate::db::query_as(
         "SELECT g.uid, g.name, g.kind FROM product_groups pg JOIN groups g ON g.id = pg.group_id
          WHERE pg.product_id = ? ORDER BY g.kind <> 'system', g.name_canonical",
     )
@@ -264,11 +267,8 @@ pub async fn groups_of(conn: &mut SqliteConnection, product: i64) -> Result<Vec<
 }
 
 /// Every group (system first), with its id, and whether it sees the product.
-pub async fn all_groups_for(
-    conn: &mut SqliteConnection,
-    product: i64,
-) -> Result<Vec<(i64, GroupRef, bool)>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+pub async fn all_groups_for(conn: &mut dyn Conn, product: i64) -> Result<Vec<(i64, GroupRef, bool)>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, bool)> = crate::db::query_as(
         "SELECT g.id, g.uid, g.name, g.kind,
                 EXISTS (SELECT 1 FROM product_groups pg WHERE pg.group_id = g.id AND pg.product_id = ?)
          FROM groups g ORDER BY g.kind <> 'system', g.kind, g.name_canonical",
@@ -284,12 +284,12 @@ pub async fn all_groups_for(
         .collect())
 }
 
-pub async fn set_groups(conn: &mut SqliteConnection, product: i64, groups: &[i64]) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM product_groups WHERE product_id = ?").bind(product).execute(&mut *conn).await?;
+pub async fn set_groups(conn: &mut dyn Conn, product: i64, groups: &[i64]) -> Result<(), sqlx::Error> {
+    crate::db::query("DELETE FROM product_groups WHERE product_id = ?").bind(product).execute(&mut *conn).await?;
     for g in groups {
-        sqlx::query("INSERT OR IGNORE INTO product_groups (product_id, group_id) VALUES (?, ?)")
+        crate::db::query("INSERT OR IGNORE INTO product_groups (product_id, group_id) VALUES (?, ?)")
             .bind(product)
-            .bind(g)
+            .bind(*g)
             .execute(&mut *conn)
             .await?;
     }
@@ -298,8 +298,8 @@ pub async fn set_groups(conn: &mut SqliteConnection, product: i64, groups: &[i64
 
 /// Bumps the product's version (visibility changed: another admin's open
 /// Visibility tab must not overwrite it silently).
-pub async fn touch(conn: &mut SqliteConnection, product: i64, version: i64) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("UPDATE products SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
+pub async fn touch(conn: &mut dyn Conn, product: i64, version: i64) -> Result<bool, sqlx::Error> {
+    let r = crate::db::query("UPDATE products SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
         .bind(crate::db::now())
         .bind(product)
         .bind(version)
@@ -310,8 +310,8 @@ pub async fn touch(conn: &mut SqliteConnection, product: i64, version: i64) -> R
 
 /// Active developers (administrators see everything anyway) who are members
 /// of at least one of the product's groups.
-pub async fn developers_who_see(conn: &mut SqliteConnection, product: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn developers_who_see(conn: &mut dyn Conn, product: i64) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar(
         "SELECT COUNT(*) FROM users u WHERE u.state = 'active'
            AND EXISTS (SELECT 1 FROM group_members gm JOIN product_groups pg ON pg.group_id = gm.group_id
                        WHERE gm.user_id = u.id AND pg.product_id = ?)
@@ -324,8 +324,8 @@ pub async fn developers_who_see(conn: &mut SqliteConnection, product: i64) -> Re
 }
 
 /// Number of products linked to a group (the group delete confirmation says so).
-pub async fn count_for_group(conn: &mut SqliteConnection, group: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM product_groups WHERE group_id = ?").bind(group).fetch_one(conn).await
+pub async fn count_for_group(conn: &mut dyn Conn, group: i64) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar("SELECT COUNT(*) FROM product_groups WHERE group_id = ?").bind(group).fetch_one(conn).await
 }
 
 // ---- the REST API's list (APIM's $filter, $top, $skip) ----
@@ -345,7 +345,7 @@ pub const API_FIELDS: &[Field] = &[
 /// A page of products by name, with their groups when `with_groups`, and
 /// how many match.
 pub async fn api_list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     filter: Option<&SqlWhere>,
     top: i64,
     skip: i64,

@@ -6,13 +6,13 @@ use super::{
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::capability::Admin;
+use crate::db::Conn;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::state::AppState;
 use crate::subscriptions::repo as subs_repo;
 use crate::users::UserId;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Checks the form; the limit comes back parsed (None = unlimited).
 pub fn validate(form: &ProductForm) -> Result<Option<i64>, Vec<FieldError>> {
@@ -46,7 +46,7 @@ pub fn validate(form: &ProductForm) -> Result<Option<i64>, Vec<FieldError>> {
     }
 }
 
-async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<(i64, ProductRow), ServiceError> {
+async fn find(conn: &mut dyn Conn, uid: &str) -> Result<(i64, ProductRow), ServiceError> {
     repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
 }
 
@@ -63,7 +63,7 @@ fn snapshot(p: &ProductRow) -> serde_json::Value {
 }
 
 async fn log(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     action: &str,
     p: &ProductRow,
@@ -259,7 +259,7 @@ pub async fn set_group(
 /// Writes the new set of groups (`ids`, out of `all`), bumps the version and
 /// logs before and after; false when the set is what it was.
 async fn change_visibility(
-    tx: &mut SqliteConnection,
+    tx: &mut dyn Conn,
     actor: &Actor,
     id: i64,
     p: &ProductRow,

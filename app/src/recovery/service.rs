@@ -5,6 +5,7 @@ use crate::activity::Actor;
 use crate::auth::capability::Admin;
 use crate::auth::{sessions, tokens::hash_token};
 use crate::db::now;
+use crate::db::Conn;
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
 use crate::i18n::Msg;
@@ -13,7 +14,6 @@ use crate::state::AppState;
 use crate::users::repo::{self as users_repo, UserRecord};
 use crate::users::service::log;
 use crate::users::{canonical_email, is_valid_email, UserId, UserState};
-use sqlx::SqliteConnection;
 
 /// Reset emails per address per hour from the Forgot password page; more
 /// requests get the same answer and no email (no mail bombing).
@@ -72,7 +72,7 @@ pub async fn request(state: &AppState, email: &str) -> Result<(), ServiceError> 
 
 /// The live reset link and its account, which must be active.
 async fn live_link(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     token: Option<&str>,
     at: i64,
 ) -> Result<(crate::links::repo::LiveLink, UserRecord), ServiceError> {
@@ -87,9 +87,9 @@ pub async fn view(state: &AppState, token: Option<&str>) -> Result<ResetView, Se
     let mut conn = state.pool.acquire().await?;
     let at = now();
     let (link, u) = live_link(&mut conn, token, at).await?;
-    let expires_at: i64 = sqlx::query_scalar("SELECT expires_at FROM account_links WHERE id = ?")
+    let expires_at: i64 = crate::db::query_scalar("SELECT expires_at FROM account_links WHERE id = ?")
         .bind(link.id)
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await?;
     Ok(ResetView { email: u.email, expires_at, password_min_length: state.settings.password_min_length })
 }

@@ -283,6 +283,16 @@ pub enum Arg {
     Int(i64),
 }
 
+#[cfg(feature = "ssr")]
+impl From<Arg> for crate::db::Arg {
+    fn from(a: Arg) -> Self {
+        match a {
+            Arg::Text(s) => crate::db::Arg::Text(Some(s)),
+            Arg::Int(i) => crate::db::Arg::I64(Some(i)),
+        }
+    }
+}
+
 /// A SQL condition and its arguments, in order.
 #[derive(Debug, Default, Clone)]
 pub struct SqlWhere {
@@ -416,8 +426,6 @@ pub struct ListQuery<'a> {
     pub filter: Option<&'a SqlWhere>,
 }
 
-type Args<'q> = sqlx::sqlite::SqliteArguments<'q>;
-
 impl<'a> ListQuery<'a> {
     pub fn where_sql(&self) -> String {
         let mut conds = vec![];
@@ -441,15 +449,9 @@ impl<'a> ListQuery<'a> {
             .chain(self.filter.into_iter().flat_map(|f| f.args.iter().cloned()))
     }
 
-    pub fn bind_as<'q, O>(
-        &self,
-        mut q: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, Args<'q>>,
-    ) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, Args<'q>> {
+    pub fn bind_as<'q, O: crate::db::Row>(&self, mut q: crate::db::QueryAs<'q, O>) -> crate::db::QueryAs<'q, O> {
         for a in self.args() {
-            q = match a {
-                Arg::Text(s) => q.bind(s),
-                Arg::Int(i) => q.bind(i),
-            };
+            q = q.bind_arg(a.into());
         }
         q
     }
@@ -459,7 +461,7 @@ impl<'a> ListQuery<'a> {
     /// FROM and JOINs.
     pub async fn page<R>(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut dyn crate::db::Conn,
         select: &str,
         count_from: &str,
         order: &str,
@@ -467,25 +469,22 @@ impl<'a> ListQuery<'a> {
         skip: i64,
     ) -> Result<(Vec<R>, i64), sqlx::Error>
     where
-        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+        R: crate::db::Row,
     {
         let conds = self.where_sql();
         let sql = format!("{select} {conds} ORDER BY {order} LIMIT ? OFFSET ?");
-        let rows: Vec<R> = self.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+        let rows: Vec<R> = self.bind_as(crate::db::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
         let count_sql = format!("SELECT COUNT(*) {count_from} {conds}");
-        let total: i64 = self.bind_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
+        let total: i64 = self.bind_scalar(crate::db::query_scalar(&count_sql)).fetch_one(&mut *conn).await?;
         Ok((rows, total))
     }
 
-    pub fn bind_scalar<'q, O>(
-        &self,
-        mut q: sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, Args<'q>>,
-    ) -> sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, Args<'q>> {
+    pub fn bind_scalar<'q, O>(&self, mut q: crate::db::QueryScalar<'q, O>) -> crate::db::QueryScalar<'q, O>
+    where
+        (O,): crate::db::Row,
+    {
         for a in self.args() {
-            q = match a {
-                Arg::Text(s) => q.bind(s),
-                Arg::Int(i) => q.bind(i),
-            };
+            q = q.bind_arg(a.into());
         }
         q
     }

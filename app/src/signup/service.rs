@@ -3,6 +3,7 @@ use super::{SignupSettings, VerifyView, MAX_TERMS};
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::capability::Admin;
 use crate::db::now;
+use crate::db::Conn;
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
 use crate::error::{FieldError, ServiceError};
@@ -13,13 +14,12 @@ use crate::state::AppState;
 use crate::users::repo::{self as users_repo, UserRecord};
 use crate::users::service::log;
 use crate::users::{canonical_email, UserForm, UserId, UserState};
-use sqlx::SqliteConnection;
 
 pub async fn settings(state: &AppState) -> Result<SignupSettings, ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT key, value FROM portal_settings WHERE key IN ('signup_enabled', 'signup_terms')")
-            .fetch_all(&mut *conn)
+        crate::db::query_as("SELECT key, value FROM portal_settings WHERE key IN ('signup_enabled', 'signup_terms')")
+            .fetch_all(&mut conn)
             .await?;
     let get = |k: &str| rows.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     Ok(SignupSettings {
@@ -36,10 +36,10 @@ pub async fn save_settings(state: &AppState, admin: &Admin, enabled: bool, terms
     }
     let mut tx = state.begin_write().await?;
     for (k, v) in [("signup_enabled", if enabled { "true" } else { "false" }), ("signup_terms", terms.trim())] {
-        sqlx::query("INSERT INTO portal_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        crate::db::query("INSERT INTO portal_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(k)
             .bind(v)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     let change = Change {
@@ -57,7 +57,7 @@ pub async fn save_settings(state: &AppState, admin: &Admin, enabled: bool, terms
 }
 
 /// The developer's own action, in the activity log.
-async fn log_self(conn: &mut SqliteConnection, action: &str, u: &UserRecord) -> Result<(), ServiceError> {
+async fn log_self(conn: &mut dyn Conn, action: &str, u: &UserRecord) -> Result<(), ServiceError> {
     let me = Actor { id: Some(u.user_id()), label: u.email.clone() };
     log(conn, &me, action, u, None, None, None).await
 }
@@ -124,7 +124,7 @@ pub async fn sign_up(state: &AppState, form: SignupForm) -> Result<(), ServiceEr
 
 /// The live verification link and its account, which must still be pending.
 async fn live_link(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     token: Option<&str>,
     at: i64,
 ) -> Result<(crate::links::repo::LiveLink, UserRecord), ServiceError> {
@@ -179,7 +179,7 @@ pub async fn resend_verification(state: &AppState, admin: &Admin, uid: &str) -> 
 /// the activity log records each deletion. Returns how many went, and the
 /// last account looked at (where the next batch starts).
 pub async fn prune_unverified(
-    tx: &mut SqliteConnection,
+    tx: &mut dyn Conn,
     before: i64,
     after: UserId,
     batch: i64,

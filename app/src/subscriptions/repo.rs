@@ -1,8 +1,8 @@
 //! Every SQL statement on `subscriptions` and `retired_keys` lives here.
 use super::keys::{KeyHash, KeySlot};
 use super::{SubscriptionQuery, SubscriptionRow, SubscriptionState};
+use crate::db::Conn;
 use crate::users::UserId;
-use sqlx::SqliteConnection;
 
 pub struct NewSubscription<'a> {
     pub uid: &'a str,
@@ -15,9 +15,9 @@ pub struct NewSubscription<'a> {
     pub expiration_date: Option<i64>,
 }
 
-pub async fn insert(conn: &mut SqliteConnection, s: &NewSubscription<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(conn: &mut dyn Conn, s: &NewSubscription<'_>) -> Result<i64, sqlx::Error> {
     let now = crate::db::now();
-    sqlx::query_scalar(
+    crate::db::query_scalar(
         "INSERT INTO subscriptions (uid, user_id, product_id, display_name, state, primary_hash, primary_secret,
                                     secondary_hash, secondary_secret, created_at, start_date, updated_at,
                                     expiration_date)
@@ -101,23 +101,25 @@ impl Row {
     }
 }
 
-pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<SubRecord>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.uid = ?")).bind(uid).fetch_optional(conn).await?;
+pub async fn by_uid(conn: &mut dyn Conn, uid: &str) -> Result<Option<SubRecord>, sqlx::Error> {
+    let row: Option<Row> =
+        crate::db::query_as(&format!("{SELECT} WHERE s.uid = ?")).bind(uid).fetch_optional(conn).await?;
     Ok(row.map(Row::into_record))
 }
 
 /// A user's subscriptions, newest first.
-pub async fn for_user(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.user_id = ? ORDER BY s.created_at DESC, s.id DESC"))
-        .bind(user.0)
-        .fetch_all(conn)
-        .await?;
+pub async fn for_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
+    let rows: Vec<Row> =
+        crate::db::query_as(&format!("{SELECT} WHERE s.user_id = ? ORDER BY s.created_at DESC, s.id DESC"))
+            .bind(user.0)
+            .fetch_all(conn)
+            .await?;
     Ok(rows.into_iter().map(|r| r.into_record().row).collect())
 }
 
 /// The administrators' list, newest first.
 pub async fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     q: &SubscriptionQuery,
     limit: u32,
     offset: u64,
@@ -128,17 +130,18 @@ pub async fn list(
         AND (?2 IS NULL OR p.uid = ?2)
         AND (?3 = '' OR u.email_canonical LIKE ?4 ESCAPE '\\'
              OR lower(u.first_name || ' ' || u.last_name) LIKE ?4 ESCAPE '\\' OR u.uid = ?3)";
-    let rows: Vec<Row> =
-        sqlx::query_as(&format!("{SELECT} WHERE {filter} ORDER BY s.created_at DESC, s.id DESC LIMIT ?5 OFFSET ?6"))
-            .bind(q.state.map(|s| s.as_str()))
-            .bind(q.product.as_deref())
-            .bind(&user)
-            .bind(&like)
-            .bind(limit as i64)
-            .bind(offset as i64)
-            .fetch_all(&mut *conn)
-            .await?;
-    let total: i64 = sqlx::query_scalar(&format!(
+    let rows: Vec<Row> = crate::db::query_as(&format!(
+        "{SELECT} WHERE {filter} ORDER BY s.created_at DESC, s.id DESC LIMIT ?5 OFFSET ?6"
+    ))
+    .bind(q.state.map(|s| s.as_str()))
+    .bind(q.product.as_deref())
+    .bind(&user)
+    .bind(&like)
+    .bind(limit as i64)
+    .bind(offset as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total: i64 = crate::db::query_scalar(&format!(
         "SELECT COUNT(*) FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id
          WHERE {filter}"
     ))
@@ -151,9 +154,9 @@ pub async fn list(
     Ok((rows.into_iter().map(|r| r.into_record().row).collect(), total))
 }
 
-pub async fn count_by_state(conn: &mut SqliteConnection) -> Result<Vec<(SubscriptionState, i64)>, sqlx::Error> {
+pub async fn count_by_state(conn: &mut dyn Conn) -> Result<Vec<(SubscriptionState, i64)>, sqlx::Error> {
     let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT state, COUNT(*) FROM subscriptions GROUP BY state").fetch_all(conn).await?;
+        crate::db::query_as("SELECT state, COUNT(*) FROM subscriptions GROUP BY state").fetch_all(conn).await?;
     Ok(SubscriptionState::ALL
         .into_iter()
         .map(|st| (st, rows.iter().find(|(s, _)| s == st.as_str()).map(|(_, n)| *n).unwrap_or(0)))
@@ -161,8 +164,8 @@ pub async fn count_by_state(conn: &mut SqliteConnection) -> Result<Vec<(Subscrip
 }
 
 /// Subscriptions of `user` to `product` that still count against the limit.
-pub async fn open_count(conn: &mut SqliteConnection, user: UserId, product: i64) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
+pub async fn open_count(conn: &mut dyn Conn, user: UserId, product: i64) -> Result<(i64, i64), sqlx::Error> {
+    crate::db::query_as(
         "SELECT COUNT(*), COALESCE(SUM(state = 'submitted'), 0) FROM subscriptions
          WHERE user_id = ? AND product_id = ? AND state IN ('submitted', 'active', 'suspended')",
     )
@@ -173,8 +176,8 @@ pub async fn open_count(conn: &mut SqliteConnection, user: UserId, product: i64)
 }
 
 /// Per product, the open subscriptions of one user (the portal's "you have 1").
-pub async fn open_by_product(conn: &mut SqliteConnection, user: UserId) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn open_by_product(conn: &mut dyn Conn, user: UserId) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    crate::db::query_as(
         "SELECT product_id, COUNT(*) FROM subscriptions
          WHERE user_id = ? AND state IN ('submitted', 'active', 'suspended') GROUP BY product_id",
     )
@@ -183,8 +186,8 @@ pub async fn open_by_product(conn: &mut SqliteConnection, user: UserId) -> Resul
     .await
 }
 
-pub async fn count_for_product(conn: &mut SqliteConnection, product: i64) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(state = 'active'), 0) FROM subscriptions WHERE product_id = ?")
+pub async fn count_for_product(conn: &mut dyn Conn, product: i64) -> Result<(i64, i64), sqlx::Error> {
+    crate::db::query_as("SELECT COUNT(*), COALESCE(SUM(state = 'active'), 0) FROM subscriptions WHERE product_id = ?")
         .bind(product)
         .fetch_one(conn)
         .await
@@ -192,7 +195,7 @@ pub async fn count_for_product(conn: &mut SqliteConnection, product: i64) -> Res
 
 /// Moves the subscription to `to` if it is still at `version`.
 pub async fn set_state(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     id: i64,
     to: SubscriptionState,
     comment: Option<&str>,
@@ -200,7 +203,7 @@ pub async fn set_state(
 ) -> Result<bool, sqlx::Error> {
     let now = crate::db::now();
     let ends = matches!(to, SubscriptionState::Cancelled | SubscriptionState::Rejected | SubscriptionState::Expired);
-    let r = sqlx::query(
+    let r = crate::db::query(
         "UPDATE subscriptions SET state = ?, state_comment = ?,
                 start_date = CASE WHEN ? AND start_date IS NULL THEN ? ELSE start_date END,
                 end_date = CASE WHEN ? THEN ? ELSE end_date END,
@@ -223,13 +226,13 @@ pub async fn set_state(
 
 /// Sets the subscription's name, comment and expiration date; bumps the version.
 pub async fn update_details(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     id: i64,
     name: &str,
     comment: Option<&str>,
     expiration_date: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    crate::db::query(
         "UPDATE subscriptions SET display_name = ?, state_comment = ?, expiration_date = ?, updated_at = ?,
                 version = version + 1
          WHERE id = ?",
@@ -246,8 +249,8 @@ pub async fn update_details(
 
 /// Whether a key with this hash is held by any subscription or was ever
 /// retired (a retired key must not come back to life on another one).
-pub async fn key_in_use(conn: &mut SqliteConnection, hash: &KeyHash) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn key_in_use(conn: &mut dyn Conn, hash: &KeyHash) -> Result<bool, sqlx::Error> {
+    crate::db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE primary_hash = ?1 OR secondary_hash = ?1)
              OR EXISTS (SELECT 1 FROM retired_keys WHERE key_hash = ?1)",
     )
@@ -257,13 +260,16 @@ pub async fn key_in_use(conn: &mut SqliteConnection, hash: &KeyHash) -> Result<b
 }
 
 /// The key hashes of a subscription (primary, secondary).
-pub async fn key_hashes(conn: &mut SqliteConnection, id: i64) -> Result<(Vec<u8>, Vec<u8>), sqlx::Error> {
-    sqlx::query_as("SELECT primary_hash, secondary_hash FROM subscriptions WHERE id = ?").bind(id).fetch_one(conn).await
+pub async fn key_hashes(conn: &mut dyn Conn, id: i64) -> Result<(Vec<u8>, Vec<u8>), sqlx::Error> {
+    crate::db::query_as("SELECT primary_hash, secondary_hash FROM subscriptions WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
 }
 
 /// The sealed keys of a subscription (primary, secondary).
-pub async fn sealed_keys(conn: &mut SqliteConnection, id: i64) -> Result<(Vec<u8>, Vec<u8>), sqlx::Error> {
-    sqlx::query_as("SELECT primary_secret, secondary_secret FROM subscriptions WHERE id = ?")
+pub async fn sealed_keys(conn: &mut dyn Conn, id: i64) -> Result<(Vec<u8>, Vec<u8>), sqlx::Error> {
+    crate::db::query_as("SELECT primary_secret, secondary_secret FROM subscriptions WHERE id = ?")
         .bind(id)
         .fetch_one(conn)
         .await
@@ -271,7 +277,7 @@ pub async fn sealed_keys(conn: &mut SqliteConnection, id: i64) -> Result<(Vec<u8
 
 /// Replaces one key; the old one is retired (the check then says "regenerated").
 pub async fn replace_key(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     id: i64,
     slot: KeySlot,
     hash: &KeyHash,
@@ -282,7 +288,7 @@ pub async fn replace_key(
         KeySlot::Secondary => ("secondary_hash", "secondary_secret"),
     };
     let now = crate::db::now();
-    sqlx::query(&format!(
+    crate::db::query(&format!(
         "INSERT OR REPLACE INTO retired_keys (key_hash, reason, retired_at)
          SELECT {hash_col}, 'regenerated', ? FROM subscriptions WHERE id = ?"
     ))
@@ -290,7 +296,7 @@ pub async fn replace_key(
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(&format!(
+    crate::db::query(&format!(
         "UPDATE subscriptions SET {hash_col} = ?, {secret_col} = ?, updated_at = ?, version = version + 1 WHERE id = ?"
     ))
     .bind(&hash[..])
@@ -321,11 +327,11 @@ impl Owner {
 
 /// Before the rows go: their keys are kept as retired, with the reason, and
 /// their ids returned (the gateway index drops them).
-pub async fn retire_keys_of(conn: &mut SqliteConnection, owner: Owner, reason: &str) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn retire_keys_of(conn: &mut dyn Conn, owner: Owner, reason: &str) -> Result<Vec<i64>, sqlx::Error> {
     let (cond, arg) = owner.condition();
     let now = crate::db::now();
     for col in ["primary_hash", "secondary_hash"] {
-        sqlx::query(&format!(
+        crate::db::query(&format!(
             "INSERT OR REPLACE INTO retired_keys (key_hash, reason, retired_at)
              SELECT {col}, ?, ? FROM subscriptions WHERE {cond}"
         ))
@@ -335,11 +341,11 @@ pub async fn retire_keys_of(conn: &mut SqliteConnection, owner: Owner, reason: &
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query_scalar(&format!("SELECT id FROM subscriptions WHERE {cond}")).bind(arg).fetch_all(conn).await
+    crate::db::query_scalar(&format!("SELECT id FROM subscriptions WHERE {cond}")).bind(arg).fetch_all(conn).await
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM subscriptions WHERE id = ?").bind(id).execute(conn).await?;
+pub async fn delete(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
+    crate::db::query("DELETE FROM subscriptions WHERE id = ?").bind(id).execute(conn).await?;
     Ok(())
 }
 
@@ -360,48 +366,53 @@ const GATE_SELECT: &str =
     "SELECT s.id, s.uid, p.uid AS product_uid, s.user_id, s.state, s.primary_hash, s.secondary_hash
     FROM subscriptions s JOIN products p ON p.id = s.product_id";
 
-pub async fn gate_all(conn: &mut SqliteConnection) -> Result<Vec<GateRow>, sqlx::Error> {
-    sqlx::query_as(GATE_SELECT).fetch_all(conn).await
+pub async fn gate_all(conn: &mut dyn Conn) -> Result<Vec<GateRow>, sqlx::Error> {
+    crate::db::query_as(GATE_SELECT).fetch_all(conn).await
 }
 
-pub async fn gate_one(conn: &mut SqliteConnection, id: i64) -> Result<Option<GateRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{GATE_SELECT} WHERE s.id = ?")).bind(id).fetch_optional(conn).await
+pub async fn gate_one(conn: &mut dyn Conn, id: i64) -> Result<Option<GateRow>, sqlx::Error> {
+    crate::db::query_as(&format!("{GATE_SELECT} WHERE s.id = ?")).bind(id).fetch_optional(conn).await
 }
 
-pub async fn gate_of_user(conn: &mut SqliteConnection, user: i64) -> Result<Vec<GateRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{GATE_SELECT} WHERE s.user_id = ?")).bind(user).fetch_all(conn).await
+pub async fn gate_of_user(conn: &mut dyn Conn, user: i64) -> Result<Vec<GateRow>, sqlx::Error> {
+    crate::db::query_as(&format!("{GATE_SELECT} WHERE s.user_id = ?")).bind(user).fetch_all(conn).await
 }
 
-pub async fn gate_ids_of_product(conn: &mut SqliteConnection, product: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM subscriptions WHERE product_id = ?").bind(product).fetch_all(conn).await
+pub async fn gate_ids_of_product(conn: &mut dyn Conn, product: i64) -> Result<Vec<i64>, sqlx::Error> {
+    crate::db::query_scalar("SELECT id FROM subscriptions WHERE product_id = ?").bind(product).fetch_all(conn).await
 }
 
 /// (id, uid, state) of the accounts that hold subscriptions.
-pub async fn gate_users(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, uid, state FROM users WHERE id IN (SELECT user_id FROM subscriptions)")
+pub async fn gate_users(conn: &mut dyn Conn) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    crate::db::query_as("SELECT id, uid, state FROM users WHERE id IN (SELECT user_id FROM subscriptions)")
         .fetch_all(conn)
         .await
 }
 
-pub async fn gate_user(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, uid, state FROM users WHERE id = ?").bind(id).fetch_optional(conn).await
+pub async fn gate_user(conn: &mut dyn Conn, id: i64) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    crate::db::query_as("SELECT id, uid, state FROM users WHERE id = ?").bind(id).fetch_optional(conn).await
 }
 
-pub async fn retired(conn: &mut SqliteConnection) -> Result<Vec<(Vec<u8>, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT key_hash, reason FROM retired_keys").fetch_all(conn).await
+pub async fn retired(conn: &mut dyn Conn) -> Result<Vec<(Vec<u8>, String)>, sqlx::Error> {
+    crate::db::query_as("SELECT key_hash, reason FROM retired_keys").fetch_all(conn).await
 }
 
-pub async fn retired_one(conn: &mut SqliteConnection, hash: &KeyHash) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT reason FROM retired_keys WHERE key_hash = ?").bind(&hash[..]).fetch_optional(conn).await
+pub async fn retired_one(conn: &mut dyn Conn, hash: &KeyHash) -> Result<Option<String>, sqlx::Error> {
+    crate::db::query_scalar("SELECT reason FROM retired_keys WHERE key_hash = ?")
+        .bind(&hash[..])
+        .fetch_optional(conn)
+        .await
 }
 
 /// The server secret's fingerprint, kept in `portal_settings` at first start.
-pub async fn secret_fingerprint(conn: &mut SqliteConnection) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT value FROM portal_settings WHERE key = 'secret_fingerprint'").fetch_optional(conn).await
+pub async fn secret_fingerprint(conn: &mut dyn Conn) -> Result<Option<String>, sqlx::Error> {
+    crate::db::query_scalar("SELECT value FROM portal_settings WHERE key = 'secret_fingerprint'")
+        .fetch_optional(conn)
+        .await
 }
 
-pub async fn set_secret_fingerprint(conn: &mut SqliteConnection, fp: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO portal_settings (key, value) VALUES ('secret_fingerprint', ?)")
+pub async fn set_secret_fingerprint(conn: &mut dyn Conn, fp: &str) -> Result<(), sqlx::Error> {
+    crate::db::query("INSERT OR IGNORE INTO portal_settings (key, value) VALUES ('secret_fingerprint', ?)")
         .bind(fp)
         .execute(conn)
         .await?;
@@ -437,7 +448,7 @@ pub enum Scope {
 
 /// A page of subscriptions in creation order, and how many match.
 pub async fn api_list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     scope: Scope,
     filter: Option<&SqlWhere>,
     top: i64,

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::capability::Admin;
+use crate::db::Conn;
 use crate::emails::service::{enqueue_subscription, Recipient, SubscriptionFacts};
 use crate::emails::templates::TemplateName;
 use crate::error::ServiceError;
@@ -21,7 +22,6 @@ use crate::state::AppState;
 use crate::users::repo as users;
 use crate::users::UserId;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Who is acting: a developer on their own subscriptions, or an administrator.
 #[derive(Clone, Debug)]
@@ -45,13 +45,13 @@ impl Caller {
     }
 }
 
-async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<SubRecord, ServiceError> {
+async fn find(conn: &mut dyn Conn, uid: &str) -> Result<SubRecord, ServiceError> {
     repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
 }
 
 /// The subscription if `caller` may touch it. Someone else's subscription
 /// is "not found", as one that does not exist.
-async fn find_for(conn: &mut SqliteConnection, caller: &Caller, uid: &str) -> Result<SubRecord, ServiceError> {
+async fn find_for(conn: &mut dyn Conn, caller: &Caller, uid: &str) -> Result<SubRecord, ServiceError> {
     let s = find(conn, uid).await?;
     if s.user_id != caller.user && !caller.is_admin {
         return Err(ServiceError::NotFound);
@@ -60,7 +60,7 @@ async fn find_for(conn: &mut SqliteConnection, caller: &Caller, uid: &str) -> Re
 }
 
 async fn log(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     action: &str,
     s: &SubscriptionRow,
@@ -85,7 +85,7 @@ fn fresh_key(vault: &Vault, uid: &str, slot: KeySlot) -> (String, ([u8; 32], Vec
 
 /// Emails the owner about the subscription's new state.
 async fn tell_developer(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     state: &AppState,
     s: &SubscriptionRow,
     owner: UserId,
@@ -175,7 +175,7 @@ pub async fn subscribe(
 
 /// Writes a new subscription and its "created" entry in the activity log.
 async fn insert_logged(
-    tx: &mut SqliteConnection,
+    tx: &mut dyn Conn,
     caller: &Caller,
     new: &NewSubscription<'_>,
     detail: serde_json::Value,
@@ -304,7 +304,7 @@ fn check_name(name: &str) -> Result<(), ServiceError> {
 /// Moves `s` along the lifecycle by `action`, in the caller's transaction,
 /// and logs it.
 async fn change_state(
-    tx: &mut SqliteConnection,
+    tx: &mut dyn Conn,
     caller: &Caller,
     s: &SubRecord,
     action: SubscriptionAction,
@@ -332,12 +332,7 @@ async fn change_state(
 
 /// A key the administrator brings (moving from another gateway): long
 /// enough not to be guessed, and not any subscription's key, now or before.
-async fn chosen_key(
-    conn: &mut SqliteConnection,
-    vault: &Vault,
-    field: &str,
-    key: &str,
-) -> Result<KeyHash, ServiceError> {
+async fn chosen_key(conn: &mut dyn Conn, vault: &Vault, field: &str, key: &str) -> Result<KeyHash, ServiceError> {
     let n = key.chars().count();
     if !(16..=256).contains(&n) || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(ServiceError::field(field, Msg::ErrKeyFormat));

@@ -1,6 +1,6 @@
 //! Every SQL statement on `users` lives here.
 use super::{UserForm, UserId, UserQuery, UserRow, UserSort, UserState};
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 
 /// Whether the account `u` is in Administrators, as a column `is_admin`.
 pub const IS_ADMIN: &str = "EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
@@ -16,10 +16,10 @@ pub struct Credentials {
 }
 
 pub async fn credentials_by_email(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     email_canonical: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    crate::db::query_as(&format!(
         "SELECT u.id, u.state, u.password_hash, u.must_change_password, {IS_ADMIN}
              FROM users u WHERE u.email_canonical = ?"
     ))
@@ -34,8 +34,8 @@ pub fn new_uid() -> String {
     format!("{:016x}", rand::rngs::OsRng.next_u64())
 }
 
-pub async fn password_hash(conn: &mut SqliteConnection, id: UserId) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+pub async fn password_hash(conn: &mut dyn Conn, id: UserId) -> Result<Option<String>, sqlx::Error> {
+    crate::db::query_scalar("SELECT password_hash FROM users WHERE id = ?")
         .bind(id.0)
         .fetch_optional(conn)
         .await
@@ -51,21 +51,21 @@ pub struct NewUser<'a> {
 }
 
 /// Sets the note of a new account (the admin "Add user" form); none, no write.
-pub async fn set_note(conn: &mut SqliteConnection, id: UserId, note: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn set_note(conn: &mut dyn Conn, id: UserId, note: Option<&str>) -> Result<(), sqlx::Error> {
     if note.is_some() {
-        sqlx::query("UPDATE users SET note = ? WHERE id = ?").bind(note).bind(id.0).execute(&mut *conn).await?;
+        crate::db::query("UPDATE users SET note = ? WHERE id = ?").bind(note).bind(id.0).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-pub async fn insert(conn: &mut SqliteConnection, u: &NewUser<'_>) -> Result<UserId, sqlx::Error> {
+pub async fn insert(conn: &mut dyn Conn, u: &NewUser<'_>) -> Result<UserId, sqlx::Error> {
     Ok(insert_as(conn, u, UserState::Active, crate::i18n::Lang::En).await?.user_id())
 }
 
 /// Inserts an account in a given state and email language and returns it,
 /// in one statement (bulk invitations add thousands).
 pub async fn insert_as(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     u: &NewUser<'_>,
     state: UserState,
     lang: crate::i18n::Lang,
@@ -76,13 +76,13 @@ pub async fn insert_as(
 /// As `insert_as`, with the uid the caller chose (the REST API's
 /// `PUT …/users/{userId}` names the account).
 pub async fn insert_named(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     u: &NewUser<'_>,
     state: UserState,
     lang: crate::i18n::Lang,
     uid: &str,
 ) -> Result<UserRecord, sqlx::Error> {
-    sqlx::query_as(
+    crate::db::query_as(
         "INSERT INTO users (uid, email, email_canonical, first_name, last_name, password_hash, must_change_password,
                             search_text, state, lang)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -108,13 +108,8 @@ pub fn is_email_taken(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation() && d.message().contains("email_canonical"))
 }
 
-pub async fn set_password(
-    conn: &mut SqliteConnection,
-    id: UserId,
-    hash: &str,
-    must_change: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn set_password(conn: &mut dyn Conn, id: UserId, hash: &str, must_change: bool) -> Result<(), sqlx::Error> {
+    crate::db::query(
         "UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = unixepoch(),
                 version = version + 1 WHERE id = ?",
     )
@@ -126,8 +121,8 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn set_state(conn: &mut SqliteConnection, id: UserId, state: super::UserState) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET state = ?, updated_at = unixepoch(), version = version + 1 WHERE id = ?")
+pub async fn set_state(conn: &mut dyn Conn, id: UserId, state: super::UserState) -> Result<(), sqlx::Error> {
+    crate::db::query("UPDATE users SET state = ?, updated_at = unixepoch(), version = version + 1 WHERE id = ?")
         .bind(state.as_str())
         .bind(id.0)
         .execute(conn)
@@ -143,8 +138,8 @@ pub struct StateCounts {
     pub pending: i64,
 }
 
-pub async fn count_by_state(conn: &mut SqliteConnection) -> Result<StateCounts, sqlx::Error> {
-    sqlx::query_as(
+pub async fn count_by_state(conn: &mut dyn Conn) -> Result<StateCounts, sqlx::Error> {
+    crate::db::query_as(
         "SELECT COALESCE(SUM(CASE WHEN state <> 'deleted' THEN n END), 0) AS total,
                 COALESCE(SUM(CASE WHEN state = 'active' THEN n END), 0) AS active,
                 COALESCE(SUM(CASE WHEN state = 'blocked' THEN n END), 0) AS blocked,
@@ -164,11 +159,7 @@ pub async fn count_by_state(conn: &mut SqliteConnection) -> Result<StateCounts, 
 pub const EXACT_CAP: i64 = 1000;
 
 /// A bind value of a users query.
-#[derive(Clone, Debug)]
-enum Bind {
-    Text(String),
-    Int(i64),
-}
+type Bind = crate::db::Arg;
 
 /// Where the rows of a users query come from.
 enum Source {
@@ -250,10 +241,7 @@ impl Plan {
     }
 
     /// The candidates (if any) then the condition binds, in SQL order.
-    fn bind_all<'q, O>(
-        &'q self,
-        mut query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+    fn bind_all<'q, O: crate::db::Row>(&'q self, mut query: crate::db::QueryAs<'q, O>) -> crate::db::QueryAs<'q, O> {
         if let Source::Candidates(ids) = &self.source {
             query = query.bind(serde_json::to_string(ids).unwrap_or_default());
         }
@@ -261,15 +249,9 @@ impl Plan {
     }
 }
 
-fn bind<'q, O>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
-    binds: &[Bind],
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+fn bind<'q, O: crate::db::Row>(mut query: crate::db::QueryAs<'q, O>, binds: &[Bind]) -> crate::db::QueryAs<'q, O> {
     for b in binds {
-        query = match b {
-            Bind::Text(t) => query.bind(t.clone()),
-            Bind::Int(i) => query.bind(*i),
-        };
+        query = query.bind_arg(b.clone());
     }
     query
 }
@@ -282,9 +264,9 @@ fn phrase(term: &str) -> String {
 /// Up to EXACT_CAP + 1 ids from `select` (a column `id`, `?1` its argument,
 /// `?2` the limit), read as one JSON array: fetching a thousand one-column
 /// rows through the driver costs twice what the index read does.
-async fn id_set(conn: &mut SqliteConnection, select: &str, arg: &str) -> Result<Vec<i64>, sqlx::Error> {
+async fn id_set(conn: &mut dyn Conn, select: &str, arg: &str) -> Result<Vec<i64>, sqlx::Error> {
     let sql = format!("SELECT json_group_array(id) FROM ({select})");
-    let json: String = sqlx::query_scalar(&sql).bind(arg).bind(EXACT_CAP + 1).fetch_one(conn).await?;
+    let json: String = crate::db::query_scalar(&sql).bind(arg).bind(EXACT_CAP + 1).fetch_one(conn).await?;
     Ok(serde_json::from_str(&json).unwrap_or_default())
 }
 
@@ -303,7 +285,7 @@ fn intersect(a: Option<Vec<i64>>, b: Vec<i64>) -> Option<Vec<i64>> {
 /// (at most EXACT_CAP: a selective search, a small group, a rare state)
 /// yields their ids from its own index; the rest become conditions checked
 /// while walking the sort order.
-async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::Error> {
+async fn plan(conn: &mut dyn Conn, q: &UserQuery) -> Result<Plan, sqlx::Error> {
     let mut plan = Plan {
         source: Source::All,
         conditions: Vec::new(),
@@ -328,7 +310,7 @@ async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::
     }
     let mut group_condition = None;
     if let Some(g) = &q.group {
-        let found: Option<(i64, i64)> = sqlx::query_as("SELECT id, member_count FROM groups WHERE uid = ?")
+        let found: Option<(i64, i64)> = crate::db::query_as("SELECT id, member_count FROM groups WHERE uid = ?")
             .bind(g)
             .fetch_optional(&mut *conn)
             .await?;
@@ -349,7 +331,7 @@ async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::
     }
     let mut state_condition = None;
     if let Some(st) = q.state {
-        let n: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts WHERE state = ?")
+        let n: i64 = crate::db::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts WHERE state = ?")
             .bind(st.as_str())
             .fetch_one(&mut *conn)
             .await?;
@@ -365,17 +347,17 @@ async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::
         if candidates.is_none() && q.sort == UserSort::Registered && term.chars().count() >= 3 {
             plan.source = Source::Fts;
             plan.conditions.push("f.users_fts MATCH ?".into());
-            plan.binds.push(Bind::Text(phrase(&term)));
+            plan.binds.push(Bind::Text(Some(phrase(&term))));
         } else {
             // Checked on each row of the (covering) sort index.
             plan.conditions.push("instr(u.search_text, ?) > 0".into());
-            plan.binds.push(Bind::Text(term));
+            plan.binds.push(Bind::Text(Some(term)));
         }
     }
     if let Some(gid) = group_condition {
         plan.conditions
             .push("EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = ? AND gm.user_id = u.id)".into());
-        plan.binds.push(Bind::Int(gid));
+        plan.binds.push(Bind::I64(Some(gid)));
     }
     if let Some(st) = state_condition {
         // A common state is checked in the covering sort index; `+` keeps
@@ -383,7 +365,7 @@ async fn plan(conn: &mut SqliteConnection, q: &UserQuery) -> Result<Plan, sqlx::
         // (measured 33 ms against 0.1 ms at 1M for Blocked by name).
         let plus = if q.sort == UserSort::Registered { "" } else { "+" };
         plan.conditions.push(format!("{plus}u.state = ?"));
-        plan.binds.push(Bind::Text(st.as_str().into()));
+        plan.binds.push(Bind::Text(Some(st.as_str().into())));
     }
     if let Some(ids) = candidates {
         plan.source = Source::Candidates(ids);
@@ -410,7 +392,7 @@ pub struct ListPage {
 }
 
 /// One page of the users list and the number of matches.
-pub async fn list(conn: &mut SqliteConnection, q: &UserQuery) -> Result<ListPage, sqlx::Error> {
+pub async fn list(conn: &mut dyn Conn, q: &UserQuery) -> Result<ListPage, sqlx::Error> {
     let plan = plan(&mut *conn, q).await?;
     let per = q.per_page() as i64;
     let (key_lhs, key_rhs, key_sql) = plan.cursor(q.sort);
@@ -424,19 +406,7 @@ pub async fn list(conn: &mut SqliteConnection, q: &UserQuery) -> Result<ListPage
     };
     let cursor_key: Option<Vec<Bind>> = match cursor {
         None => None,
-        Some(uid) => {
-            let row: Option<sqlx::sqlite::SqliteRow> =
-                sqlx::query(key_sql).bind(uid).fetch_optional(&mut *conn).await?;
-            row.map(|r| {
-                use sqlx::Row;
-                (0..sqlx::Row::len(&r))
-                    .map(|i| match r.try_get::<i64, _>(i) {
-                        Ok(n) => Bind::Int(n),
-                        Err(_) => Bind::Text(r.get::<String, _>(i)),
-                    })
-                    .collect()
-            })
-        }
+        Some(uid) => crate::db::query(key_sql).bind(uid).fetch_optional_args(&mut *conn).await?,
     };
     // Walking backwards (Previous) reverses the order, then the rows.
     let reverse = cursor_key.is_some() && backwards;
@@ -460,7 +430,7 @@ pub async fn list(conn: &mut SqliteConnection, q: &UserQuery) -> Result<ListPage
         // The outer query has no `f`: f.rowid is u.id there.
         outer_order = order.replace("f.rowid", "u.id"),
     );
-    let query = plan.bind_all(sqlx::query_as::<_, ListRow>(&sql));
+    let query = plan.bind_all(crate::db::query_as::<ListRow>(&sql));
     let query = bind(query, cursor_key.as_deref().unwrap_or_default());
     let mut rows = query.bind(per + 1).bind(offset).fetch_all(&mut *conn).await?;
     let more = rows.len() as i64 > per;
@@ -492,18 +462,18 @@ pub async fn list(conn: &mut SqliteConnection, q: &UserQuery) -> Result<ListPage
 
 /// The number of matches: exact, or a lower bound when counting every match
 /// would cost more than the page (a broad search).
-async fn count(conn: &mut SqliteConnection, q: &UserQuery, plan: &Plan) -> Result<(i64, bool), sqlx::Error> {
+async fn count(conn: &mut dyn Conn, q: &UserQuery, plan: &Plan) -> Result<(i64, bool), sqlx::Error> {
     if let Source::Candidates(ids) = &plan.source {
         if plan.conditions.is_empty() {
             return Ok((ids.len() as i64, true));
         }
         let sql = format!("SELECT COUNT(*) FROM {} {}", plan.sources(), plan.where_sql(None));
-        let n: (i64,) = plan.bind_all(sqlx::query_as(&sql)).fetch_one(conn).await?;
+        let n: (i64,) = plan.bind_all(crate::db::query_as(&sql)).fetch_one(conn).await?;
         return Ok((n.0, true));
     }
     if plan.conditions.is_empty() {
         // No filter at all. Totals per state are kept by triggers (see migration 0002).
-        let n: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await?;
+        let n: i64 = crate::db::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await?;
         return Ok((n, true));
     }
     let one_filter = plan.conditions.len() == 1 && q.q.trim().is_empty();
@@ -526,24 +496,27 @@ async fn count(conn: &mut SqliteConnection, q: &UserQuery, plan: &Plan) -> Resul
         plan.where_sql(None),
         EXACT_CAP + 1
     );
-    let n: (i64,) = plan.bind_all(sqlx::query_as(&sql)).fetch_one(conn).await?;
+    let n: (i64,) = plan.bind_all(crate::db::query_as(&sql)).fetch_one(conn).await?;
     Ok((n.0, n.0 <= EXACT_CAP))
 }
 
 /// One step of merging the segments of the search index, at most `pages`
 /// pages of work. Returns whether there was any (FTS5 documents the change
 /// count as the way to tell).
-pub async fn merge_search_index(conn: &mut SqliteConnection, pages: i64) -> Result<bool, sqlx::Error> {
-    let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+pub async fn merge_search_index(conn: &mut dyn Conn, pages: i64) -> Result<bool, sqlx::Error> {
+    let before: i64 = crate::db::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
     // A negative count merges whatever segments there are, not only full levels.
-    sqlx::query("INSERT INTO users_fts (users_fts, rank) VALUES ('merge', ?)").bind(-pages).execute(&mut *conn).await?;
-    let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    crate::db::query("INSERT INTO users_fts (users_fts, rank) VALUES ('merge', ?)")
+        .bind(-pages)
+        .execute(&mut *conn)
+        .await?;
+    let after: i64 = crate::db::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
     Ok(after - before >= 2)
 }
 
 /// The uids of the accounts that match, in list order (for "select all that
 /// match"), at most `cap`.
-pub async fn matching_uids(conn: &mut SqliteConnection, q: &UserQuery, cap: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn matching_uids(conn: &mut dyn Conn, q: &UserQuery, cap: i64) -> Result<Vec<String>, sqlx::Error> {
     let plan = plan(&mut *conn, q).await?;
     let sql = format!(
         "SELECT u.uid FROM {} {} ORDER BY {} LIMIT ?",
@@ -551,7 +524,7 @@ pub async fn matching_uids(conn: &mut SqliteConnection, q: &UserQuery, cap: i64)
         plan.where_sql(None),
         plan.order_sql(q.sort, q.desc)
     );
-    let rows: Vec<(String,)> = plan.bind_all(sqlx::query_as(&sql)).bind(cap).fetch_all(conn).await?;
+    let rows: Vec<(String,)> = plan.bind_all(crate::db::query_as(&sql)).bind(cap).fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -588,8 +561,8 @@ impl UserRecord {
     }
 }
 
-pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-    sqlx::query_as(&format!(
+pub async fn by_uid(conn: &mut dyn Conn, uid: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+    crate::db::query_as(&format!(
         "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
                     u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang
              FROM users u WHERE u.uid = ?"
@@ -601,13 +574,13 @@ pub async fn by_uid(conn: &mut SqliteConnection, uid: &str) -> Result<Option<Use
 
 /// Updates the editable fields if the version still matches; false if it did not.
 pub async fn update_profile(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     id: UserId,
     form: &UserForm,
     expected_version: i64,
 ) -> Result<bool, sqlx::Error> {
     let note = Some(form.note.trim()).filter(|n| !n.is_empty());
-    let done = sqlx::query(
+    let done = crate::db::query(
         "UPDATE users SET email = ?, email_canonical = ?, first_name = ?, last_name = ?, note = ?, search_text = ?,
                 updated_at = unixepoch(), version = version + 1
          WHERE id = ? AND version = ?",
@@ -625,17 +598,13 @@ pub async fn update_profile(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM users WHERE id = ?").bind(id.0).execute(conn).await?;
+pub async fn delete(conn: &mut dyn Conn, id: UserId) -> Result<(), sqlx::Error> {
+    crate::db::query("DELETE FROM users WHERE id = ?").bind(id.0).execute(conn).await?;
     Ok(())
 }
 
-pub async fn email_taken(
-    conn: &mut SqliteConnection,
-    email: &str,
-    except: Option<UserId>,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email_canonical = ? AND id IS NOT ?)")
+pub async fn email_taken(conn: &mut dyn Conn, email: &str, except: Option<UserId>) -> Result<bool, sqlx::Error> {
+    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email_canonical = ? AND id IS NOT ?)")
         .bind(super::canonical_email(email))
         .bind(except.map(|i| i.0))
         .fetch_one(conn)
@@ -643,8 +612,8 @@ pub async fn email_taken(
 }
 
 /// Active administrators: the last one may not be blocked, deleted or demoted.
-pub async fn count_active_admins(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn count_active_admins(conn: &mut dyn Conn) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar(
         "SELECT COUNT(*) FROM group_members gm JOIN groups g ON g.id = gm.group_id
          JOIN users u ON u.id = gm.user_id WHERE g.uid = 'administrators' AND u.state = 'active'",
     )
@@ -652,18 +621,19 @@ pub async fn count_active_admins(conn: &mut SqliteConnection) -> Result<i64, sql
     .await
 }
 
-pub async fn count_sessions(conn: &mut SqliteConnection, id: UserId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = ?").bind(id.0).fetch_one(conn).await
+pub async fn count_sessions(conn: &mut dyn Conn, id: UserId) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = ?").bind(id.0).fetch_one(conn).await
 }
 
-pub async fn by_uid_id(conn: &mut SqliteConnection, id: UserId) -> Result<UserRecord, sqlx::Error> {
-    let uid: String = sqlx::query_scalar("SELECT uid FROM users WHERE id = ?").bind(id.0).fetch_one(&mut *conn).await?;
+pub async fn by_uid_id(conn: &mut dyn Conn, id: UserId) -> Result<UserRecord, sqlx::Error> {
+    let uid: String =
+        crate::db::query_scalar("SELECT uid FROM users WHERE id = ?").bind(id.0).fetch_one(&mut *conn).await?;
     by_uid(conn, &uid).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Active administrators, for the emails that ask them to act.
-pub async fn active_admins(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>, sqlx::Error> {
-    sqlx::query_as(&format!(
+pub async fn active_admins(conn: &mut dyn Conn) -> Result<Vec<UserRecord>, sqlx::Error> {
+    crate::db::query_as(&format!(
         "SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
                 u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang
          FROM users u WHERE u.state = 'active' AND u.id IN (
@@ -718,7 +688,7 @@ struct CountedRecord {
 /// (`COUNT(*) OVER ()`): a filter is evaluated once, not once for the page
 /// and again for the total.
 pub async fn api_list(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     scope: Scope,
     filter: Option<&SqlWhere>,
     top: i64,
@@ -736,7 +706,8 @@ pub async fn api_list(
         if unfiltered { "0" } else { "COUNT(*) OVER ()" },
         lq.where_sql()
     );
-    let rows: Vec<CountedRecord> = lq.bind_as(sqlx::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
+    let rows: Vec<CountedRecord> =
+        lq.bind_as(crate::db::query_as(&sql)).bind(top).bind(skip).fetch_all(&mut *conn).await?;
     let total = match rows.first() {
         Some(r) if !unfiltered => r.matches,
         // Past the end, or no filter: count on its own (no filter: the
@@ -746,11 +717,11 @@ pub async fn api_list(
     Ok((rows.into_iter().map(|r| r.record).collect(), total))
 }
 
-async fn api_count(conn: &mut SqliteConnection, scope: Scope, filter: Option<&SqlWhere>) -> Result<i64, sqlx::Error> {
+async fn api_count(conn: &mut dyn Conn, scope: Scope, filter: Option<&SqlWhere>) -> Result<i64, sqlx::Error> {
     if let (Scope::All, None) = (scope, filter) {
-        return sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await;
+        return crate::db::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await;
     }
     let lq = api_query(scope, filter);
     let sql = format!("SELECT COUNT(*) FROM users u {}", lq.where_sql());
-    lq.bind_scalar(sqlx::query_scalar(&sql)).fetch_one(conn).await
+    lq.bind_scalar(crate::db::query_scalar(&sql)).fetch_one(conn).await
 }

@@ -9,6 +9,7 @@ use super::{
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::capability::Admin;
 use crate::auth::{password, sessions, tokens};
+use crate::db::Conn;
 use crate::emails::service::{enqueue_template, Recipient};
 use crate::emails::templates::TemplateName;
 use crate::error::{FieldError, ServiceError};
@@ -18,7 +19,6 @@ use crate::links::{repo as links, LinkPurpose};
 use crate::state::AppState;
 use crate::subscriptions::repo as subs_repo;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 pub const MAX_NOTE: usize = 1000;
 /// The most rows one bulk call takes; the page sends larger selections in chunks.
@@ -56,12 +56,12 @@ fn check_password(state: &AppState, pw: &str) -> Result<(), ServiceError> {
     password::check_policy(pw, state.settings.password_min_length).map_err(|e| ServiceError::Validation(vec![e]))
 }
 
-async fn find(conn: &mut SqliteConnection, uid: &str) -> Result<UserRecord, ServiceError> {
+async fn find(conn: &mut dyn Conn, uid: &str) -> Result<UserRecord, ServiceError> {
     repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
 }
 
 /// The last active administrator must stay an active administrator.
-async fn guard_last_admin(conn: &mut SqliteConnection, user: &UserRecord) -> Result<(), ServiceError> {
+async fn guard_last_admin(conn: &mut dyn Conn, user: &UserRecord) -> Result<(), ServiceError> {
     if user.is_admin && user.state() == UserState::Active && repo::count_active_admins(conn).await? <= 1 {
         return Err(ServiceError::Refused(Msg::ErrLastAdmin));
     }
@@ -82,7 +82,7 @@ fn label(u: &UserRecord) -> String {
 /// Records a change to an account in the activity log, in the caller's
 /// transaction (every module that changes accounts writes through this).
 pub async fn log(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     action: &str,
     u: &UserRecord,
@@ -356,7 +356,7 @@ pub async fn set_password(
 /// A new password: every session of the account ends and its reset links
 /// stop working, in the caller's transaction.
 async fn password_set_in(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     u: &UserRecord,
     hash: &str,
@@ -371,7 +371,7 @@ async fn password_set_in(
 
 async fn change_state(
     state: &AppState,
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     u: &UserRecord,
     to: UserState,
@@ -480,7 +480,7 @@ pub async fn delete_notifying(
 /// sessions go by cascade, subscriptions with their keys retired, and the
 /// activity log keeps what the account was.
 pub(crate) async fn delete_in(
-    tx: &mut SqliteConnection,
+    tx: &mut dyn Conn,
     actor: &Actor,
     u: &UserRecord,
     reason: Option<&str>,
@@ -564,7 +564,7 @@ pub async fn bulk(
     };
     let mut results = Vec::with_capacity(uids.len());
     for uid in uids {
-        let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+        let mut sp = crate::db::begin(&mut tx).await?;
         let outcome: Result<String, ServiceError> = async {
             let u = find(&mut sp, uid).await?;
             match (action, &group) {
@@ -605,7 +605,7 @@ pub async fn bulk(
 /// Logs a membership change on the user, related to the group so that it
 /// shows in the group's history too.
 pub(crate) async fn membership_activity(
-    conn: &mut SqliteConnection,
+    conn: &mut dyn Conn,
     actor: &Actor,
     u: &UserRecord,
     g: &crate::groups::GroupRow,

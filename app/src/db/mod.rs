@@ -1,0 +1,202 @@
+//! The database: the pool (SQLite: WAL, foreign keys, a busy timeout and
+//! the configured synchronous mode on every connection), migrations
+//! embedded in the binary, write transactions, and the application's clock.
+//! `query` is the one statement API every repository uses.
+use crate::config::{Settings, Synchronous};
+use crate::gateway::Gate;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqliteConnection, SqlitePool};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod query;
+pub use query::{
+    begin, pg_sql, query, query_as, query_scalar, Arg, Backend, Conn, Done, IntoArg, Query, QueryAs, QueryScalar, Raw,
+    Row, Tx, Via,
+};
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The pool of either backend.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Lite(SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+/// A connection lent by the pool; it goes back when dropped.
+pub enum PoolConn {
+    Lite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Pg(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+impl Conn for PoolConn {
+    fn raw(&mut self) -> Raw<'_> {
+        match self {
+            PoolConn::Lite(c) => Raw::Lite(c),
+            PoolConn::Pg(c) => Raw::Pg(c),
+        }
+    }
+}
+
+/// A connection of its own, outside the pool (the key index keeps one).
+pub enum OwnConn {
+    Lite(SqliteConnection),
+    Pg(sqlx::PgConnection),
+}
+
+impl Conn for OwnConn {
+    fn raw(&mut self) -> Raw<'_> {
+        match self {
+            OwnConn::Lite(c) => Raw::Lite(c),
+            OwnConn::Pg(c) => Raw::Pg(c),
+        }
+    }
+}
+
+impl Pool {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pool::Lite(_) => Backend::Sqlite,
+            Pool::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn acquire(&self) -> Result<PoolConn, sqlx::Error> {
+        Ok(match self {
+            Pool::Lite(p) => PoolConn::Lite(p.acquire().await?),
+            Pool::Pg(p) => PoolConn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// A read transaction (writes go through `begin_write`).
+    pub async fn begin_read(&self) -> Result<Tx<'static>, sqlx::Error> {
+        #[allow(clippy::disallowed_methods)] // reads only: no key index to keep up
+        Ok(match self {
+            Pool::Lite(p) => Tx::Lite(p.begin().await?),
+            Pool::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pool::Lite(p) => p.close().await,
+            Pool::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// Opens the pool (creating the SQLite file's folder if needed).
+pub async fn connect(settings: &Settings) -> Result<Pool, sqlx::Error> {
+    Ok(Pool::Lite(connect_lite(settings).await?))
+}
+
+async fn connect_lite(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
+    if let Some(path) = settings.database_url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            }
+        }
+    }
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(connect_options(settings)?).await?;
+    Ok(pool)
+}
+
+/// How every connection is opened (the pool's, and the key index's own).
+pub fn connect_options(settings: &Settings) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(&settings.database_url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        .synchronous(match settings.sqlite_synchronous {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        }))
+}
+
+/// A connection of its own, configured as the pool's are.
+pub async fn connect_one(settings: &Settings) -> Result<OwnConn, sqlx::Error> {
+    use sqlx::Connection;
+    Ok(OwnConn::Lite(SqliteConnection::connect_with(&connect_options(settings)?).await?))
+}
+
+/// Connects and applies pending migrations; a failed migration stops start-up.
+pub async fn connect_and_migrate(settings: &Settings) -> Result<Pool, sqlx::Error> {
+    let pool = connect(settings).await?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
+    match pool {
+        Pool::Lite(p) => MIGRATOR.run(p).await,
+        Pool::Pg(_) => Err(sqlx::migrate::MigrateError::Source("PostgreSQL migrations are not embedded yet".into())),
+    }
+}
+
+/// A write transaction that takes the write lock at BEGIN, where the busy
+/// timeout applies (a DEFERRED one that upgrades can fail with SQLITE_BUSY
+/// immediately). It is the only way to write: its `commit` goes through the
+/// key index (`Gate::commit`), so no write can leave the gateway's answers
+/// behind the database. Dropped without `commit`, it rolls back.
+pub async fn begin_write(pool: &Pool, gate: &Arc<Gate>) -> Result<WriteTx, sqlx::Error> {
+    #[allow(clippy::disallowed_methods)] // the one place a write transaction begins
+    let tx = match pool {
+        Pool::Lite(p) => Tx::Lite(p.begin_with("BEGIN IMMEDIATE").await?),
+        Pool::Pg(p) => Tx::Pg(p.begin().await?),
+    };
+    Ok(WriteTx { tx, gate: gate.clone() })
+}
+
+pub struct WriteTx {
+    tx: Tx<'static>,
+    gate: Arc<Gate>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.gate.commit(self.tx).await
+    }
+}
+
+impl Conn for WriteTx {
+    fn raw(&mut self) -> Raw<'_> {
+        self.tx.raw()
+    }
+}
+
+/// What a client is told to wait when the database stayed busy.
+pub const BUSY_RETRY_SECS: u64 = 2;
+
+/// The database was busy beyond its timeout (SQLITE_BUSY or SQLITE_LOCKED,
+/// any extended code), or no pooled connection came free in time: an
+/// overload to answer with 503 and Retry-After, not a bug to answer with 500.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => {
+            d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
+        }
+        _ => false,
+    }
+}
+
+/// Seconds added to the system clock (setting `clock_offset_seconds`): lets
+/// a test see a link expire without waiting two days.
+static CLOCK_OFFSET: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+pub fn set_clock_offset(secs: i64) {
+    CLOCK_OFFSET.store(secs, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The application's clock, in unix seconds. Every expiry check uses this,
+/// never SQLite's `unixepoch()`.
+pub fn now() -> i64 {
+    let system =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    system + CLOCK_OFFSET.load(std::sync::atomic::Ordering::Relaxed)
+}
