@@ -205,8 +205,17 @@ impl<T: IntoArg + Clone> IntoArg for &Option<T> {
     }
 }
 
-fn lite_args(args: Vec<Arg>) -> Result<SqliteArguments<'static>, sqlx::Error> {
-    let mut a = SqliteArguments::default();
+/// The arguments of one backend (`SqliteArguments` or `PgArguments`).
+fn build_args<'q, A>(args: Vec<Arg>) -> Result<A, sqlx::Error>
+where
+    A: Arguments<'q> + Default,
+    Option<i64>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Option<f64>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Option<bool>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Option<String>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Option<Vec<u8>>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+{
+    let mut a = A::default();
     for v in args {
         match v {
             Arg::I64(v) => a.add(v),
@@ -220,19 +229,12 @@ fn lite_args(args: Vec<Arg>) -> Result<SqliteArguments<'static>, sqlx::Error> {
     Ok(a)
 }
 
+fn lite_args(args: Vec<Arg>) -> Result<SqliteArguments<'static>, sqlx::Error> {
+    build_args(args)
+}
+
 fn pg_args(args: Vec<Arg>) -> Result<PgArguments, sqlx::Error> {
-    let mut a = PgArguments::default();
-    for v in args {
-        match v {
-            Arg::I64(v) => a.add(v),
-            Arg::F64(v) => a.add(v),
-            Arg::Bool(v) => a.add(v),
-            Arg::Text(v) => a.add(v),
-            Arg::Bytes(v) => a.add(v),
-        }
-        .map_err(sqlx::Error::Encode)?;
-    }
-    Ok(a)
+    build_args(args)
 }
 
 /// SQLite's placeholders as PostgreSQL's: `?N` becomes `$N`, and each bare
