@@ -10,7 +10,9 @@
 #  - the npm packages: binaryen's wasm-opt for every build (never Debian's
 #    binaryen 108, which silently breaks hydration), playwright-core and
 #    axe-core (accessibility checks in the browser tests);
-#  - for the browser tests (not with --no-browser): Debian chromium.
+#  - for the browser tests (not with --no-browser): Debian chromium;
+#  - for the integration tests on PostgreSQL (not with --no-browser):
+#    Debian's postgresql (scripts/pg.sh starts a throwaway server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 browser=1
@@ -72,5 +74,9 @@ fi
 if [ $browser = 1 ] && ! [ -x /usr/bin/chromium ]; then
   echo "setup: installing Debian chromium"
   apt_install chromium fonts-dejavu-core
+fi
+if [ $browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "setup: installing Debian postgresql (the tests' second backend)"
+  apt_install postgresql
 fi
 echo "setup: done"

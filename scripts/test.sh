@@ -9,6 +9,11 @@ scripts/lint.sh
 scripts/build.sh
 # Same package set and profile as the build: nothing is compiled twice.
 cargo test --release
+# The integration suite again, on PostgreSQL: a throwaway server.
+pgdir=$(mktemp -d)
+trap 'scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+pg_url=$(scripts/pg.sh start "$pgdir")
+GATEHOUSE_TEST_PG=$pg_url cargo test --release --test api
 rm -rf target/test-output/screenshots
 node --test --test-reporter=spec tests/browser/
 echo "screenshots: target/test-output/screenshots"

@@ -1,5 +1,8 @@
 //! Test harness: starts the real `gatehouse` binary on a free loopback port
 //! with a fresh SQLite file in a temporary folder, and speaks HTTP to it.
+//! With `GATEHOUSE_TEST_PG` set to a PostgreSQL server's URL (scripts/pg.sh
+//! starts one), each data folder gets a fresh database on that server
+//! instead: the same tests then run on PostgreSQL.
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -20,6 +23,52 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     /// Everything the server printed on stdout up to "listening".
     pub startup_output: String,
+}
+
+/// The PostgreSQL server the tests run on, if any.
+pub fn test_pg() -> Option<String> {
+    std::env::var("GATEHOUSE_TEST_PG").ok().filter(|s| !s.is_empty())
+}
+
+/// Whether the tests run on PostgreSQL (tests of SQLite's own behaviour,
+/// such as its write lock, do not apply there).
+pub fn on_postgres() -> bool {
+    test_pg().is_some()
+}
+
+/// The database URL of the data folder `dir`: its SQLite file, or its own
+/// PostgreSQL database, created on first use and kept across restarts.
+pub fn database_url(dir: &std::path::Path) -> String {
+    let Some(server) = test_pg() else {
+        return format!("sqlite:{}", dir.join("gatehouse.db").display());
+    };
+    let marker = dir.join("pg-database");
+    if let Ok(url) = std::fs::read_to_string(&marker) {
+        return url;
+    }
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!("gh_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let out = Command::new("psql")
+        .args([&format!("{server}/postgres"), "-qAtc", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&out.stderr));
+    let url = format!("{server}/{name}");
+    std::fs::write(&marker, &url).unwrap();
+    url
+}
+
+/// Settings of the data folder `dir` (its database included), as a second
+/// process on the same data would read them.
+pub fn settings_for(dir: &std::path::Path) -> app::config::Settings {
+    app::config::Settings::from_sources(
+        None,
+        vec![
+            ("GATEHOUSE_DATA_DIR".to_string(), dir.display().to_string()),
+            ("GATEHOUSE_DATABASE_URL".to_string(), database_url(dir)),
+        ],
+    )
+    .unwrap()
 }
 
 impl TestServer {
@@ -44,6 +93,7 @@ impl TestServer {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("GATEHOUSE_BIND", "127.0.0.1:0")
             .env("GATEHOUSE_DATA_DIR", dir.path())
+            .env("GATEHOUSE_DATABASE_URL", database_url(dir.path()))
             .env("GATEHOUSE_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
@@ -125,11 +175,7 @@ impl TestServer {
     /// Application state on the same database file, for arranging data
     /// through the real service and repository code.
     pub async fn state(&self) -> app::state::AppState {
-        let settings = app::config::Settings::from_sources(
-            None,
-            vec![("GATEHOUSE_DATA_DIR".to_string(), self.dir.path().display().to_string())],
-        )
-        .unwrap();
+        let settings = settings_for(self.dir.path());
         let pool = app::db::connect(&settings).await.unwrap();
         app::state::AppState::new(pool, settings).unwrap()
     }

@@ -10,7 +10,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("bind", "127.0.0.1:3000", "address and port the server listens on"),
     ("public_url", "http://<bind>", "the URL people use to reach Gatehouse (links, cookies, origin checks)"),
     ("data_dir", "./data", "folder for the SQLite database and other data"),
-    ("database_url", "sqlite:<data_dir>/gatehouse.db", "SQLite database URL"),
+    ("database_url", "sqlite:<data_dir>/gatehouse.db", "sqlite: file, or postgres:// server (PostgreSQL 15 or later)"),
     ("site_root", "target/site", "folder with the built browser app (pkg/)"),
     ("sqlite_synchronous", "full", "SQLite synchronous mode: full or normal"),
     ("session_idle_minutes", "30", "a session ends after this long without a request"),
@@ -46,6 +46,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "8 per core",
         "password hashes that may wait beyond the ones running; more are answered 503 with Retry-After",
     ),
+    ("pg_max_connections", "16", "connections each replica keeps to PostgreSQL at most"),
     ("key_poll_millis", "500", "how often the key index reads changes written by other processes (at most 1000)"),
     ("key_reconcile_seconds", "300", "how often the key index is compared with the database in full, and repaired"),
     (
@@ -146,6 +147,7 @@ pub struct Settings {
     pub secret_file: PathBuf,
     pub secret_key: Option<Secret>,
     pub key_poll_millis: u64,
+    pub pg_max_connections: u32,
     pub key_reconcile_secs: u64,
     pub password_hash_queue: usize,
     pub retention: Retention,
@@ -226,8 +228,8 @@ impl Settings {
         let data_dir = PathBuf::from(get("data_dir").unwrap_or_else(|| "./data".into()));
         let database_url =
             get("database_url").unwrap_or_else(|| format!("sqlite:{}", data_dir.join("gatehouse.db").display()));
-        if !database_url.starts_with("sqlite:") {
-            return Err(invalid("database_url", "only sqlite: URLs are supported".into()));
+        if !["sqlite:", "postgres://", "postgresql://"].iter().any(|p| database_url.starts_with(p)) {
+            return Err(invalid("database_url", "use a sqlite: or postgres:// URL".into()));
         }
         let sqlite_synchronous = match get("sqlite_synchronous").as_deref() {
             None | Some("full") | Some("FULL") => Synchronous::Full,
@@ -296,6 +298,10 @@ impl Settings {
             cores * crate::auth::password::DEFAULT_QUEUE_PER_CORE,
             "password_hash_queue",
         )?;
+        let pg_max_connections: u32 = num(get("pg_max_connections"), 16, "pg_max_connections")?;
+        if pg_max_connections < 4 {
+            return Err(invalid("pg_max_connections", "must be at least 4".into()));
+        }
         let key_poll_millis: u64 = num(get("key_poll_millis"), 500, "key_poll_millis")?;
         if !(10..=1000).contains(&key_poll_millis) {
             return Err(invalid("key_poll_millis", "must be between 10 and 1000".into()));
@@ -333,6 +339,7 @@ impl Settings {
             reset_valid_secs,
             clock_offset_secs,
             key_poll_millis,
+            pg_max_connections,
             key_reconcile_secs,
             password_hash_queue,
             secret_file: get("secret_file").map(PathBuf::from).unwrap_or_else(|| data_dir.join("secret.key")),

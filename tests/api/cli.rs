@@ -7,6 +7,7 @@ pub(super) fn gatehouse(app: &TestServer, args: &[&str], stdin: Option<&str>) ->
     let mut child = Command::new(binary())
         .args(args)
         .env("GATEHOUSE_DATA_DIR", app.dir.path())
+        .env("GATEHOUSE_DATABASE_URL", gatehouse_tests::database_url(app.dir.path()))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

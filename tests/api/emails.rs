@@ -78,7 +78,7 @@ async fn without_an_smtp_server_messages_are_kept_on_the_emails_screen_and_as_fi
     wait_until(&admin, &app, "kept", |r| r["status"] == "kept").await;
     let (_, page) = call_form(&admin, &app, "/api/admin/emails/list", &[("page", "1")]).await;
     assert_eq!(page["keeping"], true);
-    let eml = app.db_path().parent().unwrap().join("outbox").join("00000001.eml");
+    let eml = app.dir.path().join("outbox").join("00000001.eml");
     let text = std::fs::read_to_string(&eml).expect("the .eml file");
     assert!(text.contains("Subject: Gatehouse test message"));
     use std::os::unix::fs::PermissionsExt;
@@ -132,11 +132,7 @@ async fn a_graceful_stop_puts_messages_in_flight_back_in_the_queue() {
     let (dir, clean) = app.terminate();
     assert!(clean, "exit status 0 after SIGTERM");
     assert!(started.elapsed() < Duration::from_secs(15), "did not wait out the SMTP timeout");
-    let settings = app::config::Settings::from_sources(
-        None,
-        vec![("GATEHOUSE_DATA_DIR".to_string(), dir.path().display().to_string())],
-    )
-    .unwrap();
+    let settings = gatehouse_tests::settings_for(dir.path());
     let pool = app::db::connect(&settings).await.unwrap();
     let rows: Vec<(String, i64, Option<i64>)> =
         app::db::query_as("SELECT status, attempts, lease_until FROM email_outbox").fetch_all(&pool).await.unwrap();

@@ -236,8 +236,17 @@ async fn revocation_holds_for_every_check_that_starts_after_the_commit() {
 #[tokio::test]
 async fn a_copy_of_the_database_holds_no_key_and_another_secret_is_refused() {
     let s = setup().await;
-    let db = std::fs::read(s.app.db_path()).unwrap();
-    let wal = std::fs::read(s.app.dir.path().join("gatehouse.db-wal")).unwrap_or_default();
+    // The database as a backup holds it: the SQLite file and its log, or a
+    // dump of the PostgreSQL database.
+    let (db, wal) = if gatehouse_tests::on_postgres() {
+        let url = gatehouse_tests::database_url(s.app.dir.path());
+        let out = std::process::Command::new("pg_dump").arg(&url).output().unwrap();
+        assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+        (out.stdout, Vec::new())
+    } else {
+        let wal = std::fs::read(s.app.dir.path().join("gatehouse.db-wal")).unwrap_or_default();
+        (std::fs::read(s.app.db_path()).unwrap(), wal)
+    };
     for key in [&s.primary, &s.secondary] {
         for file in [&db, &wal] {
             assert!(!file.windows(key.len()).any(|w| w == key.as_bytes()), "a key is stored in clear");
@@ -257,6 +266,7 @@ async fn a_copy_of_the_database_holds_no_key_and_another_secret_is_refused() {
         .env_clear()
         .env("GATEHOUSE_BIND", "127.0.0.1:0")
         .env("GATEHOUSE_DATA_DIR", dir.path())
+        .env("GATEHOUSE_DATABASE_URL", gatehouse_tests::database_url(dir.path()))
         .env("GATEHOUSE_SECRET_KEY", "ab".repeat(32))
         .output()
         .unwrap();

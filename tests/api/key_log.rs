@@ -183,11 +183,7 @@ async fn a_request_dropped_mid_commit_leaves_the_index_right() {
     let key = subscription(&api, "pat-pay", &pat, "pay").await;
 
     let state = app.state().await;
-    let settings = app::config::Settings::from_sources(
-        None,
-        vec![("GATEHOUSE_DATA_DIR".to_string(), app.dir.path().display().to_string())],
-    )
-    .unwrap();
+    let settings = gatehouse_tests::settings_for(app.dir.path());
     state.gate.open(&settings).await.unwrap();
     assert!(matches!(state.gate.check(Some(&key)), app::gateway::Verdict::Allowed { .. }));
 
@@ -237,7 +233,12 @@ async fn the_periodic_comparison_repairs_what_the_log_missed() {
 
     let state = app.state().await;
     let mut tx = state.begin_write().await.unwrap();
-    app::db::query("DROP TRIGGER key_log_subscription_update").execute(&mut tx).await.unwrap();
+    let drop = if gatehouse_tests::on_postgres() {
+        "DROP TRIGGER key_log_subscription_update ON subscriptions"
+    } else {
+        "DROP TRIGGER key_log_subscription_update"
+    };
+    app::db::query(drop).execute(&mut tx).await.unwrap();
     app::db::query("UPDATE subscriptions SET state = 'cancelled' WHERE uid = 'rey-docs'")
         .execute(&mut tx)
         .await

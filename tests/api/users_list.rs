@@ -75,15 +75,19 @@ async fn seed(app: &TestServer) {
 
 async fn accounts(app: &TestServer) -> Vec<Account> {
     let state = app.state().await;
-    let rows: Vec<(i64, String, String, String, String, String, String)> = app::db::query_as(
+    let groups = if gatehouse_tests::on_postgres() {
+        "CAST(COALESCE(json_agg(g.uid), '[]') AS TEXT)"
+    } else {
+        "json_group_array(g.uid)"
+    };
+    let sql = format!(
         "SELECT u.id, u.uid, u.first_name, u.last_name, u.email, u.state,
-                (SELECT json_group_array(g.uid) FROM group_members gm JOIN groups g ON g.id = gm.group_id
+                (SELECT {groups} FROM group_members gm JOIN groups g ON g.id = gm.group_id
                  WHERE gm.user_id = u.id) AS groups
-         FROM users u",
-    )
-    .fetch_all(&state.pool)
-    .await
-    .unwrap();
+         FROM users u"
+    );
+    let rows: Vec<(i64, String, String, String, String, String, String)> =
+        app::db::query_as(&sql).fetch_all(&state.pool).await.unwrap();
     rows.into_iter()
         .map(|(id, uid, first, last, email, state, groups)| Account {
             id,

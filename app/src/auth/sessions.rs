@@ -209,7 +209,7 @@ pub async fn delete_all_for_user(
     user_id: UserId,
     except: Option<&[u8]>,
 ) -> Result<(), sqlx::Error> {
-    crate::db::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
+    crate::db::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS DISTINCT FROM ?")
         .bind(user_id.0)
         .bind(except)
         .execute(&mut *conn)

@@ -16,7 +16,19 @@ pub use query::{
     Row, Tx, Via,
 };
 
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// `s` as literal text inside a LIKE pattern written with `ESCAPE '\'`
+/// (the same on both backends).
+pub fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A LIKE pattern matching `s` anywhere (with `ESCAPE '\'`).
+pub fn like_contains(s: &str) -> String {
+    format!("%{}%", like_escape(s))
+}
 
 /// The pool of either backend.
 #[derive(Clone, Debug)]
@@ -87,9 +99,29 @@ impl Pool {
     }
 }
 
+fn is_postgres(settings: &Settings) -> bool {
+    settings.database_url.starts_with("postgres")
+}
+
 /// Opens the pool (creating the SQLite file's folder if needed).
 pub async fn connect(settings: &Settings) -> Result<Pool, sqlx::Error> {
+    if is_postgres(settings) {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(settings.pg_max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(pg_options(settings)?)
+            .await?;
+        return Ok(Pool::Pg(pool));
+    }
     Ok(Pool::Lite(connect_lite(settings).await?))
+}
+
+/// Every PostgreSQL connection: UTC, and a bound on any one statement so a
+/// runaway search cannot hold a connection for long.
+fn pg_options(settings: &Settings) -> Result<sqlx::postgres::PgConnectOptions, sqlx::Error> {
+    Ok(sqlx::postgres::PgConnectOptions::from_str(&settings.database_url)?
+        .application_name("gatehouse")
+        .options([("timezone", "UTC"), ("statement_timeout", "30s")]))
 }
 
 async fn connect_lite(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
@@ -121,6 +153,9 @@ pub fn connect_options(settings: &Settings) -> Result<SqliteConnectOptions, sqlx
 /// A connection of its own, configured as the pool's are.
 pub async fn connect_one(settings: &Settings) -> Result<OwnConn, sqlx::Error> {
     use sqlx::Connection;
+    if is_postgres(settings) {
+        return Ok(OwnConn::Pg(sqlx::PgConnection::connect_with(&pg_options(settings)?).await?));
+    }
     Ok(OwnConn::Lite(SqliteConnection::connect_with(&connect_options(settings)?).await?))
 }
 
@@ -134,7 +169,9 @@ pub async fn connect_and_migrate(settings: &Settings) -> Result<Pool, sqlx::Erro
 pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
     match pool {
         Pool::Lite(p) => MIGRATOR.run(p).await,
-        Pool::Pg(_) => Err(sqlx::migrate::MigrateError::Source("PostgreSQL migrations are not embedded yet".into())),
+        // sqlx takes an advisory lock around the run: replicas starting
+        // together migrate one at a time.
+        Pool::Pg(p) => PG_MIGRATOR.run(p).await,
     }
 }
 

@@ -186,7 +186,7 @@ pub async fn list(conn: &mut dyn Conn, page: u32, per: u32) -> Result<(Vec<Email
 /// A claimed message that was not tried goes back to the queue unchanged.
 pub async fn release(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
     crate::db::query(
-        "UPDATE email_outbox SET status = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)
+        "UPDATE email_outbox SET status = 'queued', lease_until = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
          WHERE id = ? AND status = 'sending'",
     )
     .bind(id)

@@ -5,8 +5,8 @@ use crate::users::UserId;
 
 pub async fn add_to_system_group(conn: &mut dyn Conn, user: UserId, group: SystemGroup) -> Result<(), sqlx::Error> {
     crate::db::query(
-        "INSERT OR IGNORE INTO group_members (group_id, user_id)
-         SELECT id, ? FROM groups WHERE uid = ?",
+        "INSERT INTO group_members (group_id, user_id)
+         SELECT id, ? FROM groups WHERE uid = ? ON CONFLICT DO NOTHING",
     )
     .bind(user.0)
     .bind(group.uid())
@@ -105,7 +105,7 @@ const SELECT: &str = "SELECT g.id, g.uid, g.name, g.description, g.kind, g.exter
 
 /// Groups whose name or description contains `q`: system groups first, then by name.
 pub async fn list(conn: &mut dyn Conn, q: &str, limit: u32, offset: u64) -> Result<(Vec<GroupRow>, i64), sqlx::Error> {
-    let like = format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let like = crate::db::like_contains(&q.trim().to_lowercase());
     let filter =
         "WHERE (g.name_canonical LIKE ?1 ESCAPE '\\' OR lower(coalesce(g.description, '')) LIKE ?1 ESCAPE '\\')";
     let rows: Vec<Row> = crate::db::query_as(&format!(
@@ -131,7 +131,7 @@ pub async fn by_uid(conn: &mut dyn Conn, uid: &str) -> Result<Option<(i64, Group
 }
 
 pub async fn name_taken(conn: &mut dyn Conn, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
-    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE name_canonical = ? AND id IS NOT ?)")
+    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM groups WHERE name_canonical = ? AND id IS DISTINCT FROM ?)")
         .bind(name.trim().to_lowercase())
         .bind(except)
         .fetch_one(conn)
@@ -188,7 +188,7 @@ pub async fn delete(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
 
 /// True if the membership was added (false: already a member).
 pub async fn add_member(conn: &mut dyn Conn, group_id: i64, user: UserId) -> Result<bool, sqlx::Error> {
-    let r = crate::db::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
+    let r = crate::db::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(group_id)
         .bind(user.0)
         .execute(conn)

@@ -108,11 +108,11 @@ pub struct Found {
 }
 
 pub async fn by_uid(conn: &mut dyn Conn, uid: &str, now: i64) -> Result<Option<Found>, sqlx::Error> {
-    by(conn, "i.uid = ?2", uid.to_string(), now).await
+    by(conn, "i.uid = ?2", crate::db::Arg::Text(Some(uid.to_string())), now).await
 }
 
 pub async fn by_id(conn: &mut dyn Conn, id: i64, now: i64) -> Result<Option<Found>, sqlx::Error> {
-    by(conn, "i.id = ?2", id.to_string(), now).await
+    by(conn, "i.id = ?2", crate::db::Arg::I64(Some(id)), now).await
 }
 
 /// The newest invitation of an account.
@@ -127,7 +127,7 @@ pub async fn latest_for_user(conn: &mut dyn Conn, user: UserId, now: i64) -> Res
     }
 }
 
-async fn by(conn: &mut dyn Conn, cond: &str, key: String, now: i64) -> Result<Option<Found>, sqlx::Error> {
+async fn by(conn: &mut dyn Conn, cond: &str, key: crate::db::Arg, now: i64) -> Result<Option<Found>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct WithIds {
         id: i64,
@@ -136,7 +136,7 @@ async fn by(conn: &mut dyn Conn, cond: &str, key: String, now: i64) -> Result<Op
         row: Row,
     }
     let r: Option<WithIds> =
-        crate::db::query_as(&format!("{} WHERE {cond}", select())).bind(now).bind(key).fetch_optional(conn).await?;
+        crate::db::query_as(&format!("{} WHERE {cond}", select())).bind(now).bind_arg(key).fetch_optional(conn).await?;
     Ok(r.map(|r| Found { id: r.id, user_id: UserId(r.user_id), row: r.row.into() }))
 }
 

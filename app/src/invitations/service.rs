@@ -70,15 +70,22 @@ pub async fn invite_in(
         password_hash: None,
         must_change_password: false,
     };
-    // The unique index answers "is the address taken" in the same statement.
+    // The unique index answers "is the address taken" in the same statement,
+    // inside a savepoint: on PostgreSQL a failed statement would otherwise
+    // end the transaction that a bulk invitation's other rows share.
+    let mut sp = crate::db::begin(&mut *conn).await?;
     let inserted = match uid {
-        Some(uid) => users_repo::insert_named(&mut *conn, &new, UserState::Pending, form.lang, uid).await,
-        None => users_repo::insert_as(&mut *conn, &new, UserState::Pending, form.lang).await,
+        Some(uid) => users_repo::insert_named(&mut sp, &new, UserState::Pending, form.lang, uid).await,
+        None => users_repo::insert_as(&mut sp, &new, UserState::Pending, form.lang).await,
     };
     let u = match inserted {
-        Err(e) if users_repo::is_email_taken(&e) => return Err(ServiceError::field("email", Msg::ErrEmailTaken)),
+        Err(e) if users_repo::is_email_taken(&e) => {
+            sp.rollback().await?;
+            return Err(ServiceError::field("email", Msg::ErrEmailTaken));
+        }
         other => other?,
     };
+    sp.commit().await?;
     let expires = at + state.settings.invitation_valid_secs;
     let (invitation_id, _) = repo::insert(&mut *conn, u.user_id(), actor.id, &actor.label, at, expires).await?;
     let (purpose, template) = (LinkPurpose::Invitation, TemplateName::Invitation);
@@ -206,9 +213,15 @@ pub async fn preview_csv(state: &AppState, _: &Admin, text: &str) -> Result<CsvP
     let emails: Vec<String> = rows.iter().map(|r| canonical_email(&r.email)).collect();
     let existing: std::collections::HashSet<String> = {
         let mut conn = state.pool.acquire().await?;
-        crate::db::query_scalar(
-            "SELECT email_canonical FROM users WHERE email_canonical IN (SELECT value FROM json_each(?))",
-        )
+        crate::db::query_scalar(match conn.backend() {
+            crate::db::Backend::Sqlite => {
+                "SELECT email_canonical FROM users WHERE email_canonical IN (SELECT value FROM json_each(?))"
+            }
+            crate::db::Backend::Postgres => {
+                "SELECT email_canonical FROM users
+                 WHERE email_canonical IN (SELECT json_array_elements_text(CAST(? AS json)))"
+            }
+        })
         .bind(serde_json::to_string(&emails).unwrap_or_default())
         .fetch_all(&mut conn)
         .await?

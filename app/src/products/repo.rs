@@ -102,7 +102,7 @@ pub async fn list(
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<ProductRow>, i64), sqlx::Error> {
-    let like = format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let like = crate::db::like_contains(&q.trim().to_lowercase());
     let rows: Vec<Row> = crate::db::query_as(&format!(
         "SELECT {COLUMNS} FROM products p WHERE p.name_canonical LIKE ?1 ESCAPE '\\'
          ORDER BY p.name_canonical, p.id LIMIT ?2 OFFSET ?3"
@@ -173,11 +173,12 @@ pub async fn visible_to_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<Vi
 }
 
 pub async fn name_taken(conn: &mut dyn Conn, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
-    let n: i64 = crate::db::query_scalar("SELECT COUNT(*) FROM products WHERE name_canonical = ? AND id IS NOT ?")
-        .bind(name.trim().to_lowercase())
-        .bind(except)
-        .fetch_one(conn)
-        .await?;
+    let n: i64 =
+        crate::db::query_scalar("SELECT COUNT(*) FROM products WHERE name_canonical = ? AND id IS DISTINCT FROM ?")
+            .bind(name.trim().to_lowercase())
+            .bind(except)
+            .fetch_one(conn)
+            .await?;
     Ok(n > 0)
 }
 
@@ -287,7 +288,7 @@ pub async fn all_groups_for(conn: &mut dyn Conn, product: i64) -> Result<Vec<(i6
 pub async fn set_groups(conn: &mut dyn Conn, product: i64, groups: &[i64]) -> Result<(), sqlx::Error> {
     crate::db::query("DELETE FROM product_groups WHERE product_id = ?").bind(product).execute(&mut *conn).await?;
     for g in groups {
-        crate::db::query("INSERT OR IGNORE INTO product_groups (product_id, group_id) VALUES (?, ?)")
+        crate::db::query("INSERT INTO product_groups (product_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
             .bind(product)
             .bind(*g)
             .execute(&mut *conn)

@@ -30,12 +30,15 @@ pub async fn record(conn: &mut dyn Conn, email_hash: &[u8], at: i64) -> Result<(
 /// Retention: deletes up to `batch` requests made before `before`, whatever
 /// the address (most addresses never ask again).
 pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
-    let done = crate::db::query(
-        "DELETE FROM reset_requests WHERE rowid IN (SELECT rowid FROM reset_requests WHERE at < ? LIMIT ?)",
-    )
-    .bind(before)
-    .bind(batch)
-    .execute(conn)
-    .await?;
+    // The table has no key of its own: each backend's row address.
+    let sql = match conn.backend() {
+        crate::db::Backend::Sqlite => {
+            "DELETE FROM reset_requests WHERE rowid IN (SELECT rowid FROM reset_requests WHERE at < ? LIMIT ?)"
+        }
+        crate::db::Backend::Postgres => {
+            "DELETE FROM reset_requests WHERE ctid IN (SELECT ctid FROM reset_requests WHERE at < ? LIMIT ?)"
+        }
+    };
+    let done = crate::db::query(sql).bind(before).bind(batch).execute(conn).await?;
     Ok(done.rows_affected())
 }

@@ -281,6 +281,7 @@ pub struct Field {
 pub enum Arg {
     Text(String),
     Int(i64),
+    Bool(bool),
 }
 
 #[cfg(feature = "ssr")]
@@ -289,6 +290,7 @@ impl From<Arg> for crate::db::Arg {
         match a {
             Arg::Text(s) => crate::db::Arg::Text(Some(s)),
             Arg::Int(i) => crate::db::Arg::I64(Some(i)),
+            Arg::Bool(b) => crate::db::Arg::Bool(Some(b)),
         }
     }
 }
@@ -308,7 +310,7 @@ pub struct Translator<'a> {
 }
 
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    crate::db::like_escape(s)
 }
 
 impl Translator<'_> {
@@ -359,7 +361,9 @@ impl Translator<'_> {
                     Func::StartsWith => format!("{}%", like_escape(value)),
                     Func::EndsWith => format!("%{}", like_escape(value)),
                 };
-                w.sql.push_str(&format!("COALESCE({}, '') LIKE ? ESCAPE '\\'", f.sql));
+                // Case-insensitive as in APIM (SQLite's LIKE already is for
+                // ASCII; PostgreSQL's is not): both sides lower-cased.
+                w.sql.push_str(&format!("lower(COALESCE({}, '')) LIKE lower(?) ESCAPE '\\'", f.sql));
                 w.args.push(Arg::Text(pattern));
             }
             Expr::Compare(path, op, value) => {
@@ -408,7 +412,7 @@ impl Translator<'_> {
                     }
                     (Kind::Bool, Value::Bool(b)) if matches!(op, Cmp::Eq | Cmp::Ne) => {
                         w.sql.push_str(&format!("{} {sql_op} ?", f.sql));
-                        w.args.push(Arg::Int(*b as i64));
+                        w.args.push(Arg::Bool(*b));
                     }
                     _ => return Err(format!("the value for '{}' has the wrong type", f.name)),
                 }
@@ -563,10 +567,10 @@ mod tests {
     #[test]
     fn parses_what_apim_clients_send() {
         let w = sql("contains(properties/email,'ada')").unwrap();
-        assert_eq!(w.sql, "u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?) AND COALESCE(u.email, '') LIKE ? ESCAPE '\\'");
+        assert_eq!(w.sql, "u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?) AND lower(COALESCE(u.email, '')) LIKE lower(?) ESCAPE '\\'");
         assert_eq!(w.args, vec![Arg::Text("search_text : \"ada\"".into()), Arg::Text("%ada%".into())]);
         let w = sql("startswith(firstName,'A_a') and state eq 'active'").unwrap();
-        assert_eq!(w.sql, "(COALESCE(u.first_name, '') LIKE ? ESCAPE '\\' AND u.state = ?)");
+        assert_eq!(w.sql, "(lower(COALESCE(u.first_name, '')) LIKE lower(?) ESCAPE '\\' AND u.state = ?)");
         assert_eq!(w.args, vec![Arg::Text("A\\_a%".into()), Arg::Text("active".into())]);
         let w = sql("substringof('O''Brien', email)").unwrap();
         assert_eq!(w.args[0], Arg::Text("search_text : \"O'Brien\"".into()));

@@ -63,7 +63,7 @@ pub async fn list_in(ctx: &Ctx, scope: Scope) -> Result<Response, ApiError> {
     };
     let expand = ctx.flag("expandGroups")?;
     let mut conn = ctx.state.pool.acquire().await?;
-    let filter = ctx.filter(&odata::Translator { fields: &fields, fts: Some(repo::API_FTS) })?;
+    let filter = ctx.filter(&odata::Translator { fields: &fields, fts: repo::api_fts(ctx.state.pool.backend()) })?;
     let (rows, count) = repo::api_list(&mut conn, scope, filter.as_ref(), top, skip).await?;
     drop(conn);
     let mut value = Vec::with_capacity(rows.len());

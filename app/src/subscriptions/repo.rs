@@ -125,7 +125,7 @@ pub async fn list(
     offset: u64,
 ) -> Result<(Vec<SubscriptionRow>, i64), sqlx::Error> {
     let user = q.user.trim().to_lowercase();
-    let like = format!("%{}%", user.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let like = crate::db::like_contains(&user);
     let filter = "(?1 IS NULL OR s.state = ?1)
         AND (?2 IS NULL OR p.uid = ?2)
         AND (?3 = '' OR u.email_canonical LIKE ?4 ESCAPE '\\'
@@ -166,7 +166,7 @@ pub async fn count_by_state(conn: &mut dyn Conn) -> Result<Vec<(SubscriptionStat
 /// Subscriptions of `user` to `product` that still count against the limit.
 pub async fn open_count(conn: &mut dyn Conn, user: UserId, product: i64) -> Result<(i64, i64), sqlx::Error> {
     crate::db::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(state = 'submitted'), 0) FROM subscriptions
+        "SELECT COUNT(*), COUNT(CASE WHEN state = 'submitted' THEN 1 END) FROM subscriptions
          WHERE user_id = ? AND product_id = ? AND state IN ('submitted', 'active', 'suspended')",
     )
     .bind(user.0)
@@ -187,10 +187,12 @@ pub async fn open_by_product(conn: &mut dyn Conn, user: UserId) -> Result<Vec<(i
 }
 
 pub async fn count_for_product(conn: &mut dyn Conn, product: i64) -> Result<(i64, i64), sqlx::Error> {
-    crate::db::query_as("SELECT COUNT(*), COALESCE(SUM(state = 'active'), 0) FROM subscriptions WHERE product_id = ?")
-        .bind(product)
-        .fetch_one(conn)
-        .await
+    crate::db::query_as(
+        "SELECT COUNT(*), COUNT(CASE WHEN state = 'active' THEN 1 END) FROM subscriptions WHERE product_id = ?",
+    )
+    .bind(product)
+    .fetch_one(conn)
+    .await
 }
 
 /// Moves the subscription to `to` if it is still at `version`.
@@ -289,8 +291,9 @@ pub async fn replace_key(
     };
     let now = crate::db::now();
     crate::db::query(&format!(
-        "INSERT OR REPLACE INTO retired_keys (key_hash, reason, retired_at)
-         SELECT {hash_col}, 'regenerated', ? FROM subscriptions WHERE id = ?"
+        "INSERT INTO retired_keys (key_hash, reason, retired_at)
+         SELECT {hash_col}, 'regenerated', ? FROM subscriptions WHERE id = ?
+         ON CONFLICT (key_hash) DO UPDATE SET reason = excluded.reason, retired_at = excluded.retired_at"
     ))
     .bind(now)
     .bind(id)
@@ -332,8 +335,9 @@ pub async fn retire_keys_of(conn: &mut dyn Conn, owner: Owner, reason: &str) -> 
     let now = crate::db::now();
     for col in ["primary_hash", "secondary_hash"] {
         crate::db::query(&format!(
-            "INSERT OR REPLACE INTO retired_keys (key_hash, reason, retired_at)
-             SELECT {col}, ?, ? FROM subscriptions WHERE {cond}"
+            "INSERT INTO retired_keys (key_hash, reason, retired_at)
+             SELECT {col}, ?, ? FROM subscriptions WHERE {cond}
+             ON CONFLICT (key_hash) DO UPDATE SET reason = excluded.reason, retired_at = excluded.retired_at"
         ))
         .bind(reason)
         .bind(now)
@@ -412,10 +416,12 @@ pub async fn secret_fingerprint(conn: &mut dyn Conn) -> Result<Option<String>, s
 }
 
 pub async fn set_secret_fingerprint(conn: &mut dyn Conn, fp: &str) -> Result<(), sqlx::Error> {
-    crate::db::query("INSERT OR IGNORE INTO portal_settings (key, value) VALUES ('secret_fingerprint', ?)")
-        .bind(fp)
-        .execute(conn)
-        .await?;
+    crate::db::query(
+        "INSERT INTO portal_settings (key, value) VALUES ('secret_fingerprint', ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(fp)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

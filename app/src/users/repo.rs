@@ -140,10 +140,10 @@ pub struct StateCounts {
 
 pub async fn count_by_state(conn: &mut dyn Conn) -> Result<StateCounts, sqlx::Error> {
     crate::db::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN state <> 'deleted' THEN n END), 0) AS total,
-                COALESCE(SUM(CASE WHEN state = 'active' THEN n END), 0) AS active,
-                COALESCE(SUM(CASE WHEN state = 'blocked' THEN n END), 0) AS blocked,
-                COALESCE(SUM(CASE WHEN state = 'pending' THEN n END), 0) AS pending
+        "SELECT CAST(COALESCE(SUM(CASE WHEN state <> 'deleted' THEN n END), 0) AS BIGINT) AS total,
+                CAST(COALESCE(SUM(CASE WHEN state = 'active' THEN n END), 0) AS BIGINT) AS active,
+                CAST(COALESCE(SUM(CASE WHEN state = 'blocked' THEN n END), 0) AS BIGINT) AS blocked,
+                CAST(COALESCE(SUM(CASE WHEN state = 'pending' THEN n END), 0) AS BIGINT) AS pending
          FROM user_counts",
     )
     .fetch_one(conn)
@@ -175,6 +175,9 @@ enum Source {
 
 /// How the accounts that match a query are found.
 struct Plan {
+    /// On PostgreSQL: its trigram index and its spelling of the few things
+    /// SQLite writes otherwise (JSON arrays, case-folded sorting).
+    pg: bool,
     source: Source,
     /// Conditions each row must still meet, with their binds.
     conditions: Vec<String>,
@@ -191,6 +194,9 @@ impl Plan {
     fn sources(&self) -> &'static str {
         match self.source {
             Source::All => "users u",
+            Source::Candidates(_) if self.pg => {
+                "json_array_elements_text(CAST(? AS json)) c JOIN users u ON u.id = CAST(c.value AS BIGINT)"
+            }
             // CROSS JOIN: look up the few candidates by id, never scan users
             // probing the set.
             Source::Candidates(_) => "json_each(?) c CROSS JOIN users u ON u.id = c.value",
@@ -210,6 +216,7 @@ impl Plan {
     /// The sort columns, in index order (see migration 0003).
     fn sort_columns(&self, sort: UserSort) -> &'static str {
         match sort {
+            UserSort::Name if self.pg => "lower(u.last_name), lower(u.first_name), u.id",
             UserSort::Name => "u.last_name COLLATE NOCASE, u.first_name COLLATE NOCASE, u.id",
             UserSort::Email => "u.email_canonical",
             // The same order; named on the side SQLite reads it from.
@@ -225,6 +232,11 @@ impl Plan {
     /// 0.04 ms at 1M).
     fn cursor(&self, sort: UserSort) -> (&'static str, &'static str, &'static str) {
         match sort {
+            UserSort::Name if self.pg => (
+                "(lower(u.last_name), lower(u.first_name), u.id)",
+                "(lower(?), lower(?), ?)",
+                "SELECT last_name, first_name, id FROM users WHERE uid = ?",
+            ),
             UserSort::Name => (
                 "(u.last_name, u.first_name, u.id)",
                 "(? COLLATE NOCASE, ? COLLATE NOCASE, ?)",
@@ -265,7 +277,12 @@ fn phrase(term: &str) -> String {
 /// `?2` the limit), read as one JSON array: fetching a thousand one-column
 /// rows through the driver costs twice what the index read does.
 async fn id_set(conn: &mut dyn Conn, select: &str, arg: &str) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = format!("SELECT json_group_array(id) FROM ({select})");
+    let sql = match conn.backend() {
+        crate::db::Backend::Sqlite => format!("SELECT json_group_array(id) FROM ({select}) AS s"),
+        crate::db::Backend::Postgres => {
+            format!("SELECT CAST(COALESCE(json_agg(id), '[]') AS TEXT) FROM ({select}) AS s")
+        }
+    };
     let json: String = crate::db::query_scalar(&sql).bind(arg).bind(EXACT_CAP + 1).fetch_one(conn).await?;
     Ok(serde_json::from_str(&json).unwrap_or_default())
 }
@@ -286,7 +303,9 @@ fn intersect(a: Option<Vec<i64>>, b: Vec<i64>) -> Option<Vec<i64>> {
 /// yields their ids from its own index; the rest become conditions checked
 /// while walking the sort order.
 async fn plan(conn: &mut dyn Conn, q: &UserQuery) -> Result<Plan, sqlx::Error> {
+    let pg = conn.backend() == crate::db::Backend::Postgres;
     let mut plan = Plan {
+        pg,
         source: Source::All,
         conditions: Vec::new(),
         binds: Vec::new(),
@@ -298,9 +317,13 @@ async fn plan(conn: &mut dyn Conn, q: &UserQuery) -> Result<Plan, sqlx::Error> {
     let mut candidates: Option<Vec<i64>> = None;
     let mut broad_term = !term.is_empty();
     if term.chars().count() >= 3 {
-        let ids =
+        let ids = if pg {
+            let sql = "SELECT id FROM users WHERE search_text LIKE ?1 ESCAPE '\\' LIMIT ?2";
+            id_set(&mut *conn, sql, &crate::db::like_contains(&term)).await?
+        } else {
             id_set(&mut *conn, "SELECT rowid AS id FROM users_fts WHERE users_fts MATCH ?1 LIMIT ?2", &phrase(&term))
-                .await?;
+                .await?
+        };
         if ids.len() as i64 <= EXACT_CAP {
             candidates = Some(ids);
             broad_term = false;
@@ -331,10 +354,11 @@ async fn plan(conn: &mut dyn Conn, q: &UserQuery) -> Result<Plan, sqlx::Error> {
     }
     let mut state_condition = None;
     if let Some(st) = q.state {
-        let n: i64 = crate::db::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts WHERE state = ?")
-            .bind(st.as_str())
-            .fetch_one(&mut *conn)
-            .await?;
+        let n: i64 =
+            crate::db::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts WHERE state = ?")
+                .bind(st.as_str())
+                .fetch_one(&mut *conn)
+                .await?;
         plan.state_count = Some(n);
         if n <= EXACT_CAP {
             let ids = id_set(&mut *conn, "SELECT id FROM users WHERE state = ?1 LIMIT ?2", st.as_str()).await?;
@@ -344,7 +368,11 @@ async fn plan(conn: &mut dyn Conn, q: &UserQuery) -> Result<Plan, sqlx::Error> {
         }
     }
     if broad_term {
-        if candidates.is_none() && q.sort == UserSort::Registered && term.chars().count() >= 3 {
+        if pg && term.chars().count() >= 3 {
+            // The trigram index answers it.
+            plan.conditions.push("u.search_text LIKE ? ESCAPE '\\'".into());
+            plan.binds.push(Bind::Text(Some(crate::db::like_contains(&term))));
+        } else if candidates.is_none() && q.sort == UserSort::Registered && term.chars().count() >= 3 {
             plan.source = Source::Fts;
             plan.conditions.push("f.users_fts MATCH ?".into());
             plan.binds.push(Bind::Text(Some(phrase(&term))));
@@ -363,7 +391,7 @@ async fn plan(conn: &mut dyn Conn, q: &UserQuery) -> Result<Plan, sqlx::Error> {
         // A common state is checked in the covering sort index; `+` keeps
         // SQLite from reading it through users_by_state and sorting
         // (measured 33 ms against 0.1 ms at 1M for Blocked by name).
-        let plus = if q.sort == UserSort::Registered { "" } else { "+" };
+        let plus = if q.sort == UserSort::Registered || pg { "" } else { "+" };
         plan.conditions.push(format!("{plus}u.state = ?"));
         plan.binds.push(Bind::Text(Some(st.as_str().into())));
     }
@@ -423,10 +451,12 @@ pub async fn list(conn: &mut dyn Conn, q: &UserQuery) -> Result<ListPage, sqlx::
     let sql = format!(
         "WITH page AS (SELECT u.id FROM {from} {where_sql} ORDER BY {order} LIMIT ? OFFSET ?)
          SELECT u.uid, u.email, u.first_name, u.last_name, u.state, u.registered_at,
-                (SELECT json_group_array(g.name) FROM group_members gm JOIN groups g ON g.id = gm.group_id
+                (SELECT {names} FROM group_members gm JOIN groups g ON g.id = gm.group_id
                  WHERE gm.user_id = u.id) AS groups
-         FROM page CROSS JOIN users u ON u.id = page.id ORDER BY {outer_order}",
+         FROM page {join} users u ON u.id = page.id ORDER BY {outer_order}",
         from = plan.sources(),
+        names = if plan.pg { "CAST(COALESCE(json_agg(g.name), '[]') AS TEXT)" } else { "json_group_array(g.name)" },
+        join = if plan.pg { "JOIN" } else { "CROSS JOIN" },
         // The outer query has no `f`: f.rowid is u.id there.
         outer_order = order.replace("f.rowid", "u.id"),
     );
@@ -473,7 +503,9 @@ async fn count(conn: &mut dyn Conn, q: &UserQuery, plan: &Plan) -> Result<(i64, 
     }
     if plan.conditions.is_empty() {
         // No filter at all. Totals per state are kept by triggers (see migration 0002).
-        let n: i64 = crate::db::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await?;
+        let n: i64 = crate::db::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts")
+            .fetch_one(conn)
+            .await?;
         return Ok((n, true));
     }
     let one_filter = plan.conditions.len() == 1 && q.q.trim().is_empty();
@@ -491,7 +523,7 @@ async fn count(conn: &mut dyn Conn, q: &UserQuery, plan: &Plan) -> Result<(i64, 
     }
     // Count up to the cap; past it, the total is "more than".
     let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM {} {} LIMIT {})",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {} {} LIMIT {}) AS t",
         plan.sources(),
         plan.where_sql(None),
         EXACT_CAP + 1
@@ -502,8 +534,11 @@ async fn count(conn: &mut dyn Conn, q: &UserQuery, plan: &Plan) -> Result<(i64, 
 
 /// One step of merging the segments of the search index, at most `pages`
 /// pages of work. Returns whether there was any (FTS5 documents the change
-/// count as the way to tell).
+/// count as the way to tell). PostgreSQL's trigram index needs no such step.
 pub async fn merge_search_index(conn: &mut dyn Conn, pages: i64) -> Result<bool, sqlx::Error> {
+    if conn.backend() == crate::db::Backend::Postgres {
+        return Ok(false);
+    }
     let before: i64 = crate::db::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
     // A negative count merges whatever segments there are, not only full levels.
     crate::db::query("INSERT INTO users_fts (users_fts, rank) VALUES ('merge', ?)")
@@ -604,7 +639,7 @@ pub async fn delete(conn: &mut dyn Conn, id: UserId) -> Result<(), sqlx::Error> 
 }
 
 pub async fn email_taken(conn: &mut dyn Conn, email: &str, except: Option<UserId>) -> Result<bool, sqlx::Error> {
-    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email_canonical = ? AND id IS NOT ?)")
+    crate::db::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email_canonical = ? AND id IS DISTINCT FROM ?)")
         .bind(super::canonical_email(email))
         .bind(except.map(|i| i.0))
         .fetch_one(conn)
@@ -658,8 +693,12 @@ pub const API_FIELDS: &[Field] = &[
     Field { name: "state", sql: "u.state", kind: Kind::Enum(&["active", "blocked", "pending", "deleted"]), fts: None },
     Field { name: "registrationDate", sql: "u.registered_at", kind: Kind::Date, fts: None },
 ];
-/// The trigram index over "first last email", keyed by `u.id`.
-pub const API_FTS: (&str, &str) = ("users_fts", "u.id");
+/// SQLite's trigram index over "first last email", keyed by `u.id`, which
+/// narrows a substring filter before LIKE decides (PostgreSQL has none to
+/// offer for single columns; its LIKE reads the rows).
+pub fn api_fts(backend: crate::db::Backend) -> Option<(&'static str, &'static str)> {
+    (backend == crate::db::Backend::Sqlite).then_some(("users_fts", "u.id"))
+}
 
 /// Restricts the API list to one group's members.
 #[derive(Clone, Copy)]
@@ -703,7 +742,7 @@ pub async fn api_list(
          SELECT u.id, u.uid, u.email, u.first_name, u.last_name, u.note, u.state, u.registered_at,
                 u.password_hash IS NOT NULL AS has_password, u.version, {IS_ADMIN}, u.lang, page.matches
          FROM page JOIN users u ON u.id = page.id ORDER BY u.id",
-        if unfiltered { "0" } else { "COUNT(*) OVER ()" },
+        if unfiltered { "CAST(0 AS BIGINT)" } else { "COUNT(*) OVER ()" },
         lq.where_sql()
     );
     let rows: Vec<CountedRecord> =
@@ -719,7 +758,9 @@ pub async fn api_list(
 
 async fn api_count(conn: &mut dyn Conn, scope: Scope, filter: Option<&SqlWhere>) -> Result<i64, sqlx::Error> {
     if let (Scope::All, None) = (scope, filter) {
-        return crate::db::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts").fetch_one(conn).await;
+        return crate::db::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts")
+            .fetch_one(conn)
+            .await;
     }
     let lq = api_query(scope, filter);
     let sql = format!("SELECT COUNT(*) FROM users u {}", lq.where_sql());
