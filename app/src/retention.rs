@@ -34,6 +34,7 @@ pub struct Pruned {
     pub unverified_signups: u64,
     pub access_tokens: u64,
     pub key_changes: u64,
+    pub throttles: u64,
 }
 
 impl Pruned {
@@ -45,6 +46,7 @@ impl Pruned {
             + self.unverified_signups
             + self.access_tokens
             + self.key_changes
+            + self.throttles
     }
 }
 
@@ -56,6 +58,7 @@ enum Table {
     Emails,
     AccessTokens,
     KeyChanges,
+    Throttles,
 }
 
 /// Runs a pass now and then until the server stops.
@@ -63,7 +66,23 @@ pub async fn run(state: AppState) {
     let every = Duration::from_secs(state.settings.retention.every_secs);
     tokio::time::sleep(every.min(FIRST_PASS_AFTER)).await;
     while !state.stopping.load(Ordering::Relaxed) {
-        match pass(&state).await {
+        // One replica at a time; the others skip this round.
+        let lock = match crate::db::job_lock(&state.pool, "retention").await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                tracing::debug!("retention: another replica is running it");
+                tokio::time::sleep(every).await;
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "retention: cannot take the job lock");
+                tokio::time::sleep(every).await;
+                continue;
+            }
+        };
+        let result = pass(&state).await;
+        lock.release().await;
+        match result {
             Ok(p) if p.total() > 0 => tracing::info!(?p, "retention: deleted finished records"),
             Ok(_) => tracing::debug!("retention: nothing to delete"),
             // Busy or failing: the next pass tries again, nothing is half-done
@@ -85,6 +104,7 @@ pub async fn pass(state: &AppState) -> Result<Pruned, ServiceError> {
     p.emails = batches(state, Table::Emails).await?;
     p.access_tokens = batches(state, Table::AccessTokens).await?;
     p.key_changes = batches(state, Table::KeyChanges).await?;
+    p.throttles = batches(state, Table::Throttles).await?;
     Ok(p)
 }
 
@@ -115,6 +135,9 @@ async fn batches(state: &AppState, table: Table) -> Result<u64, ServiceError> {
             Table::Emails => crate::emails::repo::prune(&mut tx, t - r.emails_secs, BATCH).await?,
             Table::AccessTokens => crate::access_tokens::repo::prune(&mut tx, t - r.dead_tokens_secs, BATCH).await?,
             Table::KeyChanges => crate::gateway::repo::prune(&mut tx, t - r.key_changes_secs, BATCH).await?,
+            Table::Throttles => {
+                crate::auth::throttle::prune(&mut tx, t - crate::auth::throttle::FORGET_AFTER_SECS, BATCH).await?
+            }
         };
         tx.commit().await?;
         total += n;

@@ -1,5 +1,13 @@
 //! What every request handler and server function can reach.
 use crate::auth::{password::Hasher, throttle::Throttle};
+
+/// Failed sign-ins per typed email.
+pub static EMAIL_THROTTLE: Throttle = Throttle::new("email", 5);
+/// Failed sign-ins per client address (more generous: offices share one).
+pub static IP_THROTTLE: Throttle = Throttle::new("ip", 30);
+/// Sign-ups and password-reset requests per client address: each costs a
+/// password hash or an email, and needs no account.
+pub static COSTLY_THROTTLE: Throttle = Throttle::new("costly", COSTLY_FREE_PER_ADDRESS);
 use crate::config::Settings;
 use crate::db::Pool;
 use std::sync::Arc;
@@ -13,13 +21,6 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
-    /// Failed sign-ins per typed email.
-    pub email_throttle: Arc<Throttle>,
-    /// Failed sign-ins per client address (more generous: offices share one).
-    pub ip_throttle: Arc<Throttle>,
-    /// Sign-ups and password-reset requests per client address: each costs
-    /// a password hash or an email, and needs no account.
-    pub costly_throttle: Arc<Throttle>,
     /// Wakes the email delivery worker after a message is committed.
     pub outbox: Arc<tokio::sync::Notify>,
     /// Set when the server shuts down: background workers finish and stop.
@@ -42,9 +43,6 @@ impl AppState {
             pool,
             settings: Arc::new(settings),
             hasher,
-            email_throttle: Arc::new(Throttle::new(5)),
-            ip_throttle: Arc::new(Throttle::new(30)),
-            costly_throttle: Arc::new(Throttle::new(COSTLY_FREE_PER_ADDRESS)),
             outbox: Arc::new(tokio::sync::Notify::new()),
             stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             session_touches: Arc::default(),

@@ -31,8 +31,8 @@ pub fn router(state: AppState) -> Router {
     };
     let links_state = state.clone();
     let activity_state = state.clone();
+    let ready_state = state.clone();
     Router::new()
-        .route("/health", get(|| async { "ok" }))
         // The emailed link: its token moves into a cookie, then to the page.
         .route("/l/{purpose}/{token}", get(move |path| app::links::web::follow(links_state.clone(), path)))
         // The activity log as CSV, behind the page guard (session, CSRF).
@@ -60,6 +60,10 @@ pub fn router(state: AppState) -> Router {
                 .route(&format!("{}/{{file}}", app::assets::PREFIX), get(app::assets::serve))
                 .with_state(assets),
         )
+        // Load balancers' checks, outside the page middleware: no session.
+        .route("/health", get(app::health::alive))
+        .route("/healthz", get(app::health::alive))
+        .route("/readyz", get(move || app::health::ready(ready_state.clone())))
         // The gateway's key check, outside the page middleware: it reads no
         // session and no database, only the in-memory key index.
         .merge(

@@ -7,6 +7,7 @@ mod emails;
 mod first_admin;
 mod gateway;
 mod groups;
+mod health;
 mod invitations;
 mod key_log;
 mod pages;

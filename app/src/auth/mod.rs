@@ -148,15 +148,16 @@ pub mod ssr {
 
     /// Counts one costly anonymous request (sign-up, forgot password)
     /// against the caller's address; refuses with 429 beyond the allowance.
-    pub fn limit_costly_request(what: &str) -> Result<(), AppError> {
+    pub async fn limit_costly_request(what: &str) -> Result<(), AppError> {
         let state = app_state();
         let Some(ip) = request_parts().extensions.get::<crate::state::ClientIp>().map(|c| c.0) else {
             return Ok(());
         };
-        state
-            .costly_throttle
-            .attempt(&format!("{what} {ip}"), std::time::Instant::now())
-            .map_err(|secs| AppError::TooManyRequests { retry_after_secs: secs })
+        let key = format!("{what} {ip}");
+        match super::throttle::attempt(&state, &[(&crate::state::COSTLY_THROTTLE, &key)]).await? {
+            Some(secs) => Err(AppError::TooManyRequests { retry_after_secs: secs }),
+            None => Ok(()),
+        }
     }
 
     /// A signed-in account that may use the portal: one that must change

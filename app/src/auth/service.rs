@@ -1,4 +1,5 @@
 //! Sign-in and password change: the rules, independent of HTTP.
+use super::throttle;
 use super::{password, sessions, sessions::SessionUser};
 use crate::db::now;
 use crate::error::{AppError, FieldError};
@@ -6,7 +7,6 @@ use crate::i18n::Msg;
 use crate::state::AppState;
 use crate::users::{canonical_email, repo as users_repo};
 use std::net::IpAddr;
-use std::time::Instant;
 
 pub struct SignedIn {
     pub token: String,
@@ -33,12 +33,12 @@ pub async fn sign_in(
     }
     // Each attempt counts before its password is checked, so parallel
     // attempts cannot all slip in before the first failure is recorded.
-    let t = Instant::now();
-    let wait = [
-        state.email_throttle.attempt(&key, t).err(),
-        ip_key.as_deref().and_then(|k| state.ip_throttle.attempt(k, t).err()),
-    ];
-    if let Some(secs) = wait.into_iter().flatten().max() {
+    use crate::state::{EMAIL_THROTTLE, IP_THROTTLE};
+    let mut keys = vec![(&EMAIL_THROTTLE, key.as_str())];
+    if let Some(k) = &ip_key {
+        keys.push((&IP_THROTTLE, k.as_str()));
+    }
+    if let Some(secs) = throttle::attempt(state, &keys).await? {
         return Err(AppError::Throttled { retry_after_secs: secs });
     }
 
@@ -52,9 +52,9 @@ pub async fn sign_in(
         Some(c) if password_ok && c.state == "active" => c,
         _ => return Err(AppError::InvalidCredentials),
     };
-    state.email_throttle.succeed(&key);
+    EMAIL_THROTTLE.succeed(state, &key).await?;
     if let Some(k) = &ip_key {
-        state.ip_throttle.refund(k);
+        IP_THROTTLE.refund(state, k).await?;
     }
 
     let mut tx = state.begin_write().await?;

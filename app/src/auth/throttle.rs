@@ -2,119 +2,213 @@
 //! exists, so it reveals nothing) and on the client address. A few free
 //! failures, then an exponentially growing wait capped at 15 minutes: never a
 //! permanent lock-out, which would let anyone lock out a known account.
-//! Kept in memory: a restart forgets it, which only ever errs towards the user.
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Kept in the database (table `throttles`, keys hashed), so that replicas
+//! behind one load balancer count the same attempts.
+use crate::db::{query, query_as, Backend, Conn};
+use crate::state::AppState;
 
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
-const MAX_ENTRIES: usize = 100_000;
+const WINDOW_SECS: i64 = 15 * 60;
+const MAX_WAIT_SECS: i64 = 15 * 60;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 struct Entry {
-    failures: u32,
-    last: Instant,
-    locked_until: Instant,
+    failures: i64,
+    last_at: i64,
+    locked_until: i64,
 }
 
+/// One attempt at `now` on the stored entry: the entry to store, or the
+/// seconds to wait (the attempt is then not counted).
+fn step(e: Entry, now: i64, free: i64) -> Result<Entry, u64> {
+    if e.locked_until > now {
+        return Err((e.locked_until - now).max(1) as u64);
+    }
+    let mut e = e;
+    // Forgotten after a quiet window that starts when the last wait ends,
+    // so sitting out the longest wait does not buy free attempts.
+    if now - e.locked_until.max(e.last_at) >= WINDOW_SECS {
+        e.failures = 0;
+    }
+    e.failures += 1;
+    e.last_at = now;
+    if e.failures >= free {
+        let exp = (e.failures - free).min(20);
+        e.locked_until = now + (1i64 << exp).min(MAX_WAIT_SECS);
+    }
+    Ok(e)
+}
+
+/// The entry with one attempt handed back.
+fn refunded(mut e: Entry, free: i64) -> Entry {
+    e.failures = (e.failures - 1).max(0);
+    if e.failures < free {
+        e.locked_until = e.last_at;
+    }
+    e
+}
+
+/// One kind of throttle: its name in the table and its free attempts.
 pub struct Throttle {
-    free_attempts: u32,
-    entries: Mutex<HashMap<String, Entry>>,
+    scope: &'static str,
+    free_attempts: i64,
 }
 
 impl Throttle {
-    pub fn new(free_attempts: u32) -> Self {
-        Throttle { free_attempts, entries: Mutex::new(HashMap::new()) }
+    pub const fn new(scope: &'static str, free_attempts: u32) -> Self {
+        Throttle { scope, free_attempts: free_attempts as i64 }
     }
 
-    /// Counts an attempt before its outcome is known, or says how many
-    /// seconds to wait. Counting first, under the one lock, is what keeps
-    /// parallel attempts from all passing the check before any has failed:
-    /// a success hands its count back (`succeed`, `refund`).
-    pub fn attempt(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = map.get(key) {
-            if e.locked_until > now {
-                return Err((e.locked_until - now).as_secs().max(1));
-            }
-        }
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, e| now.duration_since(e.last) < WINDOW || e.locked_until > now);
-        }
-        let e = map.entry(key.to_string()).or_insert(Entry { failures: 0, last: now, locked_until: now });
-        // Forgotten after a quiet window that starts when the last wait ends,
-        // so sitting out the longest wait does not buy free attempts.
-        if now.saturating_duration_since(e.locked_until.max(e.last)) >= WINDOW {
-            e.failures = 0;
-        }
-        e.failures += 1;
-        e.last = now;
-        if e.failures >= self.free_attempts {
-            let exp = (e.failures - self.free_attempts).min(20);
-            let wait = Duration::from_secs(1u64 << exp).min(MAX_WAIT);
-            e.locked_until = now + wait;
-        }
+    fn key_hash(&self, key: &str) -> Vec<u8> {
+        super::tokens::hash_token(&format!("{} {key}", self.scope))
+    }
+
+    async fn load(&self, conn: &mut dyn Conn, hash: &[u8], now: i64) -> Result<Entry, sqlx::Error> {
+        // The row exists before it is read, so that PostgreSQL can lock it:
+        // two replicas counting the same key take turns.
+        query(
+            "INSERT INTO throttles (scope, key_hash, failures, last_at, locked_until) VALUES (?, ?, 0, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(self.scope)
+        .bind(hash)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        let lock = if conn.backend() == Backend::Postgres { "FOR UPDATE" } else { "" };
+        query_as(&format!(
+            "SELECT failures, last_at, locked_until FROM throttles WHERE scope = ? AND key_hash = ? {lock}"
+        ))
+        .bind(self.scope)
+        .bind(hash)
+        .fetch_one(conn)
+        .await
+    }
+
+    async fn store(&self, conn: &mut dyn Conn, hash: &[u8], e: Entry) -> Result<(), sqlx::Error> {
+        query("UPDATE throttles SET failures = ?, last_at = ?, locked_until = ? WHERE scope = ? AND key_hash = ?")
+            .bind(e.failures)
+            .bind(e.last_at)
+            .bind(e.locked_until)
+            .bind(self.scope)
+            .bind(hash)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 
     /// Hands back one attempt's count (a sign-in that succeeded from an
     /// address others share).
-    pub fn refund(&self, key: &str) {
-        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = map.get_mut(key) {
-            e.failures = e.failures.saturating_sub(1);
-            if e.failures < self.free_attempts {
-                e.locked_until = e.last;
-            }
-        }
+    pub async fn refund(&self, state: &AppState, key: &str) -> Result<(), sqlx::Error> {
+        let hash = self.key_hash(key);
+        let mut tx = state.begin_write().await?;
+        let e = self.load(&mut tx, &hash, crate::db::now()).await?;
+        self.store(&mut tx, &hash, refunded(e, self.free_attempts)).await?;
+        tx.commit().await
     }
 
-    pub fn succeed(&self, key: &str) {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    /// Forgets the key (a successful sign-in with this email).
+    pub async fn succeed(&self, state: &AppState, key: &str) -> Result<(), sqlx::Error> {
+        let mut tx = state.begin_write().await?;
+        query("DELETE FROM throttles WHERE scope = ? AND key_hash = ?")
+            .bind(self.scope)
+            .bind(self.key_hash(key))
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await
     }
 }
+
+/// Counts one attempt against each (throttle, key), in one transaction,
+/// before its outcome is known, or says how many seconds to wait (the
+/// longest). Counting first is what keeps parallel attempts from all
+/// passing the check before any has failed: a success hands its count back.
+pub async fn attempt(state: &AppState, keys: &[(&Throttle, &str)]) -> Result<Option<u64>, sqlx::Error> {
+    let now = crate::db::now();
+    let mut tx = state.begin_write().await?;
+    let mut wait = None;
+    for (t, key) in keys {
+        let hash = t.key_hash(key);
+        let e = t.load(&mut tx, &hash, now).await?;
+        match step(e, now, t.free_attempts) {
+            Ok(next) => t.store(&mut tx, &hash, next).await?,
+            Err(secs) => wait = wait.max(Some(secs)),
+        }
+    }
+    tx.commit().await?;
+    Ok(wait)
+}
+
+/// Retention: deletes up to `batch` entries untouched since `before` and
+/// not waiting (they would be forgotten at their next attempt anyway).
+pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let done = query(
+        "DELETE FROM throttles WHERE (scope, key_hash) IN
+             (SELECT scope, key_hash FROM throttles WHERE last_at < ?1 AND locked_until < ?1 LIMIT ?2)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// How long an entry must be quiet before retention deletes it.
+pub const FORGET_AFTER_SECS: i64 = WINDOW_SECS;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Runs attempts through `step` on one entry, as the database would.
+    struct Sim {
+        e: Entry,
+        free: i64,
+    }
+
+    impl Sim {
+        fn new(free: i64) -> Self {
+            Sim { e: Entry { failures: 0, last_at: 0, locked_until: 0 }, free }
+        }
+        fn attempt(&mut self, now: i64) -> Result<(), u64> {
+            self.e = step(self.e, now, self.free)?;
+            Ok(())
+        }
+    }
+
     #[test]
     fn waits_grow_after_the_free_attempts_and_are_capped() {
-        let t = Throttle::new(3);
-        let now = Instant::now();
-        assert_eq!(t.attempt("a", now), Ok(()));
-        assert_eq!(t.attempt("a", now), Ok(()));
-        assert_eq!(t.attempt("a", now), Ok(()), "the third is still free");
-        assert_eq!(t.attempt("a", now), Err(1), "counted before its outcome: the next one waits");
-        assert_eq!(t.attempt("a", now + Duration::from_secs(1)), Ok(()));
-        assert_eq!(t.attempt("a", now + Duration::from_secs(1)), Err(2));
-        let mut at = now + Duration::from_secs(1);
+        let mut t = Sim::new(3);
+        let now = 1_000_000;
+        assert_eq!(t.attempt(now), Ok(()));
+        assert_eq!(t.attempt(now), Ok(()));
+        assert_eq!(t.attempt(now), Ok(()), "the third is still free");
+        assert_eq!(t.attempt(now), Err(1), "counted before its outcome: the next one waits");
+        assert_eq!(t.attempt(now + 1), Ok(()));
+        assert_eq!(t.attempt(now + 1), Err(2));
+        let mut at = now + 1;
         for _ in 0..30 {
-            if let Err(wait) = t.attempt("a", at) {
-                at += Duration::from_secs(wait);
+            if let Err(wait) = t.attempt(at) {
+                at += wait as i64;
             }
         }
-        assert_eq!(t.attempt("a", at), Err(900), "capped at 15 minutes");
-        let later = at + Duration::from_secs(900);
-        assert_eq!(t.attempt("a", later), Ok(()), "one attempt after the wait");
-        assert_eq!(t.attempt("a", later), Err(900), "but the count is not forgotten");
-        let quiet = later + Duration::from_secs(900 + 15 * 60);
-        assert_eq!(t.attempt("a", quiet), Ok(()), "15 quiet minutes after the wait forget it");
-        assert_eq!(t.attempt("a", quiet), Ok(()));
-        assert_eq!(t.attempt("b", now), Ok(()), "other keys are unaffected");
-        t.succeed("a");
-        assert_eq!(t.attempt("a", at), Ok(()));
+        assert_eq!(t.attempt(at), Err(900), "capped at 15 minutes");
+        let later = at + 900;
+        assert_eq!(t.attempt(later), Ok(()), "one attempt after the wait");
+        assert_eq!(t.attempt(later), Err(900), "but the count is not forgotten");
+        let quiet = later + 900 + 15 * 60;
+        assert_eq!(t.attempt(quiet), Ok(()), "15 quiet minutes after the wait forget it");
+        assert_eq!(t.attempt(quiet), Ok(()));
     }
 
     #[test]
     fn a_refund_gives_back_one_attempt() {
-        let t = Throttle::new(2);
-        let now = Instant::now();
-        t.attempt("ip", now).unwrap();
-        t.attempt("ip", now).unwrap();
-        t.refund("ip");
-        assert_eq!(t.attempt("ip", now), Ok(()), "the refunded attempt is free again");
-        assert_eq!(t.attempt("ip", now), Err(1));
+        let mut t = Sim::new(2);
+        let now = 1_000_000;
+        t.attempt(now).unwrap();
+        t.attempt(now).unwrap();
+        t.e = refunded(t.e, t.free);
+        assert_eq!(t.attempt(now), Ok(()), "the refunded attempt is free again");
+        assert_eq!(t.attempt(now), Err(1));
     }
 }

@@ -103,6 +103,43 @@ fn is_postgres(settings: &Settings) -> bool {
     settings.database_url.starts_with("postgres")
 }
 
+/// Held while this replica runs a periodic job (retention, say), so that
+/// replicas on one PostgreSQL database take turns instead of doing the same
+/// work at once. On SQLite there is one process: the lock is always free.
+pub struct JobLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+}
+
+/// The job's lock, or None while another replica holds it.
+pub async fn job_lock(pool: &Pool, job: &str) -> Result<Option<JobLock>, sqlx::Error> {
+    let Pool::Pg(p) = pool else { return Ok(Some(JobLock { conn: None })) };
+    let mut conn = p.acquire().await?;
+    // A session lock, on a connection kept for the job's length.
+    let got: bool =
+        query_scalar("SELECT pg_try_advisory_lock(hashtext('gatehouse:' || ?))").bind(job).fetch_one(&mut conn).await?;
+    Ok(got.then_some(JobLock { conn: Some(conn) }))
+}
+
+impl JobLock {
+    pub async fn release(mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            if query("SELECT pg_advisory_unlock_all()").execute(&mut conn).await.is_err() {
+                conn.close_on_drop();
+            }
+        }
+    }
+}
+
+impl Drop for JobLock {
+    /// Not released (a panic, a cancelled task): the connection is closed
+    /// rather than returned to the pool, and its session's lock with it.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.as_mut() {
+            conn.close_on_drop();
+        }
+    }
+}
+
 /// Opens the pool (creating the SQLite file's folder if needed).
 pub async fn connect(settings: &Settings) -> Result<Pool, sqlx::Error> {
     if is_postgres(settings) {
@@ -148,6 +185,22 @@ pub fn connect_options(settings: &Settings) -> Result<SqliteConnectOptions, sqlx
             Synchronous::Full => SqliteSynchronous::Full,
             Synchronous::Normal => SqliteSynchronous::Normal,
         }))
+}
+
+/// Whether every migration this binary embeds has been applied (a replica
+/// of an older binary, or one that started before another migrated, says no).
+pub async fn migrations_applied(pool: &Pool) -> Result<bool, sqlx::Error> {
+    let want = match pool {
+        Pool::Lite(_) => &MIGRATOR,
+        Pool::Pg(_) => &PG_MIGRATOR,
+    }
+    .iter()
+    .map(|m| m.version)
+    .max()
+    .unwrap_or(0);
+    let have: Option<i64> =
+        query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE").fetch_one(pool).await?;
+    Ok(have.unwrap_or(0) >= want)
 }
 
 /// A connection of its own, configured as the pool's are.

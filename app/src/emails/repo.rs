@@ -57,15 +57,22 @@ pub struct Claimed {
 }
 
 /// Takes up to `limit` due messages for one worker until `lease_until`. A
-/// row whose lease ran out (its worker died mid-send) is due again.
+/// row whose lease ran out (its worker died mid-send) is due again. On
+/// PostgreSQL every replica drains the outbox: rows another replica is
+/// claiming at the same moment are skipped, not claimed twice (SQLite has
+/// one writer at a time).
 pub async fn claim(conn: &mut dyn Conn, now: i64, lease_until: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
-    crate::db::query_as(
+    let skip_locked = match conn.backend() {
+        crate::db::Backend::Sqlite => "",
+        crate::db::Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+    };
+    crate::db::query_as(&format!(
         "UPDATE email_outbox SET status = 'sending', lease_until = ?1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM email_outbox
                       WHERE (status = 'queued' AND next_attempt_at <= ?2) OR (status = 'sending' AND lease_until <= ?2)
-                      ORDER BY id LIMIT ?3)
-         RETURNING id, recipient, recipient_name, subject, text_body, html_body, message_id, attempts, link_id",
-    )
+                      ORDER BY id LIMIT ?3 {skip_locked})
+         RETURNING id, recipient, recipient_name, subject, text_body, html_body, message_id, attempts, link_id"
+    ))
     .bind(lease_until)
     .bind(now)
     .bind(limit)

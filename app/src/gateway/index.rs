@@ -153,6 +153,12 @@ impl Gate {
         Ok(n)
     }
 
+    /// Whether the index is loaded and following the change log (what a
+    /// load balancer's readiness check asks).
+    pub fn is_current(&self) -> bool {
+        self.applied() != NOT_OPEN && !self.stale.load(Ordering::Relaxed)
+    }
+
     /// The sequence number of the last key change the index holds.
     pub fn applied(&self) -> i64 {
         self.applied.load(Ordering::SeqCst)

@@ -19,7 +19,7 @@ pub async fn send_reset_link(uid: String) -> Result<(), AppError> {
 #[server(endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     run(async move {
-        limit_costly_request("forgot")?;
+        limit_costly_request("forgot").await?;
         Ok(service::request(&app_state(), &email).await?)
     })
     .await

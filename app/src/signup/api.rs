@@ -21,7 +21,7 @@ pub async fn sign_up(
     accept_terms: Option<String>,
 ) -> Result<(), AppError> {
     run(async move {
-        limit_costly_request("signup")?;
+        limit_costly_request("signup").await?;
         let form = service::SignupForm {
             email,
             first_name,
