@@ -39,13 +39,14 @@ pub fn on_postgres() -> bool {
 /// The database URL of the data folder `dir`: its SQLite file, or its own
 /// PostgreSQL database, created on first use and kept across restarts.
 pub fn database_url(dir: &std::path::Path) -> String {
-    let Some(server) = test_pg() else {
-        return format!("sqlite:{}", dir.join("gatehouse.db").display());
-    };
-    let marker = dir.join("pg-database");
+    // A replica's folder names the database of the server it replicates.
+    let marker = dir.join("database-url");
     if let Ok(url) = std::fs::read_to_string(&marker) {
         return url;
     }
+    let Some(server) = test_pg() else {
+        return format!("sqlite:{}", dir.join("gatehouse.db").display());
+    };
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!("gh_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     let out = Command::new("psql")
@@ -118,6 +119,15 @@ impl TestServer {
         let (base, startup_output) =
             rx.recv_timeout(Duration::from_secs(60)).expect("server did not start within 60 s");
         TestServer { child, base, dir, startup_output }
+    }
+
+    /// A second replica: another process on this server's database, with
+    /// the same server secret (as replicas behind one load balancer run).
+    pub fn replica(&self, env: &[(&str, &str)]) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(self.dir.path().join("secret.key"), dir.path().join("secret.key")).unwrap();
+        std::fs::write(dir.path().join("database-url"), database_url(self.dir.path())).unwrap();
+        Self::start_in(dir, env)
     }
 
     /// Stops the server as an operator would (SIGTERM), waits for it to

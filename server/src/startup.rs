@@ -92,7 +92,7 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     app::subscriptions::service::check_secret(&state).await?;
     let keys = state.gate.open(&state.settings).await.map_err(|e| format!("cannot load subscription keys: {e}"))?;
     tracing::info!("key index loaded: {keys} subscriptions");
-    tokio::spawn(state.gate.clone().follow(state.settings.clone(), state.stopping.clone()));
+    tokio::spawn(state.gate.clone().follow(state.settings.clone(), state.stopping.clone(), state.pool.clone()));
     let listener = tokio::net::TcpListener::bind(state.settings.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;

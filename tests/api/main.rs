@@ -13,6 +13,7 @@ mod key_log;
 mod pages;
 mod products;
 mod recovery;
+mod replicas;
 mod rest;
 mod rest_catalogue;
 mod retention;

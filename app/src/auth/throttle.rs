@@ -7,8 +7,19 @@
 use crate::db::{query, query_as, Backend, Conn};
 use crate::state::AppState;
 
-const WINDOW_SECS: i64 = 15 * 60;
-const MAX_WAIT_SECS: i64 = 15 * 60;
+// Times are in milliseconds: a one-second wait must not shrink to nothing
+// at the turn of a second.
+const WINDOW_MS: i64 = 15 * 60 * 1000;
+const MAX_WAIT_MS: i64 = 15 * 60 * 1000;
+
+/// The application's clock (`db::now`, with its test offset) in milliseconds.
+fn now_ms() -> i64 {
+    let subsec = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_millis() as i64)
+        .unwrap_or(0);
+    crate::db::now() * 1000 + subsec
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 struct Entry {
@@ -17,23 +28,23 @@ struct Entry {
     locked_until: i64,
 }
 
-/// One attempt at `now` on the stored entry: the entry to store, or the
-/// seconds to wait (the attempt is then not counted).
+/// One attempt at `now` (ms) on the stored entry: the entry to store, or
+/// the seconds to wait (the attempt is then not counted).
 fn step(e: Entry, now: i64, free: i64) -> Result<Entry, u64> {
     if e.locked_until > now {
-        return Err((e.locked_until - now).max(1) as u64);
+        return Err(((e.locked_until - now + 999) / 1000).max(1) as u64);
     }
     let mut e = e;
     // Forgotten after a quiet window that starts when the last wait ends,
     // so sitting out the longest wait does not buy free attempts.
-    if now - e.locked_until.max(e.last_at) >= WINDOW_SECS {
+    if now - e.locked_until.max(e.last_at) >= WINDOW_MS {
         e.failures = 0;
     }
     e.failures += 1;
     e.last_at = now;
     if e.failures >= free {
         let exp = (e.failures - free).min(20);
-        e.locked_until = now + (1i64 << exp).min(MAX_WAIT_SECS);
+        e.locked_until = now + (1000i64 << exp).min(MAX_WAIT_MS);
     }
     Ok(e)
 }
@@ -102,7 +113,7 @@ impl Throttle {
     pub async fn refund(&self, state: &AppState, key: &str) -> Result<(), sqlx::Error> {
         let hash = self.key_hash(key);
         let mut tx = state.begin_write().await?;
-        let e = self.load(&mut tx, &hash, crate::db::now()).await?;
+        let e = self.load(&mut tx, &hash, now_ms()).await?;
         self.store(&mut tx, &hash, refunded(e, self.free_attempts)).await?;
         tx.commit().await
     }
@@ -124,7 +135,7 @@ impl Throttle {
 /// longest). Counting first is what keeps parallel attempts from all
 /// passing the check before any has failed: a success hands its count back.
 pub async fn attempt(state: &AppState, keys: &[(&Throttle, &str)]) -> Result<Option<u64>, sqlx::Error> {
-    let now = crate::db::now();
+    let now = now_ms();
     let mut tx = state.begin_write().await?;
     let mut wait = None;
     for (t, key) in keys {
@@ -139,9 +150,11 @@ pub async fn attempt(state: &AppState, keys: &[(&Throttle, &str)]) -> Result<Opt
     Ok(wait)
 }
 
-/// Retention: deletes up to `batch` entries untouched since `before` and
-/// not waiting (they would be forgotten at their next attempt anyway).
+/// Retention: deletes up to `batch` entries untouched since `before` (unix
+/// seconds) and not waiting (they would be forgotten at their next attempt
+/// anyway).
 pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let before = before * 1000;
     let done = query(
         "DELETE FROM throttles WHERE (scope, key_hash) IN
              (SELECT scope, key_hash FROM throttles WHERE last_at < ?1 AND locked_until < ?1 LIMIT ?2)",
@@ -154,7 +167,7 @@ pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, 
 }
 
 /// How long an entry must be quiet before retention deletes it.
-pub const FORGET_AFTER_SECS: i64 = WINDOW_SECS;
+pub const FORGET_AFTER_SECS: i64 = WINDOW_MS / 1000;
 
 #[cfg(test)]
 mod tests {
@@ -179,24 +192,25 @@ mod tests {
     #[test]
     fn waits_grow_after_the_free_attempts_and_are_capped() {
         let mut t = Sim::new(3);
-        let now = 1_000_000;
+        let now = 1_000_000_000;
         assert_eq!(t.attempt(now), Ok(()));
         assert_eq!(t.attempt(now), Ok(()));
         assert_eq!(t.attempt(now), Ok(()), "the third is still free");
         assert_eq!(t.attempt(now), Err(1), "counted before its outcome: the next one waits");
-        assert_eq!(t.attempt(now + 1), Ok(()));
-        assert_eq!(t.attempt(now + 1), Err(2));
-        let mut at = now + 1;
+        assert_eq!(t.attempt(now + 999), Err(1), "a wait is told in whole seconds, rounded up");
+        assert_eq!(t.attempt(now + 1000), Ok(()));
+        assert_eq!(t.attempt(now + 1000), Err(2));
+        let mut at = now + 1000;
         for _ in 0..30 {
             if let Err(wait) = t.attempt(at) {
-                at += wait as i64;
+                at += wait as i64 * 1000;
             }
         }
         assert_eq!(t.attempt(at), Err(900), "capped at 15 minutes");
-        let later = at + 900;
+        let later = at + 900_000;
         assert_eq!(t.attempt(later), Ok(()), "one attempt after the wait");
         assert_eq!(t.attempt(later), Err(900), "but the count is not forgotten");
-        let quiet = later + 900 + 15 * 60;
+        let quiet = later + 900_000 + 15 * 60 * 1000;
         assert_eq!(t.attempt(quiet), Ok(()), "15 quiet minutes after the wait forget it");
         assert_eq!(t.attempt(quiet), Ok(()));
     }
@@ -204,7 +218,7 @@ mod tests {
     #[test]
     fn a_refund_gives_back_one_attempt() {
         let mut t = Sim::new(2);
-        let now = 1_000_000;
+        let now = 1_000_000_000;
         t.attempt(now).unwrap();
         t.attempt(now).unwrap();
         t.e = refunded(t.e, t.free);

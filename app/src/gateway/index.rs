@@ -296,13 +296,28 @@ impl Gate {
     /// Follows the log for changes other processes commit (the command-line
     /// tools, another replica), and compares the whole index with the
     /// database now and then. Runs until the server stops.
-    pub async fn follow(self: Arc<Self>, settings: Arc<Settings>, stopping: Arc<AtomicBool>) {
+    ///
+    /// On PostgreSQL the log's trigger notifies `gatehouse_keys` at commit:
+    /// a replica listens and applies a change as soon as it is told, and
+    /// polls as well, because a notification is never sent again to a
+    /// listener that lost its connection. A lost listener means changes may
+    /// have gone unheard: the index is compared in full with the database.
+    pub async fn follow(self: Arc<Self>, settings: Arc<Settings>, stopping: Arc<AtomicBool>, pool: crate::db::Pool) {
         let poll = std::time::Duration::from_millis(settings.key_poll_millis);
         let reconcile_every = std::time::Duration::from_secs(settings.key_reconcile_secs);
         let mut last_reconcile = std::time::Instant::now();
+        let mut listener = Listener::new(&pool);
         while !stopping.load(Ordering::Relaxed) {
-            tokio::time::sleep(poll).await;
-            self.catch_up().await;
+            match listener.next(poll).await {
+                Heard::Change | Heard::Nothing => self.catch_up().await,
+                Heard::Lost => {
+                    tracing::warn!("key change listener lost its connection: comparing the whole key index");
+                    if let Err(e) = self.reconcile().await {
+                        tracing::error!(error = %e, "cannot compare the key index with the database");
+                        self.catch_up().await;
+                    }
+                }
+            }
             if last_reconcile.elapsed() >= reconcile_every {
                 last_reconcile = std::time::Instant::now();
                 match self.reconcile().await {
@@ -415,6 +430,73 @@ impl Gate {
     pub fn size(&self) -> (usize, usize) {
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
         (idx.subs.len(), idx.users.len())
+    }
+}
+
+/// What waiting for the next key change gave.
+enum Heard {
+    /// A notification: a change was committed.
+    Change,
+    /// The poll interval passed (or there is nothing to listen to).
+    Nothing,
+    /// The listening connection was lost: notifications may have been missed.
+    Lost,
+}
+
+/// PostgreSQL's notifications of key changes; SQLite has none (polls only).
+struct Listener {
+    pool: Option<sqlx::PgPool>,
+    conn: Option<sqlx::postgres::PgListener>,
+}
+
+const CHANNEL: &str = "gatehouse_keys";
+
+impl Listener {
+    fn new(pool: &crate::db::Pool) -> Self {
+        let pool = match pool {
+            crate::db::Pool::Pg(p) => Some(p.clone()),
+            crate::db::Pool::Lite(_) => None,
+        };
+        Listener { pool, conn: None }
+    }
+
+    /// Waits up to `poll` for a change to be announced.
+    async fn next(&mut self, poll: std::time::Duration) -> Heard {
+        let Some(pool) = &self.pool else {
+            tokio::time::sleep(poll).await;
+            return Heard::Nothing;
+        };
+        if self.conn.is_none() {
+            let connected = async {
+                let mut l = sqlx::postgres::PgListener::connect_with(pool).await?;
+                l.listen(CHANNEL).await?;
+                Ok::<_, sqlx::Error>(l)
+            };
+            match connected.await {
+                Ok(l) => {
+                    self.conn = Some(l);
+                    // Listening from now on; what came before is in the log.
+                    return Heard::Change;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for key changes; polling");
+                    tokio::time::sleep(poll).await;
+                    return Heard::Nothing;
+                }
+            }
+        }
+        let Some(conn) = self.conn.as_mut() else { return Heard::Nothing };
+        match tokio::time::timeout(poll, conn.try_recv()).await {
+            Err(_) => Heard::Nothing,
+            Ok(Ok(Some(_))) => Heard::Change,
+            // The connection dropped (try_recv reconnects on the next call),
+            // or failed outright: start over with a new one.
+            Ok(Ok(None)) => Heard::Lost,
+            Ok(Err(_)) => {
+                self.conn = None;
+                Heard::Lost
+            }
+        }
     }
 }
 

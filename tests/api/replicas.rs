@@ -1,0 +1,89 @@
+//! Several replicas on one database (PostgreSQL in production; the same
+//! holds for two processes on one SQLite file): whatever a person or a
+//! gateway meets on one replica, the others know.
+use gatehouse_tests::{call_form, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// Asks `app`'s key check until it answers `status`; fails after 5 s.
+async fn check_until(app: &TestServer, key: &str, status: u16) -> (u16, String, Duration) {
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    loop {
+        let (got, body) = app.check_key(&client, key).await;
+        if got == status || started.elapsed() > Duration::from_secs(5) {
+            return (got, body, started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn accounts_sessions_throttles_and_key_changes_reach_every_replica() {
+    let a = TestServer::start();
+    let b = a.replica(&[]);
+
+    // An account created on A signs in on B.
+    let admin = a.admin().await;
+    let (s, _) = call_form(
+        &admin,
+        &a,
+        "/api/admin/users/create",
+        &[
+            ("email", "dev@example.com"),
+            ("first_name", "Dev"),
+            ("last_name", "One"),
+            ("password", "a developer passphrase"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200);
+    let dev = b.client();
+    assert_eq!(b.sign_in(&dev, "dev@example.com", "a developer passphrase").await.status(), 200);
+
+    // A session begun on A works on B: its cookie, sent to B as a load
+    // balancer would send it.
+    let res = a.sign_in(&reqwest::Client::new(), "dev@example.com", "a developer passphrase").await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let res = reqwest::Client::new()
+        .post(b.url("/api/subscriptions/mine"))
+        .header("origin", &b.base)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // A key made on A opens B's check; suspended on A, B refuses it.
+    let api = a.api().await;
+    let product =
+        json!({ "properties": { "displayName": "Docs", "state": "published", "subscriptionRequired": true } });
+    assert_eq!(api.put("/products/docs", product).await.status, 201);
+    let users = api.get("/users?$filter=properties/email eq 'dev@example.com'").await;
+    let owner = users.body["value"][0]["name"].as_str().unwrap().to_string();
+    let sub = json!({ "properties": { "scope": "/products/docs", "ownerId": format!("/users/{owner}"),
+        "displayName": "docs app", "state": "active" } });
+    assert_eq!(api.put("/subscriptions/docs-app", sub).await.status, 201);
+    let secrets = api.send(api.client.post(api.url("/subscriptions/docs-app/listSecrets"))).await;
+    let key = secrets.body["primaryKey"].as_str().unwrap().to_string();
+    let (status, body, took) = check_until(&b, &key, 200).await;
+    assert_eq!(status, 200, "{body}");
+    println!("a new key reached B's check after {took:?}");
+    let patch = json!({ "properties": { "state": "suspended" } });
+    assert_eq!(api.patch("/subscriptions/docs-app", Some("*"), patch).await.status, 200);
+    let (status, body, took) = check_until(&b, &key, 403).await;
+    assert_eq!((status, body.as_str()), (403, "subscription suspended"));
+    println!("a suspension reached B's check after {took:?}");
+
+    // Failed sign-ins on A count on B too: the sixth attempt waits, wherever it lands.
+    let (on_a, on_b) = (a.client(), b.client());
+    for (i, (app, client)) in [(&a, &on_a), (&b, &on_b), (&a, &on_a), (&b, &on_b), (&a, &on_a)].into_iter().enumerate()
+    {
+        let res = app.sign_in(client, ADMIN_EMAIL, "wrong password").await;
+        assert_eq!(res.status(), 401, "attempt {}", i + 1);
+    }
+    let res = b.sign_in(&on_b, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), 429, "throttled on B by the failures counted on A and B");
+}
