@@ -87,3 +87,74 @@ async fn accounts_sessions_throttles_and_key_changes_reach_every_replica() {
     let res = b.sign_in(&on_b, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(res.status(), 429, "throttled on B by the failures counted on A and B");
 }
+
+#[tokio::test]
+async fn two_replicas_drain_the_outbox_and_each_message_arrives_once() {
+    let smtp = gatehouse_tests::SmtpServer::start();
+    let a = gatehouse_tests::start_with_smtp(&smtp, &[]);
+    let env = smtp.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let b = a.replica(&env);
+    let admin = a.admin().await;
+    // 500 invitations in one transaction on A; B's worker finds them within
+    // its poll, A's is woken at once: both claim from the same queue.
+    let rows: Vec<serde_json::Value> = (0..500)
+        .map(|i| json!({ "email": format!("m{i}@example.com"), "first_name": "M", "last_name": "M", "lang": "En" }))
+        .collect();
+    let (s, results) =
+        gatehouse_tests::call_json(&admin, &a, "/api/admin/invitations/bulk", json!({ "rows": rows })).await;
+    assert_eq!(s, 200, "{results}");
+    let messages = smtp.wait_for(500, 90);
+    // Nothing more comes: a second copy would arrive within the workers' poll.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let messages = if smtp.messages().len() > messages.len() { smtp.messages() } else { messages };
+    let mut ids: Vec<&str> =
+        messages.iter().map(|m| gatehouse_tests::header(m, "Message-ID").expect("a Message-ID")).collect();
+    assert_eq!(ids.len(), 500, "every invitation arrived, none twice");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 500, "no Message-ID twice");
+    drop(b);
+}
+
+/// The claim itself, two replicas at the same instant: while one replica's
+/// claim is still uncommitted, another's takes other messages at once
+/// instead of waiting for it and then taking the same ones. (SQLite has one
+/// writer at a time: there the second claim waits its turn by design.)
+#[tokio::test]
+async fn a_claim_skips_what_another_replica_is_claiming() {
+    if !gatehouse_tests::on_postgres() {
+        return;
+    }
+    let app = TestServer::start();
+    let state = app.state().await;
+    let now = app::db::now();
+    for i in 0..10 {
+        app::db::query(
+            "INSERT INTO email_outbox (kind, recipient, lang, subject, text_body, html_body, message_id, next_attempt_at)
+             VALUES ('test', ?, 'en', 'Hello', 'Hello', '<p>Hello</p>', ?, ?)",
+        )
+        .bind(format!("r{i}@example.com"))
+        .bind(format!("<claim-{i}@example.com>"))
+        .bind(now + 3600) // not due for the server's own worker
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    }
+    let later = now + 7200;
+    let mut first = state.pool.begin_read().await.unwrap();
+    let mine = app::emails::repo::claim(&mut first, later, later + 300, 5).await.unwrap();
+    assert_eq!(mine.len(), 5);
+    let mut second = state.pool.acquire().await.unwrap();
+    let theirs =
+        tokio::time::timeout(Duration::from_secs(3), app::emails::repo::claim(&mut second, later, later + 300, 5))
+            .await
+            .expect("the second claim does not wait for the first")
+            .unwrap();
+    first.commit().await.unwrap();
+    let mut ids: Vec<i64> = mine.iter().chain(&theirs).map(|c| c.id).collect();
+    assert_eq!(ids.len(), 10);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "no message claimed by both");
+}
