@@ -31,6 +31,13 @@ enum Command {
     /// List every server function the browser app can call (method and
     /// path), for audits: those under /api/admin/ are for administrators only.
     ServerFunctions,
+    /// Write a consistent copy of the SQLite database to FILE while the
+    /// portal keeps running (SQLite's VACUUM INTO). On PostgreSQL use
+    /// pg_dump. Keep the server secret (secret.key) with the backup, apart.
+    Backup {
+        /// Where the copy goes (must not exist yet)
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -93,6 +100,10 @@ async fn main() {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(state).await.unwrap_or_else(|e| fail(e)),
         Command::ServerFunctions => unreachable!("answered before the database is opened"),
+        Command::Backup { file } => match app::db::backup(&state.pool, &file).await {
+            Ok(()) => println!("Wrote a copy of the database to {}.", file.display()),
+            Err(e) => fail(e),
+        },
         Command::Admin(AdminCommand::Create { email, first_name, last_name, password_stdin }) => {
             let password = password_stdin.then(read_stdin_password);
             let new = app::users::service::NewAdmin { email: email.clone(), first_name, last_name, password };

@@ -77,3 +77,28 @@ async fn the_cli_creates_an_administrator_and_resets_a_locked_out_one() {
     let (ok, _, err) = gatehouse(&app, &["admin", "reset-password", "--email", "nobody@example.com"], None);
     assert!(!ok && err.contains("no administrator account"), "{err}");
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_into_a_working_portal() {
+    let app = TestServer::start();
+    app.create_developer("kept@example.com", "a developer passphrase").await;
+    let copy = app.dir.path().join("backup.db");
+    let (ok, out, err) = gatehouse(&app, &["backup", copy.to_str().unwrap()], None);
+    if gatehouse_tests::on_postgres() {
+        assert!(!ok && err.contains("pg_dump"), "{out}{err}");
+        return;
+    }
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("Wrote a copy"), "{out}");
+    // Never over an existing file.
+    let (ok, _, err) = gatehouse(&app, &["backup", copy.to_str().unwrap()], None);
+    assert!(!ok && err.contains("exists already"), "{err}");
+    // Restored: a new portal on the copy (with the server secret, kept apart).
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(copy, restored.path().join("gatehouse.db")).unwrap();
+    std::fs::copy(app.dir.path().join("secret.key"), restored.path().join("secret.key")).unwrap();
+    drop(app);
+    let back = TestServer::start_in(restored, &[]);
+    let res = back.sign_in(&back.client(), "kept@example.com", "a developer passphrase").await;
+    assert_eq!(res.status(), 200);
+}

@@ -187,6 +187,20 @@ pub fn connect_options(settings: &Settings) -> Result<SqliteConnectOptions, sqlx
         }))
 }
 
+/// A consistent copy of the SQLite database in `file`, taken while writers
+/// go on (VACUUM INTO reads one snapshot). PostgreSQL has its own tools.
+pub async fn backup(pool: &Pool, file: &std::path::Path) -> Result<(), String> {
+    let Pool::Lite(_) = pool else {
+        return Err("the database is PostgreSQL: back it up with pg_dump (see the README)".into());
+    };
+    if file.exists() {
+        return Err(format!("{} exists already: choose a new file", file.display()));
+    }
+    let path = file.to_str().ok_or("the file name is not UTF-8")?;
+    query("VACUUM INTO ?").bind(path).execute(pool).await.map_err(|e| format!("cannot write {path}: {e}"))?;
+    Ok(())
+}
+
 /// Whether every migration this binary embeds has been applied (a replica
 /// of an older binary, or one that started before another migrated, says no).
 pub async fn migrations_applied(pool: &Pool) -> Result<bool, sqlx::Error> {
