@@ -1,7 +1,9 @@
-//! The database: the pool (SQLite: WAL, foreign keys, a busy timeout and
-//! the configured synchronous mode on every connection), migrations
-//! embedded in the binary, write transactions, and the application's clock.
-//! `query` is the one statement API every repository uses.
+//! The database, SQLite (a local file, the default) or PostgreSQL (several
+//! replicas): the typed pool of either (SQLite: WAL, foreign keys, a busy
+//! timeout and the configured synchronous mode on every connection), each
+//! backend's migrations embedded in the binary, write transactions, job
+//! locks, backups, and the application's clock. `query` is the one
+//! statement API every repository uses.
 use crate::config::{Settings, Synchronous};
 use crate::gateway::Gate;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
