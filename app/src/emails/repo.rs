@@ -310,7 +310,7 @@ pub async fn message(conn: &mut dyn Conn, id: i64) -> Result<Option<super::Email
 
 // ---- the REST API's template list ($filter over a fixed set) ----
 
-use crate::rest::odata::{Field, Kind, SqlWhere};
+use crate::filter::{Field, Kind, SqlWhere};
 
 /// Templates are a fixed set, not rows; the filter runs over them as a
 /// VALUES table, so it means exactly what it means on the other lists.

@@ -208,7 +208,7 @@ pub async fn remove_member(conn: &mut dyn Conn, group_id: i64, user: UserId) -> 
 
 // ---- the REST API's list (APIM's $filter, $top, $skip) ----
 
-use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+use crate::filter::{Field, Kind, ListQuery, SqlWhere};
 
 pub const API_FIELDS: &[Field] = &[
     Field { name: "name", sql: "g.uid", kind: Kind::Text, fts: None },

@@ -331,7 +331,7 @@ pub async fn count_for_group(conn: &mut dyn Conn, group: i64) -> Result<i64, sql
 
 // ---- the REST API's list (APIM's $filter, $top, $skip) ----
 
-use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+use crate::filter::{Field, Kind, ListQuery, SqlWhere};
 
 pub const API_FIELDS: &[Field] = &[
     Field { name: "name", sql: "p.uid", kind: Kind::Text, fts: None },

@@ -427,7 +427,7 @@ pub async fn set_secret_fingerprint(conn: &mut dyn Conn, fp: &str) -> Result<(),
 
 // ---- the REST API's list (APIM's $filter, $top, $skip) ----
 
-use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+use crate::filter::{Field, Kind, ListQuery, SqlWhere};
 
 pub const API_FIELDS: &[Field] = &[
     Field { name: "name", sql: "s.uid", kind: Kind::Text, fts: None },

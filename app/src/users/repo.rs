@@ -681,7 +681,7 @@ pub async fn active_admins(conn: &mut dyn Conn) -> Result<Vec<UserRecord>, sqlx:
 
 // ---- the REST API's list (APIM's $filter, $top, $skip) ----
 
-use crate::rest::odata::{Field, Kind, ListQuery, SqlWhere};
+use crate::filter::{Field, Kind, ListQuery, SqlWhere};
 
 /// The user properties `$filter` may name, and their columns.
 pub const API_FIELDS: &[Field] = &[
