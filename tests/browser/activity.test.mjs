@@ -132,7 +132,8 @@ test('a group shows its membership changes; a subscription opens its own history
   await own.locator('tr', { hasText: 'Removed from group' }).waitFor();
   const rows = await own.locator('tbody tr').allTextContents();
   assert.equal(rows.length, 3, `created, added, removed: ${rows.join('\n')}`);
-  assert.match(rows[1], /Added to group.*Group: Beta testers.*joins the beta/s);
+  assert.match(rows[1], /Added to group.*carl@example\.com.*Group: Beta testers.*joins the beta/s);
+  assert.doesNotMatch(rows.join('\n'), /groupId/, 'lookup ids are not shown');
   await shot(admin, '113-group-membership-history');
 
   // A subscription has no page of its own: "History" on the Subscriptions screen narrows the Activity screen to it.

@@ -163,6 +163,8 @@ pub fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChan
     fields
         .into_iter()
         .filter(|f| b.get(*f) != a.get(*f))
+        // Ids logged to find a related record: its name is logged beside.
+        .filter(|f| !LOOKUP_IDS.contains(&f.as_str()))
         // A new record's empty fields say nothing.
         .filter(|f| before.is_some() || a.get(*f).is_some_and(|v| plain_value(v) != "—"))
         .map(|f| FieldChange {
@@ -173,6 +175,10 @@ pub fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChan
         })
         .collect()
 }
+
+/// Fields that carry a related record's id for lookups (a membership's
+/// group), not for reading: the record's name is logged beside them.
+const LOOKUP_IDS: [&str; 1] = ["groupId"];
 
 /// A logged value in plain words: no quotes, lists joined by commas.
 fn plain_value(v: &serde_json::Value) -> String {

@@ -175,7 +175,9 @@ fn rows(entries: Vec<ActivityEntry>, show_target: bool) -> impl IntoView {
 #[component]
 pub fn ActivityList(target: Option<(&'static str, String)>, #[prop(into)] reload: Signal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let show_target = target.is_none();
+    // One record's history names each entry's record only where some entry
+    // is about another one (a group's history lists its members' changes).
+    let own = target.clone();
     let data = Resource::new(
         move || (target.clone(), reload.get()),
         |(target, _)| async move {
@@ -187,13 +189,21 @@ pub fn ActivityList(target: Option<(&'static str, String)>, #[prop(into)] reload
     );
     view! {
         <Transition fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let own = own.clone();
+                Suspend::new(async move {
                 match data.await {
                     Ok(p) if p.rows.is_empty() => view! { <p class="muted">{tr(Msg::NoActivity)}</p> }.into_any(),
-                    Ok(p) => rows(p.rows, show_target).into_any(),
+                    Ok(p) => {
+                        let show_target = own
+                            .as_ref()
+                            .is_none_or(|(k, u)| p.rows.iter().any(|e| e.target_kind != *k || e.target_uid != *u));
+                        rows(p.rows, show_target).into_any()
+                    }
                     Err(e) => view! { <p class="error-banner" role="alert">{move || e.message(i18n.lang.get())}</p> }.into_any(),
                 }
-            })}
+                })
+            }}
         </Transition>
     }
 }
