@@ -52,12 +52,12 @@ pub async fn sign_in(
         Some(c) if password_ok && c.state == "active" => c,
         _ => return Err(AppError::InvalidCredentials),
     };
-    EMAIL_THROTTLE.succeed(state, &key).await?;
-    if let Some(k) = &ip_key {
-        IP_THROTTLE.refund(state, k).await?;
-    }
-
+    // The throttles' success and the session are one write transaction.
     let mut tx = state.begin_write().await?;
+    EMAIL_THROTTLE.succeed(&mut tx, &key).await?;
+    if let Some(k) = &ip_key {
+        IP_THROTTLE.refund(&mut tx, k).await?;
+    }
     if let Some(old) = old_session {
         sessions::delete(&mut tx, &old).await?;
     }

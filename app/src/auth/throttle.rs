@@ -109,24 +109,22 @@ impl Throttle {
     }
 
     /// Hands back one attempt's count (a sign-in that succeeded from an
-    /// address others share).
-    pub async fn refund(&self, state: &AppState, key: &str) -> Result<(), sqlx::Error> {
+    /// address others share), in the caller's write transaction.
+    pub async fn refund(&self, conn: &mut dyn Conn, key: &str) -> Result<(), sqlx::Error> {
         let hash = self.key_hash(key);
-        let mut tx = state.begin_write().await?;
-        let e = self.load(&mut tx, &hash, now_ms()).await?;
-        self.store(&mut tx, &hash, refunded(e, self.free_attempts)).await?;
-        tx.commit().await
+        let e = self.load(&mut *conn, &hash, now_ms()).await?;
+        self.store(conn, &hash, refunded(e, self.free_attempts)).await
     }
 
-    /// Forgets the key (a successful sign-in with this email).
-    pub async fn succeed(&self, state: &AppState, key: &str) -> Result<(), sqlx::Error> {
-        let mut tx = state.begin_write().await?;
+    /// Forgets the key (a successful sign-in with this email), in the
+    /// caller's write transaction.
+    pub async fn succeed(&self, conn: &mut dyn Conn, key: &str) -> Result<(), sqlx::Error> {
         query("DELETE FROM throttles WHERE scope = ? AND key_hash = ?")
             .bind(self.scope)
             .bind(self.key_hash(key))
-            .execute(&mut tx)
+            .execute(conn)
             .await?;
-        tx.commit().await
+        Ok(())
     }
 }
 

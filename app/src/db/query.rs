@@ -346,28 +346,30 @@ impl Query<'_> {
     /// The first row's values, each read as an integer or else as text: a
     /// keyset cursor reads its row's sort key and binds it back.
     pub async fn fetch_optional_args<'c>(self, c: impl Into<Via<'c>>) -> Result<Option<Vec<Arg>>, sqlx::Error> {
-        use sqlx::Row as _;
         Ok(on!(c, |raw| match raw {
-            Raw::Lite(c) => sqlx::query_with(self.sql, lite_args(self.args)?).fetch_optional(c).await?.map(|r| {
-                (0..r.len())
-                    .map(|i| match r.try_get::<i64, _>(i) {
-                        Ok(n) => Arg::I64(Some(n)),
-                        Err(_) => Arg::Text(r.try_get::<String, _>(i).ok()),
-                    })
-                    .collect()
-            }),
+            Raw::Lite(c) => {
+                sqlx::query_with(self.sql, lite_args(self.args)?).fetch_optional(c).await?.as_ref().map(row_args)
+            }
             Raw::Pg(c) => {
-                sqlx::query_with(&pg_sql(self.sql), pg_args(self.args)?).fetch_optional(c).await?.map(|r| {
-                    (0..r.len())
-                        .map(|i| match r.try_get::<i64, _>(i) {
-                            Ok(n) => Arg::I64(Some(n)),
-                            Err(_) => Arg::Text(r.try_get::<String, _>(i).ok()),
-                        })
-                        .collect()
-                })
+                sqlx::query_with(&pg_sql(self.sql), pg_args(self.args)?).fetch_optional(c).await?.as_ref().map(row_args)
             }
         }))
     }
+}
+
+/// A row's values, each read as an integer or else as text.
+fn row_args<R: sqlx::Row>(r: &R) -> Vec<Arg>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    (0..r.len())
+        .map(|i| match r.try_get::<i64, _>(i) {
+            Ok(n) => Arg::I64(Some(n)),
+            Err(_) => Arg::Text(r.try_get::<String, _>(i).ok()),
+        })
+        .collect()
 }
 
 impl<'q, T: Row> QueryAs<'q, T> {
