@@ -151,6 +151,12 @@ impl TestServer {
         format!("{}{}", self.base, path)
     }
 
+    /// Sends the server a signal (`STOP` freezes it, `CONT` resumes it).
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status().unwrap();
+        assert!(ok.success(), "kill -{sig}");
+    }
+
     /// The server's process id (benchmarks read its memory use).
     pub fn pid(&self) -> u32 {
         self.child.id()

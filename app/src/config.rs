@@ -49,6 +49,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("pg_max_connections", "16", "connections each replica keeps to PostgreSQL at most"),
     ("key_poll_millis", "500", "how often the key index reads changes written by other processes (at most 1000)"),
     ("key_reconcile_seconds", "300", "how often the key index is compared with the database in full, and repaired"),
+    ("replica_lease_millis", "5000", "PostgreSQL: a replica that cannot renew its lease this long answers key checks 503; the longest a revoking call waits for a frozen replica"),
     (
         "retention_every_seconds",
         "3600",
@@ -149,6 +150,7 @@ pub struct Settings {
     pub key_poll_millis: u64,
     pub pg_max_connections: u32,
     pub key_reconcile_secs: u64,
+    pub replica_lease_millis: u64,
     pub password_hash_queue: usize,
     pub retention: Retention,
 }
@@ -306,6 +308,10 @@ impl Settings {
         if !(10..=1000).contains(&key_poll_millis) {
             return Err(invalid("key_poll_millis", "must be between 10 and 1000".into()));
         }
+        let replica_lease_millis: u64 = num(get("replica_lease_millis"), 5000, "replica_lease_millis")?;
+        if !(500..=60_000).contains(&replica_lease_millis) {
+            return Err(invalid("replica_lease_millis", "must be between 500 and 60000".into()));
+        }
         let key_reconcile_secs: u64 = num(get("key_reconcile_seconds"), 300, "key_reconcile_seconds")?;
         if key_reconcile_secs < 1 {
             return Err(invalid("key_reconcile_seconds", "must be at least 1".into()));
@@ -341,6 +347,7 @@ impl Settings {
             key_poll_millis,
             pg_max_connections,
             key_reconcile_secs,
+            replica_lease_millis,
             password_hash_queue,
             secret_file: get("secret_file").map(PathBuf::from).unwrap_or_else(|| data_dir.join("secret.key")),
             secret_key: get("secret_key").map(Secret::new),

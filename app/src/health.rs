@@ -24,7 +24,13 @@ pub async fn ready(state: AppState) -> Response {
         }
         Err(_) => ("timeout", "unknown"),
     };
-    let key_index = if state.gate.is_current() { "ok" } else { "stale" };
+    let key_index = if !state.gate.lease_holds() {
+        "lease lapsed"
+    } else if state.gate.is_current() {
+        "ok"
+    } else {
+        "stale"
+    };
     let ready = database == "ok" && migrations == "ok" && key_index == "ok";
     let body = serde_json::json!({
         "status": if ready { "ready" } else { "not ready" },
@@ -32,6 +38,7 @@ pub async fn ready(state: AppState) -> Response {
         "migrations": migrations,
         "keyIndex": key_index,
         "appliedKeyChange": state.gate.applied(),
+        "replica": state.gate.replica_name(),
     });
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, [("cache-control", "no-store")], axum::Json(body)).into_response()

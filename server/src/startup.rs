@@ -92,7 +92,10 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     app::subscriptions::service::check_secret(&state).await?;
     let keys = state.gate.open(&state.settings).await.map_err(|e| format!("cannot load subscription keys: {e}"))?;
     tracing::info!("key index loaded: {keys} subscriptions");
+    // On PostgreSQL: take a lease among the replicas before answering checks.
+    state.gate.join(&state.settings, state.pool.clone()).await.map_err(|e| format!("cannot join the replicas: {e}"))?;
     tokio::spawn(state.gate.clone().follow(state.settings.clone(), state.stopping.clone(), state.pool.clone()));
+    tokio::spawn(state.gate.clone().keep_lease(state.settings.clone(), state.stopping.clone()));
     let listener = tokio::net::TcpListener::bind(state.settings.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
@@ -134,6 +137,7 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     // Requests are done; let the mail worker finish the message in hand and
     // put back what it claimed, so nothing waits out a lease after a restart.
     state.stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+    state.gate.leave().await;
     state.outbox.notify_one();
     if tokio::time::timeout(std::time::Duration::from_secs(10), mail_worker).await.is_err() {
         tracing::warn!("the mail worker did not stop within 10 s; its messages go out again after their lease");

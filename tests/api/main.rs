@@ -17,6 +17,7 @@ mod replicas;
 mod rest;
 mod rest_catalogue;
 mod retention;
+mod revocation;
 mod security;
 mod sign_in;
 mod signup;

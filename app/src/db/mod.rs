@@ -159,7 +159,8 @@ pub async fn connect(settings: &Settings) -> Result<Pool, sqlx::Error> {
 /// runaway search cannot hold a connection for long.
 fn pg_options(settings: &Settings) -> Result<sqlx::postgres::PgConnectOptions, sqlx::Error> {
     Ok(sqlx::postgres::PgConnectOptions::from_str(&settings.database_url)?
-        .application_name("gatehouse")
+        // The process id tells replicas on one machine apart in pg_stat_activity.
+        .application_name(&format!("gatehouse/{}", std::process::id()))
         .options([("timezone", "UTC"), ("statement_timeout", "30s")]))
 }
 

@@ -1,5 +1,7 @@
 //! The in-memory index of subscription keys, and the one door through which
 //! writes that affect it commit.
+use super::listen::{Heard, Listener};
+use super::replicas::Lease;
 use crate::config::Settings;
 use crate::db::Conn;
 use crate::subscriptions::keys::{KeyHash, KeySlot, Vault};
@@ -8,7 +10,7 @@ use http::HeaderValue;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// Key hashes are HMAC outputs: uniformly random and unknown to anyone
 /// without the server secret, so their first bytes are already a good hash
@@ -114,6 +116,10 @@ pub struct Gate {
     /// Set when reading the log failed: checks answer 503 until it works again.
     stale: AtomicBool,
     vault: Arc<Vault>,
+    /// Whether this replica may answer checks (see `replicas`).
+    pub(super) lease: Lease,
+    /// To connect the index's own connection again after it broke.
+    settings: OnceLock<Settings>,
 }
 
 fn header(s: &str) -> HeaderValue {
@@ -134,6 +140,8 @@ impl Gate {
             applied: AtomicI64::new(NOT_OPEN),
             stale: AtomicBool::new(false),
             vault,
+            lease: Lease::new(),
+            settings: OnceLock::new(),
         }
     }
 
@@ -143,6 +151,7 @@ impl Gate {
 
     /// Opens the index's own connection and loads every subscription.
     pub async fn open(&self, settings: &Settings) -> Result<usize, sqlx::Error> {
+        let _ = self.settings.set(settings.clone());
         let mut conn = crate::db::connect_one(settings).await?;
         let (idx, seq) = load(&mut conn).await?;
         let n = idx.subs.len();
@@ -156,7 +165,22 @@ impl Gate {
     /// Whether the index is loaded and following the change log (what a
     /// load balancer's readiness check asks).
     pub fn is_current(&self) -> bool {
-        self.applied() != NOT_OPEN && !self.stale.load(Ordering::Relaxed)
+        self.applied() != NOT_OPEN && self.is_following() && self.lease.holds()
+    }
+
+    /// Whether the last attempt to read the log succeeded.
+    pub(super) fn is_following(&self) -> bool {
+        !self.stale.load(Ordering::Relaxed)
+    }
+
+    /// Whether this replica's lease on the database holds (always, on SQLite).
+    pub fn lease_holds(&self) -> bool {
+        self.lease.holds()
+    }
+
+    /// This replica's name among the replicas (PostgreSQL only).
+    pub fn replica_name(&self) -> Option<&str> {
+        self.lease.member().map(|m| m.name.as_str())
     }
 
     /// The sequence number of the last key change the index holds.
@@ -173,6 +197,11 @@ impl Gate {
         };
         if self.stale.load(Ordering::Relaxed) {
             return Verdict::Unavailable("the key index cannot read the database; try again shortly");
+        }
+        if !self.lease.holds() {
+            return Verdict::Unavailable(
+                "this replica's lease on the database lapsed, so it may not know of a revocation",
+            );
         }
         let hash = self.vault.hash(key);
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
@@ -214,7 +243,8 @@ impl Gate {
 
     /// Commits a write transaction, then brings the index up to the log's
     /// head before returning, so the first check after a revoking call has
-    /// returned already fails (and a grant already passes). Commit and apply
+    /// returned already fails (and a grant already passes); on PostgreSQL it
+    /// also waits for the other replicas (`replicas`). Commit and apply
     /// run in a task of their own: a request dropped half-way (the client
     /// went away) cannot leave the index behind the database.
     ///
@@ -226,10 +256,17 @@ impl Gate {
             // The head as this transaction leaves it (triggers bumped it if it
             // changed anything a key check reads).
             let head = super::repo::head(&mut tx).await?;
+            // Decided before committing: once committed, this replica's
+            // follower may apply the change first, and the replicas would
+            // then go unwaited for.
+            let changed = head > gate.applied() && gate.applied() != NOT_OPEN;
             #[allow(clippy::disallowed_methods)] // the one place a write commits
             tx.commit().await?;
-            if head > gate.applied() && gate.applied() != NOT_OPEN {
+            let committed = std::time::Instant::now();
+            if changed {
                 gate.catch_up().await;
+                // Other replicas too: see `replicas`.
+                gate.wait_for_replicas(head, committed).await;
             }
             Ok(())
         });
@@ -237,21 +274,36 @@ impl Gate {
     }
 
     /// Applies every change in the log after `applied`. On failure the index
-    /// answers 503 until a later call succeeds (the poll retries).
+    /// answers 503 until a later call succeeds (the poll retries), and its
+    /// connection is opened afresh next time (it may be the one that broke).
     pub async fn catch_up(&self) {
         let mut writer = self.writer.lock().await;
+        if writer.is_none() && self.applied() != NOT_OPEN {
+            if let Some(settings) = self.settings.get() {
+                match crate::db::connect_one(settings).await {
+                    Ok(c) => *writer = Some(c),
+                    Err(e) => self.lost_log(&e),
+                }
+            }
+        }
         let Some(conn) = writer.as_mut() else { return };
         match self.apply_log(conn).await {
             Ok(()) => {
                 if self.stale.swap(false, Ordering::SeqCst) {
                     tracing::info!("key index follows the change log again");
                 }
+                self.report(conn).await;
             }
             Err(e) => {
-                if !self.stale.swap(true, Ordering::SeqCst) {
-                    tracing::error!(error = %e, "cannot read the key change log: key checks answer 503 until it works");
-                }
+                self.lost_log(&e);
+                *writer = None;
             }
+        }
+    }
+
+    fn lost_log(&self, e: &sqlx::Error) {
+        if !self.stale.swap(true, Ordering::SeqCst) {
+            tracing::error!(error = %e, "cannot read the key change log: key checks answer 503 until it works");
         }
     }
 
@@ -311,10 +363,19 @@ impl Gate {
             match listener.next(poll).await {
                 Heard::Change | Heard::Nothing => self.catch_up().await,
                 Heard::Lost => {
+                    // Changes may have gone unheard: fail closed until the
+                    // whole index has been compared with the database.
+                    self.stale.store(true, Ordering::SeqCst);
                     tracing::warn!("key change listener lost its connection: comparing the whole key index");
-                    if let Err(e) = self.reconcile().await {
-                        tracing::error!(error = %e, "cannot compare the key index with the database");
-                        self.catch_up().await;
+                    match self.reconcile().await {
+                        Ok(n) => {
+                            self.stale.store(false, Ordering::SeqCst);
+                            tracing::info!(differences = n, "key index compared after the listener came back");
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot compare the key index with the database");
+                            self.catch_up().await;
+                        }
                     }
                 }
             }
@@ -336,11 +397,22 @@ impl Gate {
     pub async fn reconcile(&self) -> Result<usize, sqlx::Error> {
         let mut writer = self.writer.lock().await;
         let Some(conn) = writer.as_mut() else { return Ok(0) };
-        // One read transaction: the log and the snapshot are of one moment.
-        let mut tx = crate::db::begin(conn).await?;
-        self.apply_log(&mut tx).await?;
-        let (fresh, seq) = load_in(&mut tx).await?;
-        tx.rollback().await?;
+        let read = async {
+            // One read transaction: the log and the snapshot are of one moment.
+            let mut tx = crate::db::begin(conn).await?;
+            self.apply_log(&mut tx).await?;
+            let (fresh, seq) = load_in(&mut tx).await?;
+            tx.rollback().await?;
+            Ok::<_, sqlx::Error>((fresh, seq))
+        };
+        let (fresh, seq) = match read.await {
+            Ok(r) => r,
+            Err(e) => {
+                // Perhaps the connection broke: the next catch-up opens another.
+                *writer = None;
+                return Err(e);
+            }
+        };
         let diffs = {
             let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
             differences(&idx, &fresh)
@@ -430,73 +502,6 @@ impl Gate {
     pub fn size(&self) -> (usize, usize) {
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
         (idx.subs.len(), idx.users.len())
-    }
-}
-
-/// What waiting for the next key change gave.
-enum Heard {
-    /// A notification: a change was committed.
-    Change,
-    /// The poll interval passed (or there is nothing to listen to).
-    Nothing,
-    /// The listening connection was lost: notifications may have been missed.
-    Lost,
-}
-
-/// PostgreSQL's notifications of key changes; SQLite has none (polls only).
-struct Listener {
-    pool: Option<sqlx::PgPool>,
-    conn: Option<sqlx::postgres::PgListener>,
-}
-
-const CHANNEL: &str = "gatehouse_keys";
-
-impl Listener {
-    fn new(pool: &crate::db::Pool) -> Self {
-        let pool = match pool {
-            crate::db::Pool::Pg(p) => Some(p.clone()),
-            crate::db::Pool::Lite(_) => None,
-        };
-        Listener { pool, conn: None }
-    }
-
-    /// Waits up to `poll` for a change to be announced.
-    async fn next(&mut self, poll: std::time::Duration) -> Heard {
-        let Some(pool) = &self.pool else {
-            tokio::time::sleep(poll).await;
-            return Heard::Nothing;
-        };
-        if self.conn.is_none() {
-            let connected = async {
-                let mut l = sqlx::postgres::PgListener::connect_with(pool).await?;
-                l.listen(CHANNEL).await?;
-                Ok::<_, sqlx::Error>(l)
-            };
-            match connected.await {
-                Ok(l) => {
-                    self.conn = Some(l);
-                    // Listening from now on; what came before is in the log.
-                    return Heard::Change;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot listen for key changes; polling");
-                    tokio::time::sleep(poll).await;
-                    return Heard::Nothing;
-                }
-            }
-        }
-        let Some(conn) = self.conn.as_mut() else { return Heard::Nothing };
-        match tokio::time::timeout(poll, conn.try_recv()).await {
-            Err(_) => Heard::Nothing,
-            Ok(Ok(Some(_))) => Heard::Change,
-            // The connection dropped (try_recv reconnects on the next call),
-            // or failed outright: start over with a new one.
-            Ok(Ok(None)) => Heard::Lost,
-            Ok(Err(_)) => {
-                self.conn = None;
-                Heard::Lost
-            }
-        }
     }
 }
 

@@ -8,8 +8,12 @@
 //! on. A local write applies the log before its call returns (see
 //! `Gate::commit`), so revocation is in force when the call returns; changes
 //! from other processes arrive through a poll, and a periodic comparison
-//! with the database repairs anything else.
+//! with the database repairs anything else. Several replicas on PostgreSQL
+//! hear of changes through LISTEN/NOTIFY (`listen`), and a revoking call
+//! waits until every replica holds it (`replicas`).
 pub mod index;
+mod listen;
+mod replicas;
 pub mod repo;
 pub mod web;
 
