@@ -114,7 +114,10 @@ pub async fn seed(app: &TestServer, total: usize) {
         return;
     }
     let t = Instant::now();
-    app::db::query("PRAGMA synchronous = OFF").execute(&mut conn).await.unwrap();
+    let pg = state.pool.backend() == app::db::Backend::Postgres;
+    if !pg {
+        app::db::query("PRAGMA synchronous = OFF").execute(&mut conn).await.unwrap();
+    }
     let groups: i64 =
         app::db::query_scalar("SELECT COUNT(*) FROM groups WHERE kind = 'custom'").fetch_one(&mut conn).await.unwrap();
     for g in groups..20 {
@@ -131,6 +134,11 @@ pub async fn seed(app: &TestServer, total: usize) {
     let team0: i64 =
         app::db::query_scalar("SELECT id FROM groups WHERE uid = 'team-00'").fetch_one(&mut conn).await.unwrap();
     let base = have as usize;
+    if pg {
+        seed_pg(&mut conn, base as i64, need, dev, team0).await;
+        println!("seeded {need} accounts in {:.1} s", t.elapsed().as_secs_f64());
+        return;
+    }
     let batch = 10_000;
     let mut done = 0usize;
     while (done as i64) < need {
@@ -176,4 +184,47 @@ pub async fn seed(app: &TestServer, total: usize) {
         let _ = std::fs::remove_file(&path);
         app::db::query(&format!("VACUUM INTO '{path}'")).execute(&mut conn).await.unwrap();
     }
+}
+
+/// The same accounts on PostgreSQL, set-based (a statement per 100,000 rows
+/// instead of two per account: the same rows in a fraction of the time).
+async fn seed_pg(conn: &mut app::db::PoolConn, base: i64, need: i64, dev: i64, team0: i64) {
+    let array =
+        |names: &[&str]| format!("ARRAY[{}]", names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(","));
+    let (first, last) = (array(FIRST), array(LAST));
+    let (nf, nl) = (FIRST.len(), LAST.len());
+    // A seeding statement may take longer than a request may.
+    app::db::query("SET statement_timeout = 0").execute(&mut *conn).await.unwrap();
+    let batch = 100_000;
+    let before: i64 =
+        app::db::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(&mut *conn).await.unwrap();
+    let mut from = base;
+    while from < base + need {
+        let to = (from + batch).min(base + need);
+        let sql = format!(
+            "INSERT INTO users (uid, email, email_canonical, first_name, last_name, state, registered_at, search_text)
+             SELECT lpad(to_hex(i), 16, '0'), e, e, f, l, CASE WHEN i % 50 = 0 THEN 'blocked' ELSE 'active' END,
+                    1700000000 + i * 60, lower(f || ' ' || l || ' ' || e)
+             FROM (SELECT i, f, l, lower(f) || '.' || lower(l) || i || '@example' || (i % 97) || '.com' AS e
+                   FROM (SELECT i, ({first})[i % {nf} + 1] AS f, ({last})[(i / {nf}) % {nl} + 1] AS l
+                         FROM generate_series(?::bigint, ?::bigint) AS i) n) r"
+        );
+        app::db::query(&sql).bind(from).bind(to - 1).execute(&mut *conn).await.unwrap();
+        from = to;
+    }
+    // Developers, and one team by a hash of the id (see team_of).
+    app::db::query(
+        "INSERT INTO group_members (group_id, user_id)
+         SELECT ?, id FROM users WHERE id > ?
+         UNION ALL
+         SELECT ? + id * 2654435761 % 4294967291 % 20, id FROM users WHERE id > ?",
+    )
+    .bind(dev)
+    .bind(before)
+    .bind(team0)
+    .bind(before)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    app::db::query("ANALYZE").execute(&mut *conn).await.unwrap();
 }

@@ -11,6 +11,7 @@
 //! with the database repairs anything else. Several replicas on PostgreSQL
 //! hear of changes through LISTEN/NOTIFY (`listen`), and a revoking call
 //! waits until every replica holds it (`replicas`).
+mod follow;
 pub mod index;
 mod listen;
 mod replicas;
