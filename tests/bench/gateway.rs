@@ -8,19 +8,29 @@
 //! takes as little of the two cores as possible: each connection sends its
 //! next check as soon as the previous answer is in (closed loop).
 //!
+//! With `GATEHOUSE_TEST_PG` set (a PostgreSQL server, as `scripts/pg.sh`
+//! starts one) it runs on PostgreSQL, and then also through nginx (which
+//! must be installed) in front of one replica and of two, and times
+//! revoking calls with one replica and with two.
+//!
 //! cargo run --release -p gatehouse-tests --bin bench-gateway [users] [subscriptions]
 use gatehouse_tests::{TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// Rows per transaction: on PostgreSQL every row bumps one counter row (the
+/// key change log's head, the account totals), and a transaction cannot
+/// prune the versions it leaves, so one huge transaction slows down as it goes.
+const CHUNK: usize = 2000;
+
 async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, &'static str)> {
-    let settings =
-        app::config::Settings::from_sources(None, vec![("GATEHOUSE_DATA_DIR".to_string(), dir.display().to_string())])
-            .unwrap();
+    let settings = gatehouse_tests::settings_for(dir);
     let vault = app::subscriptions::keys::Vault::load(&settings).unwrap();
     let pool = app::db::connect(&settings).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    app::db::query("PRAGMA synchronous = OFF").execute(&mut conn).await.unwrap();
+    if pool.backend() == app::db::Backend::Sqlite {
+        app::db::query("PRAGMA synchronous = OFF").execute(&mut conn).await.unwrap();
+    }
     let t = Instant::now();
     let mut tx = app::db::begin(&mut conn).await.unwrap();
     let now = app::db::now();
@@ -59,6 +69,10 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         .await
         .unwrap();
         user_ids.push((id, state));
+        if i % CHUNK == CHUNK - 1 {
+            tx.commit().await.unwrap();
+            tx = app::db::begin(&mut conn).await.unwrap();
+        }
     }
     println!("seeded {users} accounts in {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
@@ -91,6 +105,10 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         .execute(&mut tx)
         .await
         .unwrap();
+        if n % CHUNK == CHUNK - 1 {
+            tx.commit().await.unwrap();
+            tx = app::db::begin(&mut conn).await.unwrap();
+        }
         if n % 20 < 4 && sample.len() < 20_000 {
             let expect = if state == "active" && user_state == "active" { "200" } else { "403" };
             sample.push((if n % 2 == 0 { p } else { s }, expect));
@@ -220,13 +238,106 @@ async fn main() {
         keys.iter().filter(|k| k.1 == "200").count()
     );
     load(&addr, &keys, 8, 2).await; // warm-up
+    runs("one replica, direct", &addr, &keys).await;
+    println!("server memory (RSS) after the runs: {:.0} MiB", rss_mib(app.pid()));
+    if !gatehouse_tests::on_postgres() {
+        return;
+    }
+    let api = app.api().await;
+    let sub = "s00000000000000a";
+    revoking_calls("one replica", &api, sub).await;
+    let b = app.replica(&[("GATEHOUSE_LOG", "error")]);
+    revoking_calls("two replicas", &api, sub).await;
+    let a_addr = addr.clone();
+    let b_addr = b.base.trim_start_matches("http://").to_string();
+    let nginx = Nginx::start(&[&a_addr]);
+    load(&nginx.addr, &keys, 8, 2).await;
+    runs("one replica behind nginx", &nginx.addr, &keys).await;
+    drop(nginx);
+    let nginx = Nginx::start(&[&a_addr, &b_addr]);
+    load(&nginx.addr, &keys, 8, 2).await;
+    runs("two replicas behind nginx", &nginx.addr, &keys).await;
+}
+
+async fn runs(label: &str, addr: &str, keys: &[(String, &'static str)]) {
     for conns in [8, 32, 64] {
-        let r = load(&addr, &keys, conns, 10).await;
+        let r = load(addr, keys, conns, 10).await;
         println!(
-            "{conns:>3} connections: {:>7.0} checks/s  p50 {:.3} ms  p99 {:.3} ms  p99.9 {:.3} ms  max {:.1} ms  \
-             ({} checks, {} wrong answers)",
+            "{label}: {conns:>3} connections: {:>7.0} checks/s  p50 {:.3} ms  p99 {:.3} ms  p99.9 {:.3} ms  \
+             max {:.1} ms  ({} checks, {} wrong answers)",
             r.rps, r.p50, r.p99, r.p999, r.max, r.checks, r.wrong
         );
     }
-    println!("server memory (RSS) after the runs: {:.0} MiB", rss_mib(app.pid()));
+}
+
+/// 200 calls suspending and reactivating one subscription through the REST
+/// API, one after another: how long a revoking call takes to return (on two
+/// replicas, until the other replica holds the change too).
+async fn revoking_calls(label: &str, api: &gatehouse_tests::Api, sub: &str) {
+    let mut took = Vec::new();
+    for i in 0..200 {
+        let state = if i % 2 == 0 { "suspended" } else { "active" };
+        let t = Instant::now();
+        let res = api
+            .patch(&format!("/subscriptions/{sub}"), Some("*"), serde_json::json!({ "properties": { "state": state } }))
+            .await;
+        took.push(t.elapsed());
+        assert_eq!(res.status, 200, "{}", res.body);
+    }
+    took.sort();
+    let q = |p: f64| took[((took.len() as f64 * p) as usize).min(took.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "{label}: revoking and granting calls (200): p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        q(0.5),
+        q(0.99),
+        q(1.0)
+    );
+}
+
+/// nginx in front of the replicas as the README's example has it (a
+/// keep-alive upstream), on a free port, stopped when dropped.
+struct Nginx {
+    addr: String,
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl Nginx {
+    fn start(upstreams: &[&str]) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let servers: String = upstreams.iter().map(|u| format!("        server {u};\n")).collect();
+        let conf = format!(
+            "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n    access_log off;\n    keepalive_requests 10000000;\n    client_body_temp_path {d};\n    proxy_temp_path {d};\n\
+                 upstream gatehouse {{\n{servers}        keepalive 64;\n        keepalive_requests 10000000;\n    }}\n\
+                 server {{\n        listen 127.0.0.1:{port};\n        location / {{\n\
+                 proxy_pass http://gatehouse;\n            proxy_http_version 1.1;\n\
+                 proxy_set_header Connection \"\";\n        }}\n    }}\n}}\n",
+            d = dir.path().display()
+        );
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let child = std::process::Command::new("nginx")
+            .args(["-e", &dir.path().join("error.log").display().to_string(), "-c", &path.display().to_string()])
+            .spawn()
+            .expect("nginx (apt install nginx-light)");
+        let addr = format!("127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(&addr).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Nginx { addr, dir, child }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = &self.dir;
+    }
 }

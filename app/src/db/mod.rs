@@ -155,13 +155,17 @@ pub async fn connect(settings: &Settings) -> Result<Pool, sqlx::Error> {
     Ok(Pool::Lite(connect_lite(settings).await?))
 }
 
-/// Every PostgreSQL connection: UTC, and a bound on any one statement so a
-/// runaway search cannot hold a connection for long.
+/// Every PostgreSQL connection: UTC, a bound on any one statement so a
+/// runaway search cannot hold a connection for long, and custom plans.
 fn pg_options(settings: &Settings) -> Result<sqlx::postgres::PgConnectOptions, sqlx::Error> {
     Ok(sqlx::postgres::PgConnectOptions::from_str(&settings.database_url)?
         // The process id tells replicas on one machine apart in pg_stat_activity.
         .application_name(&format!("gatehouse/{}", std::process::id()))
-        .options([("timezone", "UTC"), ("statement_timeout", "30s")]))
+        // Plans made for each statement's own values: a generic plan of
+        // `search_text LIKE $1` cannot know how selective the pattern is and
+        // scans the table (54 ms at 100,000 accounts where the trigram index
+        // answers in 2.6 ms); planning costs about a millisecond.
+        .options([("timezone", "UTC"), ("statement_timeout", "30s"), ("plan_cache_mode", "force_custom_plan")]))
 }
 
 async fn connect_lite(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {

@@ -8,8 +8,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 pub use operations::*;
-use IfMatch::{No, Required};
 use serde_json::{json, Map, Value};
+use IfMatch::{No, Required};
 
 fn schemas() -> Value {
     let s = |t: &str| json!({ "type": t });
