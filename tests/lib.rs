@@ -531,6 +531,32 @@ impl TestServer {
         let body = res.text().await.unwrap();
         (status, sub.unwrap_or(body))
     }
+
+    /// Asks the key check (one reused connection) until it answers
+    /// `status` or `within` has passed: a change written by another process
+    /// or replica arrives with its poll or notification. Keeps every answer.
+    pub async fn check_until(&self, key: &str, status: u16, within: Duration) -> Waited {
+        let started = std::time::Instant::now();
+        let client = reqwest::Client::new();
+        let mut seen = Vec::new();
+        loop {
+            let (got, body) = self.check_key(&client, key).await;
+            seen.push(got);
+            if got == status || started.elapsed() > within {
+                return Waited { status: got, body, seen, took: started.elapsed() };
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// What `TestServer::check_until` saw: the last answer (status and reason
+/// or subscription), every status on the way, and how long it took.
+pub struct Waited {
+    pub status: u16,
+    pub body: String,
+    pub seen: Vec<u16>,
+    pub took: Duration,
 }
 
 /// The REST management API as a script would call it: a bearer token, no

@@ -31,16 +31,10 @@ async fn now(app: &TestServer, key: &str) -> (u16, String) {
 }
 
 /// Asks until the check gives `status` (changes written by another process
-/// arrive with the index's poll); fails after 5 s.
+/// arrive with the index's poll); gives up after 5 s.
 async fn eventually(app: &TestServer, key: &str, status: u16) -> (u16, String) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let got = now(app, key).await;
-        if got.0 == status || Instant::now() > deadline {
-            return got;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let w = app.check_until(key, status, Duration::from_secs(5)).await;
+    (w.status, w.body)
 }
 
 /// An active developer made through the services, and its REST id.

@@ -3,20 +3,7 @@
 //! gateway meets on one replica, the others know.
 use gatehouse_tests::{call_form, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::json;
-use std::time::{Duration, Instant};
-
-/// Asks `app`'s key check until it answers `status`; fails after 5 s.
-async fn check_until(app: &TestServer, key: &str, status: u16) -> (u16, String, Duration) {
-    let started = Instant::now();
-    let client = reqwest::Client::new();
-    loop {
-        let (got, body) = app.check_key(&client, key).await;
-        if got == status || started.elapsed() > Duration::from_secs(5) {
-            return (got, body, started.elapsed());
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
+use std::time::Duration;
 
 #[tokio::test]
 async fn accounts_sessions_throttles_and_key_changes_reach_every_replica() {
@@ -68,12 +55,12 @@ async fn accounts_sessions_throttles_and_key_changes_reach_every_replica() {
     assert_eq!(api.put("/subscriptions/docs-app", sub).await.status, 201);
     let secrets = api.send(api.client.post(api.url("/subscriptions/docs-app/listSecrets"))).await;
     let key = secrets.body["primaryKey"].as_str().unwrap().to_string();
-    let (status, body, took) = check_until(&b, &key, 200).await;
+    let gatehouse_tests::Waited { status, body, took, .. } = b.check_until(&key, 200, Duration::from_secs(5)).await;
     assert_eq!(status, 200, "{body}");
     println!("a new key reached B's check after {took:?}");
     let patch = json!({ "properties": { "state": "suspended" } });
     assert_eq!(api.patch("/subscriptions/docs-app", Some("*"), patch).await.status, 200);
-    let (status, body, took) = check_until(&b, &key, 403).await;
+    let gatehouse_tests::Waited { status, body, took, .. } = b.check_until(&key, 403, Duration::from_secs(5)).await;
     assert_eq!((status, body.as_str()), (403, "subscription suspended"));
     println!("a suspension reached B's check after {took:?}");
 

@@ -34,18 +34,9 @@ async fn set_state(api: &Api, state: &str) -> Duration {
 /// Asks `app`'s check until it answers `status`; fails after 10 s. Returns
 /// every answer seen on the way.
 async fn check_until(app: &TestServer, key: &str, status: u16) -> Vec<u16> {
-    let started = Instant::now();
-    let client = reqwest::Client::new();
-    let mut seen = Vec::new();
-    loop {
-        let (got, body) = app.check_key(&client, key).await;
-        seen.push(got);
-        if got == status {
-            return seen;
-        }
-        assert!(started.elapsed() < Duration::from_secs(10), "still {got} ({body}) after 10 s; saw {seen:?}");
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    let w = app.check_until(key, status, Duration::from_secs(10)).await;
+    assert_eq!(w.status, status, "still {} ({}) after 10 s; saw {:?}", w.status, w.body, w.seen);
+    w.seen
 }
 
 /// Key checks on `app` from `n` connections until stopped: when each began,

@@ -298,7 +298,8 @@ async fn revoking_calls(label: &str, api: &gatehouse_tests::Api, sub: &str) {
 /// keep-alive upstream), on a free port, stopped when dropped.
 struct Nginx {
     addr: String,
-    dir: tempfile::TempDir,
+    /// Its configuration and logs, removed after it stopped.
+    _dir: tempfile::TempDir,
     child: std::process::Child,
 }
 
@@ -330,7 +331,7 @@ impl Nginx {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        Nginx { addr, dir, child }
+        Nginx { addr, _dir: dir, child }
     }
 }
 
@@ -338,6 +339,5 @@ impl Drop for Nginx {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = &self.dir;
     }
 }

@@ -172,6 +172,10 @@ impl Gate {
             *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         }
         self.applied.store(seq, Ordering::SeqCst);
+        // A revoking call on another replica may be waiting for this one.
+        if let Some(conn) = writer.as_mut() {
+            self.report(conn).await;
+        }
         Ok(diffs)
     }
 

@@ -24,6 +24,10 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+/// How long after its lease ran out a replica is forgotten (and how often
+/// the table is swept for such).
+const GONE_FOR: Duration = Duration::from_secs(3600);
+
 /// The longest lease `replica_lease_millis` allows.
 const MAX_LEASE: Duration = Duration::from_secs(60);
 
@@ -93,12 +97,7 @@ impl Gate {
         if !matches!(pool, Pool::Pg(_)) {
             return Ok(());
         }
-        let id = {
-            use rand::RngCore;
-            let mut b = [0u8; 8];
-            rand::rngs::OsRng.fill_bytes(&mut b);
-            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-        };
+        let id = format!("{:016x}", rand::RngCore::next_u64(&mut rand::rngs::OsRng));
         let member = Member {
             id,
             name: replica_name(settings),
@@ -136,7 +135,7 @@ impl Gate {
         let Some(m) = self.lease.member() else { return };
         let every = m.lease / 5;
         let mut conn: Option<OwnConn> = None;
-        let mut rounds: u64 = 0;
+        let mut forgot = Instant::now();
         while !stopping.load(Ordering::Relaxed) {
             tokio::time::sleep(every).await;
             if conn.is_none() {
@@ -158,10 +157,10 @@ impl Gate {
                     "replica lease lapsed: key checks answer 503 until it is renewed and the key index has caught up"
                 );
             }
-            rounds += 1;
-            if rounds.is_multiple_of(3600) {
+            if forgot.elapsed() >= GONE_FOR {
+                forgot = Instant::now();
                 if let Some(c) = conn.as_mut() {
-                    match repo::forget_gone(c, 3_600_000).await {
+                    match repo::forget_gone(c, GONE_FOR.as_millis() as i64).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(replicas = n, "forgot replicas whose lease ran out an hour ago"),
                         Err(e) => tracing::warn!(error = %e, "cannot forget replicas gone long ago"),
@@ -187,7 +186,8 @@ impl Gate {
     }
 
     /// Tells the others which change this replica's index now holds (called
-    /// with the index's own connection after applying the log).
+    /// with the index's own connection whenever `applied` moved: after
+    /// applying the log and after a full comparison).
     pub(super) async fn report(&self, conn: &mut OwnConn) {
         let Some(m) = self.lease.member() else { return };
         let applied = self.applied();
