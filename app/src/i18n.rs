@@ -102,6 +102,7 @@ messages! {
     NavUsers => "Users", "Gebruikers";
     NavGroups => "Groups", "Groepen";
     NavProducts => "Products", "Producten";
+    NavApis => "APIs", "API's";
     NavSubscriptions => "Subscriptions", "Abonnementen";
     NavEmails => "Emails", "E-mails";
     NavActivity => "Activity", "Activiteit";
@@ -598,6 +599,18 @@ messages! {
     ErrSubscriptionOver => "This subscription has ended; its keys can no longer be changed.", "Dit abonnement is beëindigd; de sleutels ervan kunnen niet meer worden gewijzigd.";
     ErrSubscriptionTransition => "That action does not apply to the subscription in its current state.", "Die actie past niet bij de huidige staat van het abonnement.";
     ErrNoSuchUser => "There is no user with this id.", "Er is geen gebruiker met deze id.";
+    ErrNoSuchApi => "There is no API with this id.", "Er is geen API met deze id.";
+    Api => "API", "API";
+    Apis => "APIs", "API's";
+    AllApis => "All APIs", "Alle API's";
+    ApiPath => "Path", "Pad";
+    ApiProtocols => "Protocols", "Protocollen";
+    ApiServiceUrl => "Backend URL", "Backend-URL";
+    ErrApiPath => "Use a URL path like orders/v1: letters, digits and - . _ ~, segments separated by /, none empty.", "Gebruik een URL-pad zoals orders/v1: letters, cijfers en - . _ ~, delen gescheiden door /, geen lege.";
+    ErrApiPathTaken => "The API {0} already has this path.", "De API {0} heeft dit pad al.";
+    ErrApiProtocol => "{0} is not a protocol; use http, https, ws or wss.", "{0} is geen protocol; gebruik http, https, ws of wss.";
+    ErrApiNoProtocol => "Choose at least one protocol.", "Kies minstens één protocol.";
+    ErrServiceUrl => "Enter an http:// or https:// address, or leave empty.", "Vul een http://- of https://-adres in, of laat leeg.";
     ErrNoSuchProduct => "There is no product with this id.", "Er is geen product met deze id.";
     ErrKeyFormat => "A key is 16 to 256 characters, without spaces.", "Een sleutel is 16 tot 256 tekens, zonder spaties.";
     ErrKeyInUse => "This key is already in use.", "Deze sleutel is al in gebruik.";

@@ -5,6 +5,7 @@
 pub mod access_tokens;
 pub mod activity;
 pub mod admin;
+pub mod apis;
 #[cfg(feature = "ssr")]
 pub mod assets;
 pub mod auth;

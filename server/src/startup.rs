@@ -93,9 +93,13 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     let keys = state.gate.open(&state.settings).await.map_err(|e| format!("cannot load subscription keys: {e}"))?;
     tracing::info!("key index loaded: {keys} subscriptions");
     // On PostgreSQL: take a lease among the replicas before answering checks.
-    state.gate.join(&state.settings, state.pool.clone()).await.map_err(|e| format!("cannot join the replicas: {e}"))?;
+    let lease_conn = state
+        .gate
+        .join(&state.settings, state.pool.clone())
+        .await
+        .map_err(|e| format!("cannot join the replicas: {e}"))?;
     tokio::spawn(state.gate.clone().follow(state.settings.clone(), state.stopping.clone(), state.pool.clone()));
-    tokio::spawn(state.gate.clone().keep_lease(state.settings.clone(), state.stopping.clone()));
+    tokio::spawn(state.gate.clone().keep_lease(state.settings.clone(), state.stopping.clone(), lease_conn));
     let listener = tokio::net::TcpListener::bind(state.settings.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;

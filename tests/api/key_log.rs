@@ -179,7 +179,7 @@ async fn a_request_dropped_mid_commit_leaves_the_index_right() {
     let state = app.state().await;
     let settings = gatehouse_tests::settings_for(app.dir.path());
     state.gate.open(&settings).await.unwrap();
-    assert!(matches!(state.gate.check(Some(&key)), app::gateway::Verdict::Allowed { .. }));
+    assert!(matches!(state.gate.check(Some(&key), None), app::gateway::Verdict::Allowed { .. }));
 
     for (round, to) in ["blocked", "active", "blocked", "active"].iter().enumerate() {
         let mut tx = state.begin_write().await.unwrap();
@@ -196,7 +196,7 @@ async fn a_request_dropped_mid_commit_leaves_the_index_right() {
         let want_allowed = *to == "active";
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            let v = state.gate.check(Some(&key));
+            let v = state.gate.check(Some(&key), None);
             let allowed = matches!(v, app::gateway::Verdict::Allowed { .. });
             if allowed == want_allowed {
                 if !want_allowed {

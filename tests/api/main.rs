@@ -1,5 +1,6 @@
 //! Integration tests against the real server binary (one test binary, many
 //! modules, as in zero2prod's tests/api).
+mod apis;
 mod authorization;
 mod busy;
 mod cli;

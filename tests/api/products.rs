@@ -131,7 +131,7 @@ async fn groups_decide_who_sees_a_product_and_who_may_subscribe() {
             ("Public API".into(), vec!["Guests".to_string()]),
         ]
     );
-    assert_eq!(detail["subscriptions"][0]["product_name"], "Partner API");
+    assert_eq!(detail["subscriptions"][0]["scope"]["Product"]["name"], "Partner API");
 
     // Unpublished: gone from the portal, still on the admin screen.
     let (_, p) = call_form(&admin, &app, "/api/admin/products/get", &[("uid", &public)]).await;

@@ -280,7 +280,7 @@ async fn bad_bodies_get_a_400_that_names_the_property() {
     assert_eq!(api.put("/users/bad%20id", user_body("a@example.com", "A", "B")).await.status, 400);
     assert_eq!(api.get("/users/someone").await.status, 404, "nothing was created");
     // Unknown operations are JSON 404s too.
-    let a = api.get("/apis").await;
+    let a = api.get("/backends").await;
     assert_eq!((a.status, a.body["error"]["code"].as_str()), (404, Some("ResourceNotFound")));
 }
 
@@ -467,6 +467,7 @@ async fn the_openapi_document_lists_every_operation_the_server_answers() {
                 .replace("{groupId}", "nogroup")
                 .replace("{productId}", "noproduct")
                 .replace("{sid}", "nosub")
+                .replace("{apiId}", "noapi")
                 .replace("{templateName}", "inviteUserNotificationMessage");
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let a = api
@@ -538,6 +539,7 @@ async fn declared_api_versions_are_served_and_if_match_is_checked_first() {
                 .replace("{groupId}", "nogroup")
                 .replace("{productId}", "noproduct")
                 .replace("{sid}", "nosub")
+                .replace("{apiId}", "noapi")
                 .replace("{templateName}", "inviteUserNotificationMessage");
             for v in &declared {
                 let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();

@@ -49,10 +49,11 @@ pub struct ActivityFilter {
 }
 
 /// The kinds of record the filter offers, with their names.
-pub const KINDS: [(&str, crate::i18n::Msg); 7] = [
+pub const KINDS: [(&str, crate::i18n::Msg); 8] = [
     ("user", crate::i18n::Msg::NavUsers),
     ("group", crate::i18n::Msg::NavGroups),
     ("product", crate::i18n::Msg::NavProducts),
+    ("api", crate::i18n::Msg::NavApis),
     ("subscription", crate::i18n::Msg::NavSubscriptions),
     ("token", crate::i18n::Msg::NavTokens),
     ("template", crate::i18n::Msg::Templates),

@@ -2,7 +2,7 @@
 //! after local writes and when another process (a replica, the command-line
 //! tools) changed something, listening for notifications on PostgreSQL,
 //! polling, and comparing the whole index with the database now and then.
-use super::index::{header, to_hash, Index, Retired, SubEntry, UserEntry, NOT_OPEN};
+use super::index::{header, to_hash, ApiEntry, Catalogue, Index, Retired, Scope, SubEntry, UserEntry, NOT_OPEN};
 use super::listen::{Heard, Listener};
 use super::Gate;
 use crate::config::Settings;
@@ -18,6 +18,8 @@ use std::sync::Arc;
 struct Affected {
     users: HashSet<i64>,
     subscriptions: HashSet<i64>,
+    /// An API or a product's APIs changed: the catalogue is read again.
+    catalogue: bool,
 }
 
 /// Changes read from the log per round trip.
@@ -83,6 +85,7 @@ impl Gate {
                         affected.users.insert(c.entity);
                     }
                     "product" => affected.subscriptions.extend(repo::gate_ids_of_product(conn, c.entity).await?),
+                    "api" => affected.catalogue = true,
                     _ => {
                         affected.subscriptions.insert(c.entity);
                     }
@@ -181,6 +184,7 @@ impl Gate {
 
     async fn reload(&self, conn: &mut dyn Conn, affected: &Affected) -> Result<(), sqlx::Error> {
         // Read everything first, then change the index in one short write lock.
+        let catalogue = if affected.catalogue { Some(load_catalogue(conn).await?) } else { None };
         let mut subs = Vec::new();
         let mut users: HashSet<i64> = affected.users.clone();
         for id in &affected.subscriptions {
@@ -223,6 +227,9 @@ impl Gate {
         }
 
         let mut idx = self.index.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = catalogue {
+            idx.catalogue = c;
+        }
         for (h, r) in reasons {
             idx.retired.insert(h, r);
         }
@@ -277,7 +284,18 @@ async fn load_in(conn: &mut dyn Conn) -> Result<(Index, i64), sqlx::Error> {
             idx.retired.insert(h, Retired::parse(&reason));
         }
     }
+    idx.catalogue = load_catalogue(conn).await?;
     Ok((idx, seq))
+}
+
+async fn load_catalogue(conn: &mut dyn Conn) -> Result<Catalogue, sqlx::Error> {
+    let mut c = Catalogue::default();
+    for a in crate::apis::repo::gate_apis(conn).await? {
+        let entry = ApiEntry { id: a.id, uid: header(&a.uid), subscription_required: a.subscription_required };
+        c.by_path.insert(a.path.into_boxed_str(), entry);
+    }
+    c.links = crate::apis::repo::gate_links(conn).await?.into_iter().collect();
+    Ok(c)
 }
 
 /// How many entries of `old` disagree with `fresh`. Accounts count only
@@ -297,6 +315,9 @@ fn differences(old: &Index, fresh: &Index) -> usize {
     n += fresh.keys.iter().filter(|(h, v)| old.keys.get(*h) != Some(*v)).count();
     n += old.keys.keys().filter(|h| !fresh.keys.contains_key(*h)).count();
     n += fresh.retired.iter().filter(|(h, v)| old.retired.get(*h) != Some(*v)).count();
+    if old.catalogue != fresh.catalogue {
+        n += 1;
+    }
     n
 }
 
@@ -323,7 +344,12 @@ fn insert_row(idx: &mut Index, r: repo::GateRow) {
         r.id,
         SubEntry {
             uid: header(&r.uid),
-            product: header(&r.product_uid),
+            product: r.product_uid.as_deref().map(header),
+            scope: match (r.product_id, r.api_id) {
+                (Some(p), _) => Scope::Product(p),
+                (None, Some(a)) => Scope::Api(a),
+                (None, None) => Scope::AllApis,
+            },
             user_id: r.user_id,
             state: SubscriptionState::parse(&r.state).unwrap_or(SubscriptionState::Cancelled),
             hashes: [p, s],

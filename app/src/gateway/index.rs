@@ -31,10 +31,20 @@ impl Hasher for KeyHashHasher {
 
 type KeyMap<V> = HashMap<KeyHash, V, BuildHasherDefault<KeyHashHasher>>;
 
+/// What a subscription's keys open (APIM's scope), by row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Scope {
+    Product(i64),
+    Api(i64),
+    AllApis,
+}
+
 #[derive(Debug, PartialEq)]
 pub(super) struct SubEntry {
     pub(super) uid: HeaderValue,
-    pub(super) product: HeaderValue,
+    /// The product's id for the answer's header, when scoped to a product.
+    pub(super) product: Option<HeaderValue>,
+    pub(super) scope: Scope,
     pub(super) user_id: i64,
     pub(super) state: SubscriptionState,
     pub(super) hashes: [KeyHash; 2],
@@ -65,12 +75,46 @@ impl Retired {
     }
 }
 
+/// One API as a check sees it.
+#[derive(Debug, PartialEq)]
+pub(super) struct ApiEntry {
+    pub(super) id: i64,
+    pub(super) uid: HeaderValue,
+    pub(super) subscription_required: bool,
+}
+
+/// The APIs by path, and which products hold which API: small (one entry
+/// per API), so any change to it reloads it whole.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Catalogue {
+    pub(super) by_path: HashMap<Box<str>, ApiEntry>,
+    /// (api, product)
+    pub(super) links: std::collections::HashSet<(i64, i64)>,
+}
+
+impl Catalogue {
+    /// The API whose path is the longest prefix of the request's path, by
+    /// whole segments ("orders" matches "/orders/1", not "/ordersx").
+    pub(super) fn find(&self, request_path: &str) -> Option<&ApiEntry> {
+        crate::apis::prefixes(request_path).find_map(|p| self.by_path.get(p))
+    }
+
+    fn covers(&self, scope: Scope, api: &ApiEntry) -> bool {
+        match scope {
+            Scope::AllApis => true,
+            Scope::Api(id) => id == api.id,
+            Scope::Product(p) => self.links.contains(&(api.id, p)),
+        }
+    }
+}
+
 #[derive(Default)]
 pub(super) struct Index {
     pub(super) keys: KeyMap<(i64, KeySlot)>,
     pub(super) subs: HashMap<i64, SubEntry>,
     pub(super) users: HashMap<i64, UserEntry>,
     pub(super) retired: KeyMap<Retired>,
+    pub(super) catalogue: Catalogue,
 }
 
 /// The answer to one key check.
@@ -78,10 +122,17 @@ pub(super) struct Index {
 pub enum Verdict {
     Allowed {
         subscription: HeaderValue,
-        product: HeaderValue,
+        /// When the subscription is scoped to a product.
+        product: Option<HeaderValue>,
         user: HeaderValue,
         slot: KeySlot,
+        /// The API the request's path matched, if a path was given.
+        api: Option<HeaderValue>,
     },
+    /// 200 without a key: the path matched an API that needs no subscription.
+    Open { api: HeaderValue },
+    /// 404: a path was given and no API's path is a prefix of it.
+    NoApi,
     /// 401: no key, or a key that opens nothing.
     Unauthenticated(&'static str),
     /// 403: a known key whose subscription or owner may not call now.
@@ -178,13 +229,20 @@ impl Gate {
         self.applied.load(Ordering::SeqCst)
     }
 
-    /// The check itself: one HMAC and two hash lookups under a read lock.
-    pub fn check(&self, key: Option<&str>) -> Verdict {
-        let key = match key.map(str::trim) {
-            None | Some("") => return Verdict::Unauthenticated("no subscription key"),
-            Some(k) if k.len() > 256 => return Verdict::Unauthenticated("unknown subscription key"),
-            Some(k) => k,
-        };
+    /// The check itself: one HMAC and a few hash lookups under a read lock.
+    /// `path` is the original request's path, when the gateway passed it:
+    /// the API is found by the longest path prefix and the key must open it.
+    /// Without a path (one gateway location per product) any working key
+    /// passes, as before APIs existed; so does any path while no API is
+    /// defined.
+    pub fn check(&self, key: Option<&str>, path: Option<&str>) -> Verdict {
+        let key = key.map(str::trim).filter(|k| !k.is_empty());
+        if key.is_none() && path.is_none() {
+            return Verdict::Unauthenticated("no subscription key");
+        }
+        if key.is_some_and(|k| k.len() > 256) {
+            return Verdict::Unauthenticated("unknown subscription key");
+        }
         if self.stale.load(Ordering::Relaxed) {
             return Verdict::Unavailable("the key index cannot read the database; try again shortly");
         }
@@ -193,8 +251,21 @@ impl Gate {
                 "this replica's lease on the database lapsed, so it may not know of a revocation",
             );
         }
-        let hash = self.vault.hash(key);
+        let hash = key.map(|k| self.vault.hash(k));
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
+        let api = match path {
+            Some(p) if !idx.catalogue.by_path.is_empty() => match idx.catalogue.find(p) {
+                Some(a) => Some(a),
+                None => return Verdict::NoApi,
+            },
+            _ => None,
+        };
+        if let Some(a) = api.filter(|a| !a.subscription_required) {
+            return Verdict::Open { api: a.uid.clone() };
+        }
+        let Some(hash) = hash else {
+            return Verdict::Unauthenticated("no subscription key");
+        };
         let Some(&(sub_id, slot)) = idx.keys.get(&hash) else {
             return match idx.retired.get(&hash) {
                 Some(Retired::Regenerated) => Verdict::Unauthenticated("this key was regenerated"),
@@ -219,15 +290,22 @@ impl Gate {
             return Verdict::Forbidden("user deleted");
         };
         match user.state.as_str() {
-            "active" => Verdict::Allowed {
-                subscription: sub.uid.clone(),
-                product: sub.product.clone(),
-                user: user.uid.clone(),
-                slot,
-            },
-            "blocked" => Verdict::Forbidden("user blocked"),
-            "pending" => Verdict::Forbidden("user not yet active"),
-            _ => Verdict::Forbidden("user deleted"),
+            "active" => {}
+            "blocked" => return Verdict::Forbidden("user blocked"),
+            "pending" => return Verdict::Forbidden("user not yet active"),
+            _ => return Verdict::Forbidden("user deleted"),
+        }
+        if let Some(a) = api {
+            if !idx.catalogue.covers(sub.scope, a) {
+                return Verdict::Forbidden("this key is not valid for this API");
+            }
+        }
+        Verdict::Allowed {
+            subscription: sub.uid.clone(),
+            product: sub.product.clone(),
+            user: user.uid.clone(),
+            slot,
+            api: api.map(|a| a.uid.clone()),
         }
     }
 

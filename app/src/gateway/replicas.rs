@@ -92,10 +92,12 @@ fn replica_name(settings: &Settings) -> String {
 impl Gate {
     /// Joins the replicas on PostgreSQL: takes a lease and catches up, so
     /// the first key check after start is already covered. Checks answer 503
-    /// until this has succeeded.
-    pub async fn join(self: &Arc<Self>, settings: &Settings, pool: Pool) -> Result<(), sqlx::Error> {
+    /// until this has succeeded. Returns the connection it renewed with, for
+    /// `keep_lease` to go on with (it is open from the start, not from the
+    /// first heartbeat).
+    pub async fn join(self: &Arc<Self>, settings: &Settings, pool: Pool) -> Result<Option<OwnConn>, sqlx::Error> {
         if !matches!(pool, Pool::Pg(_)) {
-            return Ok(());
+            return Ok(None);
         }
         let id = format!("{:016x}", rand::RngCore::next_u64(&mut rand::rngs::OsRng));
         let member = Member {
@@ -108,7 +110,8 @@ impl Gate {
         self.lease.until.store(0, Ordering::Release);
         let _ = self.lease.member.set(member);
         let mut conn = crate::db::connect_one(settings).await?;
-        self.renew(&mut conn).await
+        self.renew(&mut conn).await?;
+        Ok(Some(conn))
     }
 
     /// One renewal: take the lease in the database, read the log again, and
@@ -130,11 +133,15 @@ impl Gate {
     }
 
     /// Renews the lease until the server stops, and forgets replicas gone
-    /// for an hour.
-    pub async fn keep_lease(self: Arc<Self>, settings: Arc<Settings>, stopping: Arc<AtomicBool>) {
+    /// for an hour. `conn` is the connection `join` renewed with.
+    pub async fn keep_lease(
+        self: Arc<Self>,
+        settings: Arc<Settings>,
+        stopping: Arc<AtomicBool>,
+        mut conn: Option<OwnConn>,
+    ) {
         let Some(m) = self.lease.member() else { return };
         let every = m.lease / 5;
-        let mut conn: Option<OwnConn> = None;
         let mut forgot = Instant::now();
         while !stopping.load(Ordering::Relaxed) {
             tokio::time::sleep(every).await;

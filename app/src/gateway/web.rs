@@ -4,10 +4,16 @@
 //! of the original request as nginx (`X-Original-URI`) or Traefik
 //! (`X-Forwarded-Uri`) pass it on.
 //!
-//! 200: the key belongs to an active subscription of an active account; the
-//! `Gatehouse-Subscription-Id`, `-Product-Id`, `-User-Id` and `-Key` headers
-//! say whose. 401: no key or an unknown one. 403: a known key that may not
-//! call now. The body is a short reason.
+//! The original request's path comes from `X-Original-URI` (nginx),
+//! `X-Forwarded-Uri` (Traefik) or the `/gateway/check/<path>` suffix (Envoy);
+//! it picks the API by the longest path prefix, and the key must open that
+//! API (its product holds it, or the key is for that API or every API).
+//!
+//! 200: the key belongs to an active subscription of an active account and
+//! opens the API; the `Gatehouse-Subscription-Id`, `-Product-Id`, `-User-Id`,
+//! `-Api-Id` and `-Key` headers say whose; or the API needs no key. 401: no
+//! key or an unknown one. 403: a known key that may not call now, or not this
+//! API. 404: no API at this path. The body is a short reason.
 use super::{Gate, Verdict};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -19,8 +25,22 @@ pub const KEY_HEADER: &str = "ocp-apim-subscription-key";
 pub const KEY_PARAM: &str = "subscription-key";
 
 pub async fn check(State(gate): State<Arc<Gate>>, req: Request) -> Response {
-    let verdict = gate.check(key_of(&req).as_deref());
+    let verdict = gate.check(key_of(&req).as_deref(), path_of(&req));
     respond(verdict)
+}
+
+const PREFIX: &str = "/gateway/check";
+
+/// The original request's path (with its query, which the matching ignores),
+/// as the gateway passed it on; None when it passed none.
+pub fn path_of(req: &Request) -> Option<&str> {
+    for h in ["x-original-uri", "x-forwarded-uri"] {
+        if let Some(uri) = req.headers().get(h).and_then(|v| v.to_str().ok()) {
+            return Some(uri);
+        }
+    }
+    let rest = req.uri().path().strip_prefix(PREFIX)?;
+    rest.starts_with('/').then_some(rest)
 }
 
 /// The key as the gateway passed it on.
@@ -74,7 +94,8 @@ fn percent_decode(s: &str) -> String {
 
 fn respond(v: Verdict) -> Response {
     let (status, reason) = match &v {
-        Verdict::Allowed { .. } => (StatusCode::OK, "ok"),
+        Verdict::Allowed { .. } | Verdict::Open { .. } => (StatusCode::OK, "ok"),
+        Verdict::NoApi => (StatusCode::NOT_FOUND, "no API at this path"),
         Verdict::Unauthenticated(r) => (StatusCode::UNAUTHORIZED, *r),
         Verdict::Forbidden(r) => (StatusCode::FORBIDDEN, *r),
         Verdict::Unavailable(r) => (StatusCode::SERVICE_UNAVAILABLE, *r),
@@ -84,11 +105,18 @@ fn respond(v: Verdict) -> Response {
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Verdict::Allowed { subscription, product, user, slot } = v {
+    if let Verdict::Allowed { subscription, product, user, slot, api } = v {
         h.insert("gatehouse-subscription-id", subscription);
-        h.insert("gatehouse-product-id", product);
+        if let Some(p) = product {
+            h.insert("gatehouse-product-id", p);
+        }
+        if let Some(a) = api {
+            h.insert("gatehouse-api-id", a);
+        }
         h.insert("gatehouse-user-id", user);
         h.insert("gatehouse-key", HeaderValue::from_static(slot.as_str()));
+    } else if let Verdict::Open { api } = v {
+        h.insert("gatehouse-api-id", api);
     } else {
         h.insert("gatehouse-reason", HeaderValue::from_static(reason));
         if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -132,6 +160,15 @@ mod tests {
         );
         assert_eq!(key_of(&req("/gateway/check?subscription-key-x=1", &[])), None);
         assert_eq!(percent_decode("a%"), "a%");
+    }
+
+    #[test]
+    fn the_path_is_found_where_gateways_put_it() {
+        assert_eq!(path_of(&req("/gateway/check", &[])), None);
+        assert_eq!(path_of(&req("/gateway/check/orders/1?x=1", &[])), Some("/orders/1"));
+        assert_eq!(path_of(&req("/gateway/check", &[("X-Original-URI", "/a/b?k=1")])), Some("/a/b?k=1"));
+        assert_eq!(path_of(&req("/gateway/check", &[("X-Forwarded-Uri", "/c")])), Some("/c"));
+        assert_eq!(path_of(&req("/gateway/checkx", &[])), None);
         assert_eq!(percent_decode("%4"), "%4");
     }
 }

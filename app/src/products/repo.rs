@@ -343,16 +343,29 @@ pub const API_FIELDS: &[Field] = &[
     Field { name: "approvalRequired", sql: "p.approval_required", kind: Kind::Bool, fts: None },
 ];
 
+/// Which products a REST list covers.
+#[derive(Clone, Copy)]
+pub enum ProductScope {
+    All,
+    /// Those holding this API.
+    OfApi(i64),
+}
+
 /// A page of products by name, with their groups when `with_groups`, and
 /// how many match.
 pub async fn api_list(
     conn: &mut dyn Conn,
+    scope: ProductScope,
     filter: Option<&SqlWhere>,
     top: i64,
     skip: i64,
     with_groups: bool,
 ) -> Result<(Vec<ProductRow>, i64), sqlx::Error> {
-    let lq = ListQuery { scope: None, filter };
+    let scope = match scope {
+        ProductScope::All => None,
+        ProductScope::OfApi(a) => Some(("p.id IN (SELECT product_id FROM product_apis WHERE api_id = ?)", a)),
+    };
+    let lq = ListQuery { scope, filter };
     let select = format!("SELECT {COLUMNS} FROM products p");
     let (rows, total): (Vec<Row>, i64) =
         lq.page(conn, &select, "FROM products p", "p.name_canonical, p.id", top, skip).await?;

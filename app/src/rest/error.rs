@@ -82,6 +82,7 @@ pub fn property_name(field: &str) -> String {
         "subscriptions_limit" => "subscriptionsLimit".into(),
         "comment" => "stateComment".into(),
         "accept_terms" => "terms".into(),
+        "service_url" => "serviceUrl".into(),
         other => other.into(),
     }
 }

@@ -15,6 +15,7 @@ use http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+pub mod apis;
 pub mod error;
 pub mod groups;
 pub mod odata;
@@ -66,6 +67,14 @@ pub fn router(state: AppState) -> Router {
             head(products::has_group).put(products::add_group).delete(products::remove_group),
         )
         .route("/products/{productId}/subscriptions", get(products::subscriptions))
+        .route("/products/{productId}/apis", get(apis::of_product))
+        .route(
+            "/products/{productId}/apis/{apiId}",
+            head(apis::in_product).put(apis::add_to_product).delete(apis::remove_from_product),
+        )
+        .route("/apis", get(apis::list))
+        .route("/apis/{apiId}", get(apis::get).put(apis::create_or_update).patch(apis::update).delete(apis::delete))
+        .route("/apis/{apiId}/products", get(apis::products))
         .route("/subscriptions", get(subscriptions::list))
         .route(
             "/subscriptions/{sid}",

@@ -56,12 +56,16 @@ async fn find(ctx: &Ctx) -> Result<(i64, ProductRow), ApiError> {
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
+    list_in(&ctx, repo::ProductScope::All).await
+}
+
+pub async fn list_in(ctx: &Ctx, scope: repo::ProductScope) -> Result<Response, ApiError> {
     let (top, skip) = ctx.paging()?;
     let expand = ctx.flag("expandGroups")?;
     let filter = ctx.filter(&odata::Translator { fields: repo::API_FIELDS, fts: None })?;
     let mut conn = ctx.state.pool.acquire().await?;
-    let (rows, count) = repo::api_list(&mut conn, filter.as_ref(), top, skip, expand).await?;
-    Ok(ctx.collection(rows.iter().map(|p| product_json(&ctx, p, expand)).collect(), count, top, skip))
+    let (rows, count) = repo::api_list(&mut conn, scope, filter.as_ref(), top, skip, expand).await?;
+    Ok(ctx.collection(rows.iter().map(|p| product_json(ctx, p, expand)).collect(), count, top, skip))
 }
 
 pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {

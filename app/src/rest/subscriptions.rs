@@ -4,8 +4,8 @@
 use super::{check_name, entity, etag, no_content, nullable, odata, parse_body, ApiError, Ctx};
 use crate::error::ServiceError;
 use crate::subscriptions::repo::{self as repo, Scope};
-use crate::subscriptions::service::{self, Caller, NewByAdmin, SubscriptionPatch};
-use crate::subscriptions::{KeySlot, SubscriptionRow, SubscriptionState};
+use crate::subscriptions::service::{self, Caller, NewByAdmin, ScopeTarget, SubscriptionPatch};
+use crate::subscriptions::{KeySlot, SubscriptionRow, SubscriptionScope, SubscriptionState};
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -22,7 +22,7 @@ pub fn subscription_json(ctx: &Ctx, s: &SubscriptionRow) -> Value {
         "name": s.uid,
         "properties": {
             "ownerId": ctx.id(&format!("/users/{}", s.user_uid)),
-            "scope": ctx.id(&format!("/products/{}", s.product_uid)),
+            "scope": ctx.id(&s.scope.path()),
             "displayName": s.name,
             "state": s.state,
             "createdDate": odata::format_date(s.created_at),
@@ -113,15 +113,32 @@ fn owner_of(value: &str) -> Result<&str, ApiError> {
     })
 }
 
-fn product_of(value: &str) -> Result<&str, ApiError> {
-    last_segment(value, "products").ok_or_else(|| {
-        ApiError::invalid_field(
-            "properties.scope",
-            format!(
-                "'{value}' is not a product scope like /products/{{productId}}; Gatehouse subscribes to products only"
-            ),
-        )
-    })
+/// APIM's scopes, short or long: `…/products/{productId}`, `…/apis/{apiId}`
+/// and `…/apis` (every API).
+fn scope_of(value: &str) -> Result<ScopeTarget<'_>, ApiError> {
+    if let Some(p) = last_segment(value, "products") {
+        return Ok(ScopeTarget::Product(p));
+    }
+    if let Some(a) = last_segment(value, "apis") {
+        return Ok(ScopeTarget::Api(a));
+    }
+    if value.trim_end_matches('/').ends_with("/apis") {
+        return Ok(ScopeTarget::AllApis);
+    }
+    Err(ApiError::invalid_field(
+        "properties.scope",
+        format!("'{value}' is not a scope like /products/{{productId}}, /apis/{{apiId}} or /apis"),
+    ))
+}
+
+/// Whether a scope in a request names what the subscription opens.
+fn same_scope(given: ScopeTarget<'_>, current: &SubscriptionScope) -> bool {
+    match (given, current) {
+        (ScopeTarget::Product(p), SubscriptionScope::Product { uid, .. }) => p == uid,
+        (ScopeTarget::Api(a), SubscriptionScope::Api { uid, .. }) => a == uid,
+        (ScopeTarget::AllApis, SubscriptionScope::AllApis) => true,
+        _ => false,
+    }
 }
 
 fn expiration(value: Option<Option<String>>) -> Result<Option<Option<i64>>, ApiError> {
@@ -162,7 +179,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
         return updated(&ctx, &s.row, p, notify).await;
     }
     let scope = p.scope.as_deref().ok_or_else(|| ApiError::invalid_field("properties.scope", "required"))?;
-    let product = product_of(scope)?;
+    let scope = scope_of(scope)?;
     let me = ctx.admin.user_id().map(|id| id.0);
     let owner = match p.owner_id.as_deref() {
         Some(o) => owner_of(o)?.to_string(),
@@ -180,7 +197,7 @@ pub async fn create_or_update(ctx: Ctx, body: Bytes) -> Result<Response, ApiErro
         NewByAdmin {
             uid: &sid,
             owner: &owner,
-            product,
+            scope,
             name: p.display_name.as_deref().unwrap_or(""),
             state: p.state.unwrap_or(SubscriptionState::Submitted),
             primary_key: p.primary_key.as_deref(),
@@ -204,10 +221,10 @@ async fn updated(ctx: &Ctx, s: &SubscriptionRow, p: SubscriptionProps, notify: b
         }
     }
     if let Some(sc) = p.scope.as_deref() {
-        if product_of(sc)? != s.product_uid {
+        if !same_scope(scope_of(sc)?, &s.scope) {
             return Err(ApiError::invalid_field(
                 "properties.scope",
-                "a subscription cannot move to another product; create one for it instead",
+                "a subscription cannot move to another scope; create one for it instead",
             ));
         }
     }

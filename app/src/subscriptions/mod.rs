@@ -183,8 +183,7 @@ pub struct SubscriptionRow {
     pub name: String,
     pub state: SubscriptionState,
     pub state_comment: Option<String>,
-    pub product_uid: String,
-    pub product_name: String,
+    pub scope: SubscriptionScope,
     pub user_uid: String,
     pub user_email: String,
     pub user_name: String,
@@ -194,6 +193,50 @@ pub struct SubscriptionRow {
     /// Bookkeeping only, as in APIM: nothing expires by itself.
     pub expiration_date: Option<i64>,
     pub version: i64,
+}
+
+/// What a subscription's keys open, as APIM's `scope`: the APIs of one
+/// product, one API, or every API (the last two only administrators grant).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubscriptionScope {
+    Product { uid: String, name: String },
+    Api { uid: String, name: String },
+    AllApis,
+}
+
+impl SubscriptionScope {
+    /// APIM's scope path: `/products/{id}`, `/apis/{id}` or `/apis`.
+    pub fn path(&self) -> String {
+        match self {
+            SubscriptionScope::Product { uid, .. } => format!("/products/{uid}"),
+            SubscriptionScope::Api { uid, .. } => format!("/apis/{uid}"),
+            SubscriptionScope::AllApis => "/apis".into(),
+        }
+    }
+
+    /// What the pages and emails call it.
+    pub fn name(&self) -> &str {
+        match self {
+            SubscriptionScope::Product { name, .. } | SubscriptionScope::Api { name, .. } => name,
+            SubscriptionScope::AllApis => "All APIs",
+        }
+    }
+
+    pub fn product_uid(&self) -> Option<&str> {
+        match self {
+            SubscriptionScope::Product { uid, .. } => Some(uid),
+            _ => None,
+        }
+    }
+
+    /// The administrators' page of what it opens.
+    pub fn admin_href(&self) -> String {
+        match self {
+            SubscriptionScope::Product { uid, .. } => format!("/admin/products/{uid}"),
+            SubscriptionScope::Api { uid, .. } => format!("/admin/apis/{uid}"),
+            SubscriptionScope::AllApis => "/admin/apis".into(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,9 @@
 //! The developer's Subscriptions page (keys: masked, reveal, copy,
 //! regenerate; cancel) and the administrators' Subscriptions screen.
 use super::api::*;
-use super::{SubscriptionAction, SubscriptionKeys, SubscriptionQuery, SubscriptionRow, SubscriptionState};
+use super::{
+    SubscriptionAction, SubscriptionKeys, SubscriptionQuery, SubscriptionRow, SubscriptionScope, SubscriptionState,
+};
 use crate::components::{copy_to_clipboard, format_count, format_date, ConfirmPanel, ErrorBanner};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
@@ -152,7 +154,7 @@ fn MySubscription(s: SubscriptionRow, reload: RwSignal<u32>) -> impl IntoView {
                 })}
             </div>
             <p class="muted">
-                {tr(Msg::Product)}": "<a href=format!("/products/{}", s.product_uid)>{s.product_name.clone()}</a>
+                {scope_link(&s.scope, false)}
                 " · "{tr(Msg::Since)}" "{format_date(s.created_at)}
             </p>
             {(state == SubscriptionState::Submitted).then(|| view! { <p class="notice">{tr(Msg::WaitingForApproval)}</p> })}
@@ -343,7 +345,7 @@ fn AdminRow(s: SubscriptionRow, reload: RwSignal<u32>, notice: RwSignal<Option<S
     view! {
         <tr data-testid="subscription-row">
             <td>{s.name.clone()}</td>
-            <td><a href=format!("/admin/products/{}", s.product_uid)>{s.product_name.clone()}</a></td>
+            <td>{scope_link(&s.scope, true)}</td>
             <td><a href=format!("/admin/users/{}", s.user_uid)>{s.user_email.clone()}</a><div class="muted small">{s.user_name.clone()}</div></td>
             <td>{sub_state_badge(s.state)}
                 {s.state_comment.clone().map(|c| view! { <div class="muted small">{c}</div> })}</td>
@@ -408,7 +410,7 @@ pub fn UserSubscriptions(subs: Vec<SubscriptionRow>) -> impl IntoView {
                 {subs.into_iter().map(|s| view! {
                     <tr>
                         <td>{s.name.clone()}</td>
-                        <td><a href=format!("/admin/products/{}", s.product_uid)>{s.product_name.clone()}</a></td>
+                        <td>{scope_link(&s.scope, true)}</td>
                         <td>{sub_state_badge(s.state)}</td>
                         <td>{format_date(s.created_at)}</td>
                     </tr>
@@ -417,4 +419,20 @@ pub fn UserSubscriptions(subs: Vec<SubscriptionRow>) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// What a subscription opens, linked: its product or API (the portal's page,
+/// or the administrators' when `admin`), or "All APIs".
+pub fn scope_link(scope: &SubscriptionScope, admin: bool) -> AnyView {
+    let (label, href) = match scope {
+        SubscriptionScope::Product { uid, .. } => {
+            (Msg::Product, if admin { scope.admin_href() } else { format!("/products/{uid}") })
+        }
+        SubscriptionScope::Api { uid, .. } => {
+            (Msg::Api, if admin { scope.admin_href() } else { format!("/apis/{uid}") })
+        }
+        SubscriptionScope::AllApis => return view! { <span class="scope">{tr(Msg::AllApis)}</span> }.into_any(),
+    };
+    let name = scope.name().to_string();
+    view! { <span class="scope">{tr(label)}": "<a href=href>{name}</a></span> }.into_any()
 }

@@ -1,13 +1,31 @@
 //! Every SQL statement on `subscriptions` and `retired_keys` lives here.
 use super::keys::{KeyHash, KeySlot};
-use super::{SubscriptionQuery, SubscriptionRow, SubscriptionState};
+use super::{SubscriptionQuery, SubscriptionRow, SubscriptionScope, SubscriptionState};
 use crate::db::Conn;
 use crate::users::UserId;
+
+/// What a new subscription opens, by row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeId {
+    Product(i64),
+    Api(i64),
+    AllApis,
+}
+
+impl ScopeId {
+    fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            ScopeId::Product(p) => (Some(p), None),
+            ScopeId::Api(a) => (None, Some(a)),
+            ScopeId::AllApis => (None, None),
+        }
+    }
+}
 
 pub struct NewSubscription<'a> {
     pub uid: &'a str,
     pub user: UserId,
-    pub product: i64,
+    pub scope: ScopeId,
     pub name: &'a str,
     pub state: SubscriptionState,
     pub primary: (KeyHash, Vec<u8>),
@@ -18,14 +36,15 @@ pub struct NewSubscription<'a> {
 pub async fn insert(conn: &mut dyn Conn, s: &NewSubscription<'_>) -> Result<i64, sqlx::Error> {
     let now = crate::db::now();
     crate::db::query_scalar(
-        "INSERT INTO subscriptions (uid, user_id, product_id, display_name, state, primary_hash, primary_secret,
-                                    secondary_hash, secondary_secret, created_at, start_date, updated_at,
-                                    expiration_date)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO subscriptions (uid, user_id, product_id, api_id, display_name, state, primary_hash,
+                                    primary_secret, secondary_hash, secondary_secret, created_at, start_date,
+                                    updated_at, expiration_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(s.uid)
     .bind(s.user.0)
-    .bind(s.product)
+    .bind(s.scope.columns().0)
+    .bind(s.scope.columns().1)
     .bind(s.name)
     .bind(s.state.as_str())
     .bind(&s.primary.0[..])
@@ -44,7 +63,8 @@ pub async fn insert(conn: &mut dyn Conn, s: &NewSubscription<'_>) -> Result<i64,
 pub struct SubRecord {
     pub id: i64,
     pub user_id: UserId,
-    pub product_id: i64,
+    /// The product it is scoped to, if it is.
+    pub product_id: Option<i64>,
     pub row: SubscriptionRow,
 }
 
@@ -52,13 +72,15 @@ pub struct SubRecord {
 struct Row {
     id: i64,
     user_id: i64,
-    product_id: i64,
+    product_id: Option<i64>,
     uid: String,
     display_name: String,
     state: String,
     state_comment: Option<String>,
-    product_uid: String,
-    product_name: String,
+    product_uid: Option<String>,
+    product_name: Option<String>,
+    api_uid: Option<String>,
+    api_name: Option<String>,
     user_uid: String,
     user_email: String,
     first_name: String,
@@ -71,9 +93,15 @@ struct Row {
 }
 
 const SELECT: &str = "SELECT s.id, s.user_id, s.product_id, s.uid, s.display_name, s.state, s.state_comment,
-        p.uid AS product_uid, p.name AS product_name, u.uid AS user_uid, u.email AS user_email,
+        p.uid AS product_uid, p.name AS product_name, a.uid AS api_uid, a.name AS api_name,
+        u.uid AS user_uid, u.email AS user_email,
         u.first_name, u.last_name, s.created_at, s.start_date, s.end_date, s.expiration_date, s.version
-    FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id";
+    FROM subscriptions s LEFT JOIN products p ON p.id = s.product_id LEFT JOIN apis a ON a.id = s.api_id
+        JOIN users u ON u.id = s.user_id";
+
+/// The tables `SELECT` reads, for counting.
+const FROM: &str = "FROM subscriptions s LEFT JOIN products p ON p.id = s.product_id
+    LEFT JOIN apis a ON a.id = s.api_id JOIN users u ON u.id = s.user_id";
 
 impl Row {
     fn into_record(self) -> SubRecord {
@@ -86,8 +114,11 @@ impl Row {
                 name: self.display_name,
                 state: SubscriptionState::parse(&self.state).unwrap_or(SubscriptionState::Cancelled),
                 state_comment: self.state_comment,
-                product_uid: self.product_uid,
-                product_name: self.product_name,
+                scope: match (self.product_uid, self.product_name, self.api_uid, self.api_name) {
+                    (Some(uid), Some(name), ..) => SubscriptionScope::Product { uid, name },
+                    (_, _, Some(uid), Some(name)) => SubscriptionScope::Api { uid, name },
+                    _ => SubscriptionScope::AllApis,
+                },
                 user_uid: self.user_uid,
                 user_email: self.user_email,
                 user_name: format!("{} {}", self.first_name, self.last_name),
@@ -141,16 +172,13 @@ pub async fn list(
     .bind(offset as i64)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = crate::db::query_scalar(&format!(
-        "SELECT COUNT(*) FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id
-         WHERE {filter}"
-    ))
-    .bind(q.state.map(|s| s.as_str()))
-    .bind(q.product.as_deref())
-    .bind(&user)
-    .bind(&like)
-    .fetch_one(&mut *conn)
-    .await?;
+    let total: i64 = crate::db::query_scalar(&format!("SELECT COUNT(*) {FROM} WHERE {filter}"))
+        .bind(q.state.map(|s| s.as_str()))
+        .bind(q.product.as_deref())
+        .bind(&user)
+        .bind(&like)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok((rows.into_iter().map(|r| r.into_record().row).collect(), total))
 }
 
@@ -179,11 +207,17 @@ pub async fn open_count(conn: &mut dyn Conn, user: UserId, product: i64) -> Resu
 pub async fn open_by_product(conn: &mut dyn Conn, user: UserId) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     crate::db::query_as(
         "SELECT product_id, COUNT(*) FROM subscriptions
-         WHERE user_id = ? AND state IN ('submitted', 'active', 'suspended') GROUP BY product_id",
+         WHERE user_id = ? AND product_id IS NOT NULL AND state IN ('submitted', 'active', 'suspended')
+         GROUP BY product_id",
     )
     .bind(user.0)
     .fetch_all(conn)
     .await
+}
+
+/// Subscriptions scoped to one API alone.
+pub async fn count_for_api(conn: &mut dyn Conn, api: i64) -> Result<i64, sqlx::Error> {
+    crate::db::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE api_id = ?").bind(api).fetch_one(conn).await
 }
 
 pub async fn count_for_product(conn: &mut dyn Conn, product: i64) -> Result<(i64, i64), sqlx::Error> {
@@ -315,6 +349,8 @@ pub async fn replace_key(
 pub enum Owner {
     User(UserId),
     Product(i64),
+    /// Those scoped to this API alone.
+    Api(i64),
     One(i64),
 }
 
@@ -323,6 +359,7 @@ impl Owner {
         match self {
             Owner::User(u) => ("user_id = ?", u.0),
             Owner::Product(p) => ("product_id = ?", *p),
+            Owner::Api(a) => ("api_id = ?", *a),
             Owner::One(id) => ("id = ?", *id),
         }
     }
@@ -359,7 +396,10 @@ pub async fn delete(conn: &mut dyn Conn, id: i64) -> Result<(), sqlx::Error> {
 pub struct GateRow {
     pub id: i64,
     pub uid: String,
-    pub product_uid: String,
+    /// Scope: a product, an API, or neither (every API).
+    pub product_id: Option<i64>,
+    pub product_uid: Option<String>,
+    pub api_id: Option<i64>,
     pub user_id: i64,
     pub state: String,
     pub primary_hash: Vec<u8>,
@@ -367,8 +407,9 @@ pub struct GateRow {
 }
 
 const GATE_SELECT: &str =
-    "SELECT s.id, s.uid, p.uid AS product_uid, s.user_id, s.state, s.primary_hash, s.secondary_hash
-    FROM subscriptions s JOIN products p ON p.id = s.product_id";
+    "SELECT s.id, s.uid, s.product_id, p.uid AS product_uid, s.api_id, s.user_id, s.state, s.primary_hash,
+        s.secondary_hash
+    FROM subscriptions s LEFT JOIN products p ON p.id = s.product_id";
 
 pub async fn gate_all(conn: &mut dyn Conn) -> Result<Vec<GateRow>, sqlx::Error> {
     crate::db::query_as(GATE_SELECT).fetch_all(conn).await
@@ -435,7 +476,12 @@ pub const API_FIELDS: &[Field] = &[
     Field { name: "stateComment", sql: "s.state_comment", kind: Kind::Text, fts: None },
     Field { name: "ownerId", sql: "('/users/' || u.uid)", kind: Kind::Text, fts: None },
     Field { name: "userId", sql: "u.uid", kind: Kind::Text, fts: None },
-    Field { name: "scope", sql: "('/products/' || p.uid)", kind: Kind::Text, fts: None },
+    Field {
+        name: "scope",
+        sql: "COALESCE('/products/' || p.uid, '/apis/' || a.uid, '/apis')",
+        kind: Kind::Text,
+        fts: None,
+    },
     Field { name: "productId", sql: "p.uid", kind: Kind::Text, fts: None },
     Field {
         name: "state",
@@ -450,6 +496,7 @@ pub enum Scope {
     All,
     OfUser(UserId),
     OfProduct(i64),
+    OfApi(i64),
 }
 
 /// A page of subscriptions in creation order, and how many match.
@@ -464,9 +511,9 @@ pub async fn api_list(
         Scope::All => None,
         Scope::OfUser(u) => Some(("s.user_id = ?", u.0)),
         Scope::OfProduct(p) => Some(("s.product_id = ?", p)),
+        Scope::OfApi(a) => Some(("s.api_id = ?", a)),
     };
     let lq = ListQuery { scope, filter };
-    let from = "FROM subscriptions s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.user_id";
-    let (rows, total): (Vec<Row>, i64) = lq.page(conn, SELECT, from, "s.id", top, skip).await?;
+    let (rows, total): (Vec<Row>, i64) = lq.page(conn, SELECT, FROM, "s.id", top, skip).await?;
     Ok((rows.into_iter().map(|r| r.into_record().row).collect(), total))
 }

@@ -1,6 +1,7 @@
 //! `/openapi.json`: the OpenAPI 3 document of the REST API, built from the
 //! operation table (`operations`), which lists exactly the routes
 //! `rest::router` serves (an integration test calls every operation it names).
+mod apis;
 mod operations;
 
 use super::{versions, PREFIX};
@@ -8,6 +9,11 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 pub use operations::*;
+
+/// Every operation the REST API serves, table by table.
+pub fn all() -> impl Iterator<Item = &'static Op> {
+    OPERATIONS.iter().chain(apis::API_OPERATIONS)
+}
 use serde_json::{json, Map, Value};
 use IfMatch::{No, Required};
 
@@ -106,7 +112,7 @@ fn schemas() -> Value {
         "SubscriptionCreateParameters": { "type": "object", "required": ["properties"], "properties": { "properties": {
             "type": "object", "required": ["scope"], "properties": {
                 "ownerId": { "type": "string", "description": "/users/{userId}; the caller's own account without it" },
-                "scope": { "type": "string", "description": "/products/{productId}" },
+                "scope": { "type": "string", "description": "/products/{productId}, /apis/{apiId} or /apis (every API)" },
                 "displayName": { "type": "string", "maxLength": 100 }, "state": sub_state.clone(),
                 "primaryKey": key.clone(), "secondaryKey": key.clone(),
                 "expirationDate": { "type": "string", "format": "date-time", "nullable": true },
@@ -155,6 +161,14 @@ fn schemas() -> Value {
     })
 }
 
+fn all_schemas() -> Value {
+    let mut all = schemas();
+    if let (Some(to), Value::Object(more)) = (all.as_object_mut(), apis::schemas()) {
+        to.extend(more);
+    }
+    all
+}
+
 fn param(name: &str, location: &str, required: bool, schema: Value, description: &str) -> Value {
     json!({ "name": name, "in": location, "required": required, "schema": schema, "description": description })
 }
@@ -162,7 +176,7 @@ fn param(name: &str, location: &str, required: bool, schema: Value, description:
 pub fn build() -> Value {
     let newest = versions::SUPPORTED[versions::SUPPORTED.len() - 1];
     let mut paths = Map::new();
-    for op in OPERATIONS {
+    for op in all() {
         let full = format!("{PREFIX}{}", op.path);
         let mut params = vec![param(
             "api-version",
@@ -243,7 +257,7 @@ pub fn build() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": schemas()
+            "schemas": all_schemas()
         }
     })
 }
@@ -264,7 +278,7 @@ mod tests {
             let name: String = part.chars().take_while(|c| c.is_alphanumeric()).collect();
             assert!(schemas.contains_key(&name), "missing schema {name}");
         }
-        let mut ids: Vec<&str> = super::OPERATIONS.iter().map(|o| o.id).collect();
+        let mut ids: Vec<&str> = super::all().map(|o| o.id).collect();
         ids.sort();
         let n = ids.len();
         ids.dedup();

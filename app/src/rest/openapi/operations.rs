@@ -30,7 +30,7 @@ use IfMatch::*;
 /// as axum matched it (with or without the service prefix).
 pub fn operation(method: &str, matched: &str) -> Option<&'static Op> {
     let path = matched.strip_prefix(PREFIX).unwrap_or(matched);
-    OPERATIONS.iter().find(|op| op.method.eq_ignore_ascii_case(method) && op.path == path)
+    super::all().find(|op| op.method.eq_ignore_ascii_case(method) && op.path == path)
 }
 
 pub const OPERATIONS: &[Op] = &[

@@ -22,8 +22,8 @@ pub struct NewByAdmin<'a> {
     pub uid: &'a str,
     /// The owner's user uid.
     pub owner: &'a str,
-    pub product: &'a str,
-    /// Empty: the product's name.
+    pub scope: ScopeTarget<'a>,
+    /// Empty: the product's or API's name.
     pub name: &'a str,
     pub state: SubscriptionState,
     pub primary_key: Option<&'a str>,
@@ -33,9 +33,18 @@ pub struct NewByAdmin<'a> {
     pub notify: bool,
 }
 
+/// What an administrator's subscription opens, by uid.
+#[derive(Clone, Copy, Debug)]
+pub enum ScopeTarget<'a> {
+    Product(&'a str),
+    Api(&'a str),
+    AllApis,
+}
+
 /// An administrator subscribes a developer. The product's terms need no
 /// acceptance (APIM bypasses them for administrators) and its visibility
-/// does not apply; its per-developer limit does.
+/// does not apply; its per-developer limit does. Only administrators grant
+/// a key to one API or to every API.
 pub async fn create_for(state: &AppState, caller: &Caller, n: NewByAdmin<'_>) -> Result<SubscriptionRow, ServiceError> {
     if !caller.is_admin {
         return Err(ServiceError::NotFound);
@@ -48,16 +57,28 @@ pub async fn create_for(state: &AppState, caller: &Caller, n: NewByAdmin<'_>) ->
     }
     let owner =
         users::by_uid(&mut tx, n.owner).await?.ok_or_else(|| ServiceError::field("ownerId", Msg::ErrNoSuchUser))?;
-    let (pid, product) = products::by_uid(&mut tx, n.product)
-        .await?
-        .ok_or_else(|| ServiceError::field("scope", Msg::ErrNoSuchProduct))?;
-    if !product.subscription_required {
-        return Err(ServiceError::Refused(Msg::ProductOpen));
-    }
-    let (open, _) = repo::open_count(&mut tx, owner.user_id(), pid).await?;
-    if n.state.is_open() && product.subscriptions_limit.is_some_and(|l| open >= l) {
-        return Err(ServiceError::Refused(Msg::ErrSubscriptionLimit));
-    }
+    let (scope, scope_name) = match n.scope {
+        ScopeTarget::Product(uid) => {
+            let (pid, product) = products::by_uid(&mut tx, uid)
+                .await?
+                .ok_or_else(|| ServiceError::field("scope", Msg::ErrNoSuchProduct))?;
+            if !product.subscription_required {
+                return Err(ServiceError::Refused(Msg::ProductOpen));
+            }
+            let (open, _) = repo::open_count(&mut tx, owner.user_id(), pid).await?;
+            if n.state.is_open() && product.subscriptions_limit.is_some_and(|l| open >= l) {
+                return Err(ServiceError::Refused(Msg::ErrSubscriptionLimit));
+            }
+            (ScopeId::Product(pid), product.name)
+        }
+        ScopeTarget::Api(uid) => {
+            let (aid, api) = crate::apis::repo::by_uid(&mut tx, uid)
+                .await?
+                .ok_or_else(|| ServiceError::field("scope", Msg::ErrNoSuchApi))?;
+            (ScopeId::Api(aid), api.name)
+        }
+        ScopeTarget::AllApis => (ScopeId::AllApis, super::super::SubscriptionScope::AllApis.name().to_string()),
+    };
     let vault = state.gate.vault();
     let mut keys = Vec::new();
     for (slot, field, given) in
@@ -80,8 +101,8 @@ pub async fn create_for(state: &AppState, caller: &Caller, n: NewByAdmin<'_>) ->
     let new = NewSubscription {
         uid: n.uid,
         user: owner.user_id(),
-        product: pid,
-        name: if name.is_empty() { &product.name } else { name },
+        scope,
+        name: if name.is_empty() { &scope_name } else { name },
         state: n.state,
         primary,
         secondary,

@@ -9,7 +9,7 @@
 mod manage;
 
 use super::keys::{KeyHash, KeySlot, Vault};
-use super::repo::{self, NewSubscription, SubRecord};
+use super::repo::{self, NewSubscription, ScopeId, SubRecord};
 use super::{
     SubscriptionAction, SubscriptionKeys, SubscriptionPage, SubscriptionQuery, SubscriptionRow, SubscriptionState,
     MAX_STATE_COMMENT, MAX_SUBSCRIPTION_NAME,
@@ -74,7 +74,7 @@ async fn log(
     after: Option<serde_json::Value>,
     reason: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let label = format!("{} · {} · {}", s.name, s.product_name, s.user_email);
+    let label = format!("{} · {} · {}", s.name, s.scope.name(), s.user_email);
     activity::record(
         conn,
         actor,
@@ -106,7 +106,7 @@ async fn tell_developer(
     };
     let dev = Recipient::of(&users::by_uid_id(conn, owner).await?);
     let facts = SubscriptionFacts {
-        product: &s.product_name,
+        product: s.scope.name(),
         subscription: &s.name,
         state: s.state,
         comment: s.state_comment.as_deref(),
@@ -165,7 +165,7 @@ pub async fn subscribe(
     let new = NewSubscription {
         uid: &uid,
         user: caller.user,
-        product: pid,
+        scope: ScopeId::Product(pid),
         name: if name.is_empty() { &product.name } else { name },
         state: sub_state,
         primary,

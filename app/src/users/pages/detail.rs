@@ -312,7 +312,7 @@ fn PendingConfirm(
                                     <ul>
                                         {p.subscriptions.iter().map(|s| {
                                             let st = s.state;
-                                            view! { <li>{format!("{} · {} · ", s.name, s.product_name)}{tr(st.label())}</li> }
+                                            view! { <li>{format!("{} · {} · ", s.name, s.scope.name())}{tr(st.label())}</li> }
                                         }).collect_view()}
                                     </ul>
                                 })}
