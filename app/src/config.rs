@@ -49,6 +49,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("pg_max_connections", "16", "connections each replica keeps to PostgreSQL at most"),
     ("key_poll_millis", "500", "how often the key index reads changes written by other processes (at most 1000)"),
     ("key_reconcile_seconds", "300", "how often the key index is compared with the database in full, and repaired"),
+    ("usage_flush_millis", "2000", "how often the key check's call counts are written to the database (a crash loses at most this long's counts; with several replicas, how stale the others' counts for limits can be)"),
     ("replica_lease_millis", "5000", "PostgreSQL: a replica that cannot renew its lease this long answers key checks 503; the longest a revoking call waits for a frozen replica"),
     (
         "retention_every_seconds",
@@ -77,6 +78,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "retain_key_changes_hours",
         "24",
         "key change log entries (a server that fell further behind reloads its key index)",
+    ),
+    (
+        "retain_usage_days",
+        "400",
+        "call counts per minute (charts show 30 days; quotas read their period; reports any period kept)",
     ),
     ("clock_offset_seconds", "0", "for tests only: moves the server's clock (link and session expiry) by this much"),
 ];
@@ -120,6 +126,7 @@ pub struct Retention {
     pub unverified_signups_secs: i64,
     pub dead_tokens_secs: i64,
     pub key_changes_secs: i64,
+    pub usage_secs: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -151,6 +158,7 @@ pub struct Settings {
     pub pg_max_connections: u32,
     pub key_reconcile_secs: u64,
     pub replica_lease_millis: u64,
+    pub usage_flush_millis: u64,
     pub password_hash_queue: usize,
     pub retention: Retention,
 }
@@ -312,6 +320,10 @@ impl Settings {
         if !(500..=60_000).contains(&replica_lease_millis) {
             return Err(invalid("replica_lease_millis", "must be between 500 and 60000".into()));
         }
+        let usage_flush_millis: u64 = num(get("usage_flush_millis"), 2000, "usage_flush_millis")?;
+        if !(100..=60_000).contains(&usage_flush_millis) {
+            return Err(invalid("usage_flush_millis", "must be between 100 and 60000".into()));
+        }
         let key_reconcile_secs: u64 = num(get("key_reconcile_seconds"), 300, "key_reconcile_seconds")?;
         if key_reconcile_secs < 1 {
             return Err(invalid("key_reconcile_seconds", "must be at least 1".into()));
@@ -328,6 +340,7 @@ impl Settings {
             unverified_signups_secs: period("retain_unverified_signups_days", 7, 86_400)?,
             dead_tokens_secs: period("retain_dead_tokens_days", 30, 86_400)?,
             key_changes_secs: period("retain_key_changes_hours", 24, 3600)?,
+            usage_secs: period("retain_usage_days", 400, 86_400)?,
         };
         // Unverified sign-ups are found by their expired verification links:
         // the links must outlive the wait.
@@ -348,6 +361,7 @@ impl Settings {
             pg_max_connections,
             key_reconcile_secs,
             replica_lease_millis,
+            usage_flush_millis,
             password_hash_queue,
             secret_file: get("secret_file").map(PathBuf::from).unwrap_or_else(|| data_dir.join("secret.key")),
             secret_key: get("secret_key").map(Secret::new),

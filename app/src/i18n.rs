@@ -606,6 +606,17 @@ messages! {
     ApiPath => "Path", "Pad";
     ApiProtocols => "Protocols", "Protocollen";
     ApiServiceUrl => "Backend URL", "Backend-URL";
+    ErrLimitCalls => "Enter a whole number of calls from 1, or leave both fields empty for no limit.", "Vul een heel aantal aanroepen vanaf 1 in, of laat beide velden leeg voor geen limiet.";
+    ErrLimitPeriod => "Enter a whole number from 1 to {0}, or leave both fields empty for no limit.", "Vul een heel getal van 1 tot {0} in, of laat beide velden leeg voor geen limiet.";
+    RateLimit => "Rate limit per subscription", "Snelheidslimiet per abonnement";
+    Quota => "Quota per subscription", "Quotum per abonnement";
+    LimitCalls => "Calls", "Aanroepen";
+    LimitSeconds => "Seconds", "Seconden";
+    LimitMinutes => "Minutes", "Minuten";
+    CallsPer => "calls per", "aanroepen per";
+    Seconds => "seconds", "seconden";
+    Minutes => "minutes", "minuten";
+    LimitsHelp => "The key check answers 429 past a limit. Leave both fields of a limit empty for none. A quota renews at whole periods counted from 1970 (1440 minutes: every day at 00:00 UTC).", "De sleutelcontrole antwoordt 429 boven een limiet. Laat beide velden van een limiet leeg voor geen limiet. Een quotum begint opnieuw bij hele perioden geteld vanaf 1970 (1440 minuten: elke dag om 00:00 UTC).";
     ErrApiPath => "Use a URL path like orders/v1: letters, digits and - . _ ~, segments separated by /, none empty.", "Gebruik een URL-pad zoals orders/v1: letters, cijfers en - . _ ~, delen gescheiden door /, geen lege.";
     ErrApiPathTaken => "The API {0} already has this path.", "De API {0} heeft dit pad al.";
     ErrApiProtocol => "{0} is not a protocol; use http, https, ws or wss.", "{0} is geen protocol; gebruik http, https, ws of wss.";

@@ -30,6 +30,7 @@ pub mod secret;
 pub mod signup;
 pub mod subscriptions;
 pub mod url;
+pub mod usage;
 pub mod users;
 
 #[cfg(feature = "ssr")]

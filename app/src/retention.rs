@@ -35,6 +35,7 @@ pub struct Pruned {
     pub access_tokens: u64,
     pub key_changes: u64,
     pub throttles: u64,
+    pub usage: u64,
 }
 
 impl Pruned {
@@ -47,6 +48,7 @@ impl Pruned {
             + self.access_tokens
             + self.key_changes
             + self.throttles
+            + self.usage
     }
 }
 
@@ -59,6 +61,7 @@ enum Table {
     AccessTokens,
     KeyChanges,
     Throttles,
+    Usage,
 }
 
 /// Runs a pass now and then until the server stops.
@@ -105,6 +108,7 @@ pub async fn pass(state: &AppState) -> Result<Pruned, ServiceError> {
     p.access_tokens = batches(state, Table::AccessTokens).await?;
     p.key_changes = batches(state, Table::KeyChanges).await?;
     p.throttles = batches(state, Table::Throttles).await?;
+    p.usage = batches(state, Table::Usage).await?;
     Ok(p)
 }
 
@@ -138,6 +142,7 @@ async fn batches(state: &AppState, table: Table) -> Result<u64, ServiceError> {
             Table::Throttles => {
                 crate::auth::throttle::prune(&mut tx, t - crate::auth::throttle::FORGET_AFTER_SECS, BATCH).await?
             }
+            Table::Usage => crate::usage::repo::prune(&mut tx, t - r.usage_secs, BATCH).await?,
         };
         tx.commit().await?;
         total += n;

@@ -98,6 +98,10 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
         .join(&state.settings, state.pool.clone())
         .await
         .map_err(|e| format!("cannot join the replicas: {e}"))?;
+    // Before the first check: quotas carry on where they were.
+    if let Err(e) = app::usage::service::load_quota_use(&state).await {
+        tracing::warn!(error = %e, "cannot read quota use at start; the first flush reads it");
+    }
     tokio::spawn(state.gate.clone().follow(state.settings.clone(), state.stopping.clone(), state.pool.clone()));
     tokio::spawn(state.gate.clone().keep_lease(state.settings.clone(), state.stopping.clone(), lease_conn));
     let listener = tokio::net::TcpListener::bind(state.settings.bind)
@@ -131,6 +135,7 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     let mail_worker = tokio::spawn(app::emails::delivery::run(state.clone(), mailer));
     tokio::spawn(state.session_touches.clone().run(state.pool.clone(), state.stopping.clone()));
     tokio::spawn(app::retention::run(state.clone()));
+    tokio::spawn(app::usage::service::flush_loop(state.clone(), state.stopping.clone()));
     let app = router(state.clone());
     // Tests and scripts wait for this line; keep its shape.
     println!("Gatehouse listening on http://{addr} (started in {} ms)", started.elapsed().as_millis());
@@ -145,6 +150,10 @@ pub async fn serve(mut state: AppState) -> Result<(), String> {
     state.outbox.notify_one();
     if tokio::time::timeout(std::time::Duration::from_secs(10), mail_worker).await.is_err() {
         tracing::warn!("the mail worker did not stop within 10 s; its messages go out again after their lease");
+    }
+    match app::usage::service::flush(&state).await {
+        Ok(n) => tracing::debug!(rows = n, "call counts written at shutdown"),
+        Err(e) => tracing::warn!(error = %e, "call counts of the last interval not written at shutdown"),
     }
     if let Err(e) = state.session_touches.flush(&state.pool).await {
         tracing::warn!(error = %e, "session last-seen times not written at shutdown");

@@ -23,5 +23,6 @@ mod security;
 mod sign_in;
 mod signup;
 mod templates;
+mod usage;
 mod users;
 mod users_list;

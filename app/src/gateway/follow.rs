@@ -4,6 +4,7 @@
 //! polling, and comparing the whole index with the database now and then.
 use super::index::{header, to_hash, ApiEntry, Catalogue, Index, Retired, Scope, SubEntry, UserEntry, NOT_OPEN};
 use super::listen::{Heard, Listener};
+use super::meter::Limits;
 use super::Gate;
 use crate::config::Settings;
 use crate::db::Conn;
@@ -84,7 +85,11 @@ impl Gate {
                     "user" => {
                         affected.users.insert(c.entity);
                     }
-                    "product" => affected.subscriptions.extend(repo::gate_ids_of_product(conn, c.entity).await?),
+                    "product" => {
+                        // Its id is in answers, and the catalogue holds its limits.
+                        affected.subscriptions.extend(repo::gate_ids_of_product(conn, c.entity).await?);
+                        affected.catalogue = true;
+                    }
                     "api" => affected.catalogue = true,
                     _ => {
                         affected.subscriptions.insert(c.entity);
@@ -295,6 +300,13 @@ async fn load_catalogue(conn: &mut dyn Conn) -> Result<Catalogue, sqlx::Error> {
         c.by_path.insert(a.path.into_boxed_str(), entry);
     }
     c.links = crate::apis::repo::gate_links(conn).await?.into_iter().collect();
+    for l in crate::products::repo::gate_limits(conn).await? {
+        let limits = Limits {
+            rate: l.rate_limit_calls.zip(l.rate_limit_seconds),
+            quota: l.quota_calls.zip(l.quota_period_seconds),
+        };
+        c.limits.insert(l.id, limits);
+    }
     Ok(c)
 }
 

@@ -1,6 +1,7 @@
 //! The in-memory index of subscription keys, and the one door through which
 //! writes that affect it commit. Following the change log is in `follow`.
 use super::follow::load;
+use super::meter::{Limits, Meter, Outcome, Refusal, Remaining, Tally};
 use super::replicas::Lease;
 use crate::config::Settings;
 use crate::subscriptions::keys::{KeyHash, KeySlot, Vault};
@@ -90,6 +91,8 @@ pub(super) struct Catalogue {
     pub(super) by_path: HashMap<Box<str>, ApiEntry>,
     /// (api, product)
     pub(super) links: std::collections::HashSet<(i64, i64)>,
+    /// The products that carry a rate limit or a quota.
+    pub(super) limits: HashMap<i64, Limits>,
 }
 
 impl Catalogue {
@@ -128,7 +131,11 @@ pub enum Verdict {
         slot: KeySlot,
         /// The API the request's path matched, if a path was given.
         api: Option<HeaderValue>,
+        /// What the product's limits leave.
+        remaining: Remaining,
     },
+    /// 429: over the product's rate limit or quota.
+    Limited(Refusal),
     /// 200 without a key: the path matched an API that needs no subscription.
     Open { api: HeaderValue },
     /// 404: a path was given and no API's path is a prefix of it.
@@ -161,6 +168,8 @@ pub struct Gate {
     pub(super) lease: Lease,
     /// To connect the index's own connection again after it broke.
     pub(super) settings: OnceLock<Settings>,
+    /// Call counts and limit windows (see `meter`).
+    pub meter: Meter,
 }
 
 pub(super) fn header(s: &str) -> HeaderValue {
@@ -183,6 +192,7 @@ impl Gate {
             vault,
             lease: Lease::new(),
             settings: OnceLock::new(),
+            meter: Meter::default(),
         }
     }
 
@@ -235,7 +245,50 @@ impl Gate {
     /// Without a path (one gateway location per product) any working key
     /// passes, as before APIs existed; so does any path while no API is
     /// defined.
+    ///
+    /// Every answer is counted (`meter`); a key of a product with limits is
+    /// held to them.
     pub fn check(&self, key: Option<&str>, path: Option<&str>) -> Verdict {
+        let now = crate::db::now();
+        let (verdict, tally, limits) = self.decide(key, path);
+        match (verdict, limits) {
+            (Verdict::Allowed { subscription, product, user, slot, api, .. }, Some(l)) => {
+                match self.meter.admit(tally, l, now) {
+                    Ok(remaining) => Verdict::Allowed { subscription, product, user, slot, api, remaining },
+                    Err(r) => Verdict::Limited(r),
+                }
+            }
+            (v, _) => {
+                let outcome = match &v {
+                    Verdict::Allowed { .. } | Verdict::Open { .. } => Outcome::Allowed,
+                    Verdict::Unauthenticated(_) => Outcome::Unauthenticated,
+                    Verdict::Forbidden(_) => Outcome::Forbidden,
+                    Verdict::Limited(Refusal::Rate { .. }) => Outcome::RateLimited,
+                    Verdict::Limited(Refusal::Quota { .. }) => Outcome::QuotaExceeded,
+                    Verdict::NoApi | Verdict::Unavailable(_) => Outcome::Other,
+                };
+                self.meter.count(tally, outcome, now);
+                v
+            }
+        }
+    }
+
+    /// The answer as the index gives it, whom to count it for, and the
+    /// limits that apply if it allows the call.
+    fn decide(&self, key: Option<&str>, path: Option<&str>) -> (Verdict, Tally, Option<Limits>) {
+        let mut tally = Tally::default();
+        let mut limits = None;
+        let v = self.decide_into(key, path, &mut tally, &mut limits);
+        (v, tally, limits)
+    }
+
+    fn decide_into(
+        &self,
+        key: Option<&str>,
+        path: Option<&str>,
+        tally: &mut Tally,
+        limits: &mut Option<Limits>,
+    ) -> Verdict {
         let key = key.map(str::trim).filter(|k| !k.is_empty());
         if key.is_none() && path.is_none() {
             return Verdict::Unauthenticated("no subscription key");
@@ -255,7 +308,10 @@ impl Gate {
         let idx = self.index.read().unwrap_or_else(|e| e.into_inner());
         let api = match path {
             Some(p) if !idx.catalogue.by_path.is_empty() => match idx.catalogue.find(p) {
-                Some(a) => Some(a),
+                Some(a) => {
+                    tally.api = a.id;
+                    Some(a)
+                }
                 None => return Verdict::NoApi,
             },
             _ => None,
@@ -278,6 +334,11 @@ impl Gate {
         let Some(sub) = idx.subs.get(&sub_id) else {
             return Verdict::Unauthenticated("unknown subscription key");
         };
+        tally.subscription = sub_id;
+        tally.user = sub.user_id;
+        if let Scope::Product(p) = sub.scope {
+            tally.product = p;
+        }
         match sub.state {
             SubscriptionState::Active => {}
             SubscriptionState::Submitted => return Verdict::Forbidden("subscription waits for approval"),
@@ -300,12 +361,16 @@ impl Gate {
                 return Verdict::Forbidden("this key is not valid for this API");
             }
         }
+        if let Scope::Product(p) = sub.scope {
+            *limits = idx.catalogue.limits.get(&p).copied();
+        }
         Verdict::Allowed {
             subscription: sub.uid.clone(),
             product: sub.product.clone(),
             user: user.uid.clone(),
             slot,
             api: api.map(|a| a.uid.clone()),
+            remaining: Remaining::default(),
         }
     }
 

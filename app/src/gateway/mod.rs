@@ -14,6 +14,7 @@
 mod follow;
 pub mod index;
 mod listen;
+pub mod meter;
 mod replicas;
 pub mod repo;
 pub mod web;

@@ -13,7 +13,11 @@
 //! opens the API; the `Gatehouse-Subscription-Id`, `-Product-Id`, `-User-Id`,
 //! `-Api-Id` and `-Key` headers say whose; or the API needs no key. 401: no
 //! key or an unknown one. 403: a known key that may not call now, or not this
-//! API. 404: no API at this path. The body is a short reason.
+//! API. 404: no API at this path. 429: over the product's rate limit or
+//! quota, with `Retry-After`; an allowed call under limits carries
+//! `Gatehouse-Rate-Limit-Remaining` / `-Reset` and `Gatehouse-Quota-Remaining`
+//! / `-Reset` (seconds). The body is a short reason.
+use super::meter::Refusal;
 use super::{Gate, Verdict};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -96,6 +100,8 @@ fn respond(v: Verdict) -> Response {
     let (status, reason) = match &v {
         Verdict::Allowed { .. } | Verdict::Open { .. } => (StatusCode::OK, "ok"),
         Verdict::NoApi => (StatusCode::NOT_FOUND, "no API at this path"),
+        Verdict::Limited(Refusal::Rate { .. }) => (StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded"),
+        Verdict::Limited(Refusal::Quota { .. }) => (StatusCode::TOO_MANY_REQUESTS, "quota exceeded"),
         Verdict::Unauthenticated(r) => (StatusCode::UNAUTHORIZED, *r),
         Verdict::Forbidden(r) => (StatusCode::FORBIDDEN, *r),
         Verdict::Unavailable(r) => (StatusCode::SERVICE_UNAVAILABLE, *r),
@@ -105,7 +111,15 @@ fn respond(v: Verdict) -> Response {
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Verdict::Allowed { subscription, product, user, slot, api } = v {
+    if let Verdict::Allowed { subscription, product, user, slot, api, remaining } = v {
+        if let Some((left, reset)) = remaining.rate {
+            h.insert("gatehouse-rate-limit-remaining", HeaderValue::from(left));
+            h.insert("gatehouse-rate-limit-reset", HeaderValue::from(reset));
+        }
+        if let Some((left, reset)) = remaining.quota {
+            h.insert("gatehouse-quota-remaining", HeaderValue::from(left));
+            h.insert("gatehouse-quota-reset", HeaderValue::from(reset));
+        }
         h.insert("gatehouse-subscription-id", subscription);
         if let Some(p) = product {
             h.insert("gatehouse-product-id", p);
@@ -117,6 +131,10 @@ fn respond(v: Verdict) -> Response {
         h.insert("gatehouse-key", HeaderValue::from_static(slot.as_str()));
     } else if let Verdict::Open { api } = v {
         h.insert("gatehouse-api-id", api);
+    } else if let Verdict::Limited(r) = v {
+        let (Refusal::Rate { retry_after } | Refusal::Quota { retry_after }) = r;
+        h.insert("gatehouse-reason", HeaderValue::from_static(reason));
+        h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     } else {
         h.insert("gatehouse-reason", HeaderValue::from_static(reason));
         if status == StatusCode::SERVICE_UNAVAILABLE {

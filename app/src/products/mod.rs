@@ -51,6 +51,10 @@ pub struct ProductRow {
     pub approval_required: bool,
     /// Subscriptions one developer may hold at once; None = unlimited.
     pub subscriptions_limit: Option<i64>,
+    /// Calls per subscription: (calls, per seconds).
+    pub rate_limit: Option<(i64, i64)>,
+    /// Calls per subscription: (calls, per renewal period in seconds).
+    pub quota: Option<(i64, i64)>,
     /// All of the product's subscriptions, whatever their state.
     pub subscriptions: i64,
     pub groups: Vec<GroupRef>,
@@ -59,7 +63,9 @@ pub struct ProductRow {
 
 /// What the create and edit forms send. The limit is text so an empty field
 /// means "unlimited" and "abc" gets a message instead of a decoding error.
+/// Fields left out are empty (scripts written before limits existed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ProductForm {
     pub name: String,
     pub description: String,
@@ -68,6 +74,20 @@ pub struct ProductForm {
     pub subscription_required: bool,
     pub approval_required: bool,
     pub subscriptions_limit: String,
+    /// Rate limit: calls, and the window in seconds; both empty for none.
+    pub rate_limit_calls: String,
+    pub rate_limit_seconds: String,
+    /// Quota: calls, and the renewal period in minutes; both empty for none.
+    pub quota_calls: String,
+    pub quota_minutes: String,
+}
+
+/// The limits a form asks for, parsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LimitFields {
+    pub subscriptions: Option<i64>,
+    pub rate: Option<(i64, i64)>,
+    pub quota: Option<(i64, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,12 +50,17 @@ struct Row {
     subscription_required: bool,
     approval_required: bool,
     subscriptions_limit: Option<i64>,
+    rate_limit_calls: Option<i64>,
+    rate_limit_seconds: Option<i64>,
+    quota_calls: Option<i64>,
+    quota_period_seconds: Option<i64>,
     subscriptions: i64,
     version: i64,
 }
 
 const COLUMNS: &str = "p.id, p.uid, p.name, p.description, p.terms, p.state, p.subscription_required,
-    p.approval_required, p.subscriptions_limit, p.version,
+    p.approval_required, p.subscriptions_limit, p.rate_limit_calls, p.rate_limit_seconds, p.quota_calls,
+    p.quota_period_seconds, p.version,
     (SELECT COUNT(*) FROM subscriptions s WHERE s.product_id = p.id) AS subscriptions";
 
 impl Row {
@@ -71,6 +76,8 @@ impl Row {
                 subscription_required: self.subscription_required,
                 approval_required: self.approval_required,
                 subscriptions_limit: self.subscriptions_limit,
+                rate_limit: self.rate_limit_calls.zip(self.rate_limit_seconds),
+                quota: self.quota_calls.zip(self.quota_period_seconds),
                 subscriptions: self.subscriptions,
                 groups: vec![],
                 version: self.version,
@@ -188,18 +195,19 @@ pub async fn uid_taken(conn: &mut dyn Conn, uid: &str) -> Result<bool, sqlx::Err
     Ok(n > 0)
 }
 
-/// The form after validation: trimmed, limit parsed.
+/// The form after validation: trimmed, limits parsed.
 pub struct Fields<'a> {
     pub form: &'a ProductForm,
-    pub limit: Option<i64>,
+    pub limits: super::LimitFields,
 }
 
 pub async fn insert(conn: &mut dyn Conn, uid: &str, f: &Fields<'_>) -> Result<i64, sqlx::Error> {
     let now = crate::db::now();
     crate::db::query_scalar(
         "INSERT INTO products (uid, name, name_canonical, description, terms, state, subscription_required,
-                               approval_required, subscriptions_limit, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               approval_required, subscriptions_limit, rate_limit_calls, rate_limit_seconds,
+                               quota_calls, quota_period_seconds, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(uid)
     .bind(f.form.name.trim())
@@ -209,7 +217,11 @@ pub async fn insert(conn: &mut dyn Conn, uid: &str, f: &Fields<'_>) -> Result<i6
     .bind(if f.form.published { "published" } else { "notPublished" })
     .bind(f.form.subscription_required)
     .bind(f.form.approval_required)
-    .bind(f.limit)
+    .bind(f.limits.subscriptions)
+    .bind(f.limits.rate.map(|r| r.0))
+    .bind(f.limits.rate.map(|r| r.1))
+    .bind(f.limits.quota.map(|q| q.0))
+    .bind(f.limits.quota.map(|q| q.1))
     .bind(now)
     .bind(now)
     .fetch_one(conn)
@@ -220,7 +232,8 @@ pub async fn insert(conn: &mut dyn Conn, uid: &str, f: &Fields<'_>) -> Result<i6
 pub async fn update(conn: &mut dyn Conn, id: i64, f: &Fields<'_>, version: i64) -> Result<bool, sqlx::Error> {
     let r = crate::db::query(
         "UPDATE products SET name = ?, name_canonical = ?, description = ?, terms = ?, state = ?,
-                subscription_required = ?, approval_required = ?, subscriptions_limit = ?, updated_at = ?,
+                subscription_required = ?, approval_required = ?, subscriptions_limit = ?, rate_limit_calls = ?,
+                rate_limit_seconds = ?, quota_calls = ?, quota_period_seconds = ?, updated_at = ?,
                 version = version + 1
          WHERE id = ? AND version = ?",
     )
@@ -231,7 +244,11 @@ pub async fn update(conn: &mut dyn Conn, id: i64, f: &Fields<'_>, version: i64) 
     .bind(if f.form.published { "published" } else { "notPublished" })
     .bind(f.form.subscription_required)
     .bind(f.form.approval_required)
-    .bind(f.limit)
+    .bind(f.limits.subscriptions)
+    .bind(f.limits.rate.map(|r| r.0))
+    .bind(f.limits.rate.map(|r| r.1))
+    .bind(f.limits.quota.map(|q| q.0))
+    .bind(f.limits.quota.map(|q| q.1))
     .bind(crate::db::now())
     .bind(id)
     .bind(version)
@@ -378,4 +395,24 @@ pub async fn api_list(
         out.push(p);
     }
     Ok((out, total))
+}
+
+/// A product's limits as the key index holds them.
+#[derive(sqlx::FromRow)]
+pub struct GateLimits {
+    pub id: i64,
+    pub rate_limit_calls: Option<i64>,
+    pub rate_limit_seconds: Option<i64>,
+    pub quota_calls: Option<i64>,
+    pub quota_period_seconds: Option<i64>,
+}
+
+/// The products that carry a rate limit or a quota.
+pub async fn gate_limits(conn: &mut dyn Conn) -> Result<Vec<GateLimits>, sqlx::Error> {
+    crate::db::query_as(
+        "SELECT id, rate_limit_calls, rate_limit_seconds, quota_calls, quota_period_seconds FROM products
+         WHERE rate_limit_calls IS NOT NULL OR quota_calls IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await
 }

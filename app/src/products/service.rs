@@ -1,8 +1,8 @@
 //! Product operations for administrators, and what the portal shows.
 use super::repo::{self, Fields, Viewer};
 use super::{
-    PortalProduct, ProductDeletePreview, ProductForm, ProductRow, Visibility, VisibleProduct, MAX_PRODUCT_DESCRIPTION,
-    MAX_PRODUCT_NAME, MAX_PRODUCT_TERMS,
+    LimitFields, PortalProduct, ProductDeletePreview, ProductForm, ProductRow, Visibility, VisibleProduct,
+    MAX_PRODUCT_DESCRIPTION, MAX_PRODUCT_NAME, MAX_PRODUCT_TERMS,
 };
 use crate::activity::{repo as activity, repo::Change, Actor};
 use crate::auth::capability::Admin;
@@ -14,8 +14,8 @@ use crate::subscriptions::repo as subs_repo;
 use crate::users::UserId;
 use serde_json::json;
 
-/// Checks the form; the limit comes back parsed (None = unlimited).
-pub fn validate(form: &ProductForm) -> Result<Option<i64>, Vec<FieldError>> {
+/// Checks the form; the limits come back parsed (None = unlimited).
+pub fn validate(form: &ProductForm) -> Result<LimitFields, Vec<FieldError>> {
     let mut errs = Vec::new();
     let name = form.name.trim();
     if name.is_empty() {
@@ -39,10 +39,37 @@ pub fn validate(form: &ProductForm) -> Result<Option<i64>, Vec<FieldError>> {
             }
         },
     };
+    let rate = pair(
+        &mut errs,
+        ("rate_limit_calls", &form.rate_limit_calls),
+        ("rate_limit_seconds", &form.rate_limit_seconds),
+        86_400,
+    );
+    let quota = pair(&mut errs, ("quota_calls", &form.quota_calls), ("quota_minutes", &form.quota_minutes), 527_040)
+        .map(|(c, m)| (c, m * 60));
     if errs.is_empty() {
-        Ok(limit)
+        Ok(LimitFields { subscriptions: limit, rate, quota })
     } else {
         Err(errs)
+    }
+}
+
+/// Calls and a period, both given or both empty; the period at most `max`.
+fn pair(errs: &mut Vec<FieldError>, calls: (&str, &str), period: (&str, &str), max: i64) -> Option<(i64, i64)> {
+    let num = |v: &str, max: i64| v.trim().parse::<i64>().ok().filter(|n| (1..=max).contains(n));
+    match (calls.1.trim(), period.1.trim()) {
+        ("", "") => None,
+        (c, p) => {
+            let c_ok = num(c, 1_000_000_000);
+            let p_ok = num(p, max);
+            if c_ok.is_none() {
+                errs.push(FieldError::new(calls.0, Msg::ErrLimitCalls));
+            }
+            if p_ok.is_none() {
+                errs.push(FieldError::new(period.0, Msg::ErrLimitPeriod).with_arg(max));
+            }
+            c_ok.zip(p_ok)
+        }
     }
 }
 
@@ -59,6 +86,8 @@ fn snapshot(p: &ProductRow) -> serde_json::Value {
         "subscriptionRequired": p.subscription_required,
         "approvalRequired": p.approval_required,
         "subscriptionsLimit": p.subscriptions_limit,
+        "rateLimit": p.rate_limit.map(|(c, s)| format!("{c} / {s} s")),
+        "quota": p.quota.map(|(c, s)| format!("{c} / {} min", s / 60)),
     })
 }
 
@@ -111,7 +140,7 @@ pub async fn create_named(
     chosen: Option<&str>,
 ) -> Result<String, ServiceError> {
     let actor = admin.actor();
-    let limit = validate(&form).map_err(ServiceError::Validation)?;
+    let limits = validate(&form).map_err(ServiceError::Validation)?;
     let mut tx = state.begin_write().await?;
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
@@ -130,7 +159,7 @@ pub async fn create_named(
             uid
         }
     };
-    repo::insert(&mut tx, &uid, &Fields { form: &form, limit }).await?;
+    repo::insert(&mut tx, &uid, &Fields { form: &form, limits }).await?;
     let (_, row) = find(&mut tx, &uid).await?;
     log(&mut tx, actor, "product.created", &row, None, Some(snapshot(&row)), None).await?;
     tx.commit().await?;
@@ -145,7 +174,7 @@ pub async fn update(
     version: i64,
 ) -> Result<(), ServiceError> {
     let actor = admin.actor();
-    let limit = validate(&form).map_err(ServiceError::Validation)?;
+    let limits = validate(&form).map_err(ServiceError::Validation)?;
     let mut tx = state.begin_write().await?;
     let (id, before) = find(&mut tx, uid).await?;
     if before.version != version {
@@ -154,7 +183,7 @@ pub async fn update(
     if repo::name_taken(&mut tx, &form.name, Some(id)).await? {
         return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
     }
-    if !repo::update(&mut tx, id, &Fields { form: &form, limit }, version).await? {
+    if !repo::update(&mut tx, id, &Fields { form: &form, limits }, version).await? {
         return Err(ServiceError::Conflict);
     }
     let (_, after) = find(&mut tx, uid).await?;
@@ -374,8 +403,8 @@ mod tests {
 
     #[test]
     fn the_limit_is_a_positive_number_or_nothing() {
-        assert_eq!(validate(&form("")), Ok(None));
-        assert_eq!(validate(&form(" 3 ")), Ok(Some(3)));
+        assert_eq!(validate(&form("")).map(|l| l.subscriptions), Ok(None));
+        assert_eq!(validate(&form(" 3 ")).map(|l| l.subscriptions), Ok(Some(3)));
         for bad in ["0", "-1", "abc", "1.5"] {
             let errs = validate(&form(bad)).unwrap_err();
             assert_eq!(errs[0].field, "subscriptions_limit", "{bad}");
@@ -383,5 +412,14 @@ mod tests {
         let mut f = form("");
         f.name = "  ".into();
         assert_eq!(validate(&f).unwrap_err()[0].field, "name");
+        let mut f = form("");
+        (f.rate_limit_calls, f.rate_limit_seconds, f.quota_calls, f.quota_minutes) =
+            ("100".into(), "60".into(), "10000".into(), "1440".into());
+        assert_eq!(validate(&f).unwrap().rate, Some((100, 60)));
+        assert_eq!(validate(&f).unwrap().quota, Some((10000, 86400)));
+        f.rate_limit_seconds = "".into();
+        f.quota_calls = "0".into();
+        let fields: Vec<String> = validate(&f).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["rate_limit_seconds", "quota_calls"]);
     }
 }

@@ -83,6 +83,10 @@ pub fn property_name(field: &str) -> String {
         "comment" => "stateComment".into(),
         "accept_terms" => "terms".into(),
         "service_url" => "serviceUrl".into(),
+        "rate_limit_calls" => "rateLimit.calls".into(),
+        "rate_limit_seconds" => "rateLimit.renewalPeriod".into(),
+        "quota_calls" => "quota.calls".into(),
+        "quota_minutes" => "quota.renewalPeriod".into(),
         other => other.into(),
     }
 }

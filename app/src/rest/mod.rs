@@ -21,6 +21,7 @@ pub mod groups;
 pub mod odata;
 pub mod openapi;
 pub mod products;
+pub mod reports;
 pub mod subscriptions;
 pub mod templates;
 pub mod users;
@@ -75,6 +76,11 @@ pub fn router(state: AppState) -> Router {
         .route("/apis", get(apis::list))
         .route("/apis/{apiId}", get(apis::get).put(apis::create_or_update).patch(apis::update).delete(apis::delete))
         .route("/apis/{apiId}/products", get(apis::products))
+        .route("/reports/bySubscription", get(reports::by_subscription))
+        .route("/reports/byProduct", get(reports::by_product))
+        .route("/reports/byUser", get(reports::by_user))
+        .route("/reports/byApi", get(reports::by_api))
+        .route("/reports/byTime", get(reports::by_time))
         .route("/subscriptions", get(subscriptions::list))
         .route(
             "/subscriptions/{sid}",

@@ -32,6 +32,13 @@ pub fn product_json(ctx: &Ctx, p: &ProductRow, expand_groups: bool) -> Value {
             "state": p.state.as_str(),
         }
     });
+    // Gatehouse's own properties, only where set (APIM's contract has none).
+    if let Some((c, s)) = p.rate_limit {
+        v["properties"]["rateLimit"] = json!({ "calls": c, "renewalPeriod": s });
+    }
+    if let Some((c, s)) = p.quota {
+        v["properties"]["quota"] = json!({ "calls": c, "renewalPeriod": s });
+    }
     if expand_groups {
         v["properties"]["groups"] = p
             .groups
@@ -85,6 +92,20 @@ pub struct ProductProps {
     #[serde(default, deserialize_with = "nullable")]
     pub subscriptions_limit: Option<Option<i64>>,
     pub state: Option<ProductState>,
+    /// Gatehouse's own: APIM sets these with its rate-limit-by-key and
+    /// quota-by-key policies. null removes a limit.
+    #[serde(default, deserialize_with = "nullable")]
+    pub rate_limit: Option<Option<CallLimit>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub quota: Option<Option<CallLimit>>,
+}
+
+/// `{ "calls": 100, "renewalPeriod": 60 }` (seconds), as APIM's policies name them.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CallLimit {
+    pub calls: i64,
+    pub renewal_period: i64,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +122,14 @@ fn merged(current: Option<&ProductRow>, p: ProductProps) -> ProductForm {
         Some(l) => l,
         None => current.and_then(|c| c.subscriptions_limit),
     };
+    let rate = match p.rate_limit {
+        Some(l) => l.map(|l| (l.calls, l.renewal_period)),
+        None => current.and_then(|c| c.rate_limit),
+    };
+    let quota = match p.quota {
+        Some(l) => l.map(|l| (l.calls, l.renewal_period)),
+        None => current.and_then(|c| c.quota),
+    };
     ProductForm {
         name: p.display_name.unwrap_or_else(|| now(|c| c.name.clone())),
         description: p.description.unwrap_or_else(|| now(|c| c.description.clone())),
@@ -114,6 +143,14 @@ fn merged(current: Option<&ProductRow>, p: ProductProps) -> ProductForm {
             .unwrap_or_else(|| current.map(|c| c.subscription_required).unwrap_or(true)),
         approval_required: p.approval_required.unwrap_or_else(|| current.is_some_and(|c| c.approval_required)),
         subscriptions_limit: limit.map(|n| n.to_string()).unwrap_or_default(),
+        rate_limit_calls: rate.map(|r| r.0.to_string()).unwrap_or_default(),
+        rate_limit_seconds: rate.map(|r| r.1.to_string()).unwrap_or_default(),
+        quota_calls: quota.map(|q| q.0.to_string()).unwrap_or_default(),
+        // The form counts quota periods in minutes; a period that is not a
+        // whole number of them is refused with the form's message.
+        quota_minutes: quota
+            .map(|q| if q.1 % 60 == 0 { (q.1 / 60).to_string() } else { format!("{}s", q.1) })
+            .unwrap_or_default(),
     }
 }
 

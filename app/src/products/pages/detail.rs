@@ -134,6 +134,10 @@ fn ProductSettings(p: ProductRow, reload: RwSignal<u32>, saved: RwSignal<bool>) 
         subscription_required: p.subscription_required,
         approval_required: p.approval_required,
         subscriptions_limit: p.subscriptions_limit.map(|n| n.to_string()).unwrap_or_default(),
+        rate_limit_calls: p.rate_limit.map(|r| r.0.to_string()).unwrap_or_default(),
+        rate_limit_seconds: p.rate_limit.map(|r| r.1.to_string()).unwrap_or_default(),
+        quota_calls: p.quota.map(|q| q.0.to_string()).unwrap_or_default(),
+        quota_minutes: p.quota.map(|q| (q.1 / 60).to_string()).unwrap_or_default(),
     };
     let version = p.version;
     let on_submit = {

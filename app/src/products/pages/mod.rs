@@ -114,6 +114,10 @@ fn ProductEditor(
     let required = RwSignal::new(initial.subscription_required);
     let approval = RwSignal::new(initial.approval_required);
     let limit = RwSignal::new(initial.subscriptions_limit);
+    let rate_calls = RwSignal::new(initial.rate_limit_calls);
+    let rate_seconds = RwSignal::new(initial.rate_limit_seconds);
+    let quota_calls = RwSignal::new(initial.quota_calls);
+    let quota_minutes = RwSignal::new(initial.quota_minutes);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         on_submit.run(ProductForm {
@@ -124,6 +128,10 @@ fn ProductEditor(
             subscription_required: required.get_untracked(),
             approval_required: approval.get_untracked(),
             subscriptions_limit: limit.get_untracked(),
+            rate_limit_calls: rate_calls.get_untracked(),
+            rate_limit_seconds: rate_seconds.get_untracked(),
+            quota_calls: quota_calls.get_untracked(),
+            quota_minutes: quota_minutes.get_untracked(),
         });
     };
     view! {
@@ -159,6 +167,31 @@ fn ProductEditor(
                     prop:value=move || limit.get() on:input=move |ev| limit.set(event_target_value(&ev))/>
                 <span class="help" id="limit-help">{tr(Msg::SubscriptionsLimitHelp)}</span>
                 {field_error(error, "subscriptions_limit")}
+                <fieldset class="limits" data-testid="product-limits">
+                    <legend>{tr(Msg::RateLimit)}</legend>
+                    <span class="inline">
+                        <input id="rate-calls" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitCalls)
+                            prop:value=move || rate_calls.get() on:input=move |ev| rate_calls.set(event_target_value(&ev))/>
+                        " "{tr(Msg::CallsPer)}" "
+                        <input id="rate-seconds" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitSeconds)
+                            prop:value=move || rate_seconds.get() on:input=move |ev| rate_seconds.set(event_target_value(&ev))/>
+                        " "{tr(Msg::Seconds)}
+                    </span>
+                    {field_error(error, "rate_limit_calls")}
+                    {field_error(error, "rate_limit_seconds")}
+                    <legend>{tr(Msg::Quota)}</legend>
+                    <span class="inline">
+                        <input id="quota-calls" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitCalls)
+                            prop:value=move || quota_calls.get() on:input=move |ev| quota_calls.set(event_target_value(&ev))/>
+                        " "{tr(Msg::CallsPer)}" "
+                        <input id="quota-minutes" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitMinutes)
+                            prop:value=move || quota_minutes.get() on:input=move |ev| quota_minutes.set(event_target_value(&ev))/>
+                        " "{tr(Msg::Minutes)}
+                    </span>
+                    {field_error(error, "quota_calls")}
+                    {field_error(error, "quota_minutes")}
+                    <span class="help">{tr(Msg::LimitsHelp)}</span>
+                </fieldset>
             </fieldset>
             <label class="checkbox">
                 <input type="checkbox" id="product-published" prop:checked=move || published.get()

@@ -49,6 +49,10 @@ fn schemas() -> Value {
         "terms": { "type": "string", "maxLength": crate::products::MAX_PRODUCT_TERMS },
         "subscriptionRequired": s("boolean"), "approvalRequired": s("boolean"),
         "subscriptionsLimit": { "type": "integer", "minimum": 1, "nullable": true },
+        "rateLimit": { "type": "object", "nullable": true, "description": "Gatehouse: calls per renewalPeriod seconds per subscription (APIM: rate-limit-by-key)",
+            "properties": { "calls": { "type": "integer", "minimum": 1 }, "renewalPeriod": { "type": "integer", "minimum": 1, "maximum": 86400 } } },
+        "quota": { "type": "object", "nullable": true, "description": "Gatehouse: calls per renewalPeriod seconds per subscription, a whole number of minutes (APIM: quota-by-key)",
+            "properties": { "calls": { "type": "integer", "minimum": 1 }, "renewalPeriod": { "type": "integer", "minimum": 60 } } },
         "state": { "type": "string", "enum": ["notPublished", "published"] },
         "groups": { "type": "array", "readOnly": true, "items": { "$ref": "#/components/schemas/GroupContractProperties" } }
     });
@@ -207,7 +211,15 @@ pub fn build() -> Value {
             params.push(param("$skip", "query", false, json!({ "type": "integer", "minimum": 0 }), ""));
         }
         for f in op.flags {
-            if *f == "language" {
+            if *f == "interval" {
+                params.push(param(
+                    f,
+                    "query",
+                    true,
+                    json!({ "type": "string", "format": "duration" }),
+                    "PT15M, PT1H, P1D",
+                ));
+            } else if *f == "language" {
                 let codes: Vec<&str> = crate::i18n::Lang::ALL.iter().map(|l| l.code()).collect();
                 params.push(param(f, "query", false, json!({ "type": "string", "enum": codes }), "default en"));
             } else {
