@@ -49,7 +49,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("pg_max_connections", "16", "connections each replica keeps to PostgreSQL at most"),
     ("key_poll_millis", "500", "how often the key index reads changes written by other processes (at most 1000)"),
     ("key_reconcile_seconds", "300", "how often the key index is compared with the database in full, and repaired"),
-    ("usage_flush_millis", "2000", "how often the key check's call counts are written to the database (a crash loses at most this long's counts; with several replicas, how stale the others' counts for limits can be)"),
+    ("usage_flush_millis", "5000", "how often the key check's call counts are written to the database (a crash loses at most this long's counts; with several replicas, how stale the others' counts for limits can be)"),
     ("replica_lease_millis", "5000", "PostgreSQL: a replica that cannot renew its lease this long answers key checks 503; the longest a revoking call waits for a frozen replica"),
     (
         "retention_every_seconds",
@@ -320,7 +320,7 @@ impl Settings {
         if !(500..=60_000).contains(&replica_lease_millis) {
             return Err(invalid("replica_lease_millis", "must be between 500 and 60000".into()));
         }
-        let usage_flush_millis: u64 = num(get("usage_flush_millis"), 2000, "usage_flush_millis")?;
+        let usage_flush_millis: u64 = num(get("usage_flush_millis"), 5000, "usage_flush_millis")?;
         if !(100..=60_000).contains(&usage_flush_millis) {
             return Err(invalid("usage_flush_millis", "must be between 100 and 60000".into()));
         }

@@ -207,3 +207,31 @@ async fn limits_answer_429_and_quotas_outlive_a_restart_until_they_renew() {
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert!(bad.body.to_string().contains("quota.renewalPeriod"), "{}", bad.body);
 }
+
+/// Counts stay exact while flushes run during the load: 8 connections,
+/// 2,000 checks each, written every 100 ms as they come.
+#[tokio::test]
+async fn counts_stay_exact_while_they_are_written_during_the_load() {
+    let mut e = env();
+    e.retain(|(k, _)| *k != "GATEHOUSE_USAGE_FLUSH_MILLIS");
+    e.push(("GATEHOUSE_USAGE_FLUSH_MILLIS", "100"));
+    let app = TestServer::start_with(&e);
+    let api = app.api().await;
+    let (gold, _) = setup(&api).await;
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let (c, url, key) = (reqwest::Client::new(), app.url("/gateway/check"), gold.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in 0..2000 {
+                let path = if (t + i) % 4 == 0 { "/billing/1" } else { "/orders/1" };
+                let r = c.get(&url).header("Ocp-Apim-Subscription-Key", &key).header("X-Original-URI", path);
+                r.send().await.unwrap().bytes().await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let subs = report_until(&api, &format!("/reports/bySubscription?$filter={}", today()), 16_000).await;
+    assert_eq!(counts(row(&subs, "ada-gold")), (12_000, 4_000, 0, 16_000), "{}", subs.body);
+}

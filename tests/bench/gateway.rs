@@ -8,6 +8,12 @@
 //! takes as little of the two cores as possible: each connection sends its
 //! next check as soon as the previous answer is in (closed loop).
 //!
+//! Every check carries the original path (`X-Original-URI`, as nginx passes
+//! it): 40 APIs, two in each of the 20 products, matched by the longest
+//! prefix; every product has a rate limit and a quota (high enough not to
+//! refuse), so each check also counts the call and keeps both limits. One
+//! check in ten asks for an API outside the key's product (403).
+//!
 //! With `GATEHOUSE_TEST_PG` set (a PostgreSQL server, as `scripts/pg.sh`
 //! starts one) it runs on PostgreSQL, and then also through nginx (which
 //! must be installed) in front of one replica and of two, and times
@@ -23,7 +29,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// prune the versions it leaves, so one huge transaction slows down as it goes.
 const CHUNK: usize = 2000;
 
-async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, &'static str)> {
+/// A key, the path it asks for, and the status it should get.
+type Sample = (String, String, &'static str);
+
+/// The two APIs of product `p`, by path.
+fn api_paths(p: usize) -> [String; 2] {
+    [format!("api-{:02}/v1", 2 * p), format!("api-{:02}/v1", 2 * p + 1)]
+}
+
+async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<Sample> {
     let settings = gatehouse_tests::settings_for(dir);
     let vault = app::subscriptions::keys::Vault::load(&settings).unwrap();
     let pool = app::db::connect(&settings).await.unwrap();
@@ -37,8 +51,9 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
     let mut products = Vec::new();
     for p in 0..20 {
         let id: i64 = app::db::query_scalar(
-            "INSERT INTO products (uid, name, name_canonical, state, created_at, updated_at)
-             VALUES (?, ?, ?, 'published', ?, ?) RETURNING id",
+            "INSERT INTO products (uid, name, name_canonical, state, created_at, updated_at, rate_limit_calls,
+                                   rate_limit_seconds, quota_calls, quota_period_seconds)
+             VALUES (?, ?, ?, 'published', ?, ?, 1000000000, 60, 1000000000, 86400) RETURNING id",
         )
         .bind(format!("product-{p:02}"))
         .bind(format!("Product {p:02}"))
@@ -49,6 +64,25 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
         .await
         .unwrap();
         products.push(id);
+        for path in api_paths(p) {
+            let api: i64 = app::db::query_scalar(
+                "INSERT INTO apis (uid, name, path, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(path.replace('/', "-"))
+            .bind(&path)
+            .bind(&path)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut tx)
+            .await
+            .unwrap();
+            app::db::query("INSERT INTO product_apis (product_id, api_id) VALUES (?, ?)")
+                .bind(id)
+                .bind(api)
+                .execute(&mut tx)
+                .await
+                .unwrap();
+        }
     }
     let mut user_ids = Vec::with_capacity(users);
     for i in 0..users {
@@ -80,7 +114,8 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
     let mut sample = Vec::new();
     for n in 0..subs {
         let (user, user_state) = user_ids[n % users];
-        let product = products[(n / users + n * 7) % products.len()];
+        let pi = (n / users + n * 7) % products.len();
+        let product = products[pi];
         let uid = format!("s{n:015x}");
         // One subscription in twenty is suspended.
         let state = if n % 20 == 3 { "suspended" } else { "active" };
@@ -110,8 +145,15 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
             tx = app::db::begin(&mut conn).await.unwrap();
         }
         if n % 20 < 4 && sample.len() < 20_000 {
-            let expect = if state == "active" && user_state == "active" { "200" } else { "403" };
-            sample.push((if n % 2 == 0 { p } else { s }, expect));
+            let mut expect = if state == "active" && user_state == "active" { "200" } else { "403" };
+            // One in ten asks for another product's API.
+            let path = if sample.len() % 10 == 9 {
+                expect = "403";
+                api_paths((pi + 1) % products.len())[0].clone()
+            } else {
+                api_paths(pi)[n % 2].clone()
+            };
+            sample.push((if n % 2 == 0 { p } else { s }, format!("/{path}/orders/{n}?x=1"), expect));
         }
     }
     tx.commit().await.unwrap();
@@ -119,7 +161,7 @@ async fn seed(dir: &std::path::Path, users: usize, subs: usize) -> Vec<(String, 
     println!("seeded {subs} subscriptions (two sealed, hashed keys each) in {:.1} s", t.elapsed().as_secs_f64());
     // A few unknown keys too: a gateway sees those from scanners.
     for i in 0..200 {
-        sample.push((format!("{i:032x}"), "401"));
+        sample.push((format!("{i:032x}"), format!("/{}/orders", api_paths(i % 20)[0]), "401"));
     }
     sample
 }
@@ -135,7 +177,7 @@ struct Run {
 }
 
 /// `conns` keep-alive connections, each sending checks back to back for `secs`.
-async fn load(addr: &str, keys: &[(String, &'static str)], conns: usize, secs: u64) -> Run {
+async fn load(addr: &str, keys: &[Sample], conns: usize, secs: u64) -> Run {
     let keys = std::sync::Arc::new(keys.to_vec());
     let start = Instant::now();
     let deadline = start + Duration::from_secs(secs);
@@ -150,10 +192,12 @@ async fn load(addr: &str, keys: &[(String, &'static str)], conns: usize, secs: u
             let mut wrong = 0;
             let mut i = c * 7919;
             while Instant::now() < deadline {
-                let (key, expect) = &keys[i % keys.len()];
+                let (key, path, expect) = &keys[i % keys.len()];
                 i += 1;
-                let req =
-                    format!("GET /gateway/check HTTP/1.1\r\nHost: {addr}\r\nOcp-Apim-Subscription-Key: {key}\r\n\r\n");
+                let req = format!(
+                    "GET /gateway/check HTTP/1.1\r\nHost: {addr}\r\nX-Original-URI: {path}\r\n\
+                     Ocp-Apim-Subscription-Key: {key}\r\n\r\n"
+                );
                 let t = Instant::now();
                 stream.write_all(req.as_bytes()).await.unwrap();
                 // Read one response: headers, then Content-Length bytes of body.
@@ -227,7 +271,10 @@ async fn main() {
     ]);
     let dir = app.stop();
     let keys = seed(dir.path(), users, subs).await;
-    let app = TestServer::start_in(dir, &[("GATEHOUSE_LOG", "error")]);
+    // GATEHOUSE_USAGE_FLUSH_MILLIS passes through, to see what writing the counts costs.
+    let flush = std::env::var("GATEHOUSE_USAGE_FLUSH_MILLIS").unwrap_or_else(|_| "5000".into());
+    let app = TestServer::start_in(dir, &[("GATEHOUSE_LOG", "error"), ("GATEHOUSE_USAGE_FLUSH_MILLIS", &flush)]);
+    println!("call counts written every {flush} ms");
     let started = app.startup_output.lines().last().unwrap_or_default().to_string();
     println!("restarted with the key index loaded: {started}");
     println!("server memory (RSS): {:.0} MiB", rss_mib(app.pid()));
@@ -235,15 +282,16 @@ async fn main() {
     println!(
         "{} sample keys ({} expected 200, the rest suspended, blocked or unknown)",
         keys.len(),
-        keys.iter().filter(|k| k.1 == "200").count()
+        keys.iter().filter(|k| k.2 == "200").count()
     );
-    load(&addr, &keys, 8, 2).await; // warm-up
-    runs("one replica, direct", &addr, &keys).await;
+    let warm_up = load(&addr, &keys, 8, 2).await.checks;
+    let sent = warm_up + runs("one replica, direct", &addr, &keys).await;
     println!("server memory (RSS) after the runs: {:.0} MiB", rss_mib(app.pid()));
+    let api = app.api().await;
+    counted(&api, sent).await;
     if !gatehouse_tests::on_postgres() {
         return;
     }
-    let api = app.api().await;
     let sub = "s00000000000000a";
     revoking_calls("one replica", &api, sub).await;
     let b = app.replica(&[("GATEHOUSE_LOG", "error")]);
@@ -259,15 +307,39 @@ async fn main() {
     runs("two replicas behind nginx", &nginx.addr, &keys).await;
 }
 
-async fn runs(label: &str, addr: &str, keys: &[(String, &'static str)]) {
+/// What the reports counted against what was sent (the warm-up included),
+/// once the last counts were written.
+async fn counted(api: &gatehouse_tests::Api, sent: usize) {
+    let now = app::db::now();
+    let day = |t: i64| format!("{}T00:00:00", app::components::format_date(t));
+    let f = format!("timestamp ge datetime'{}' and timestamp le datetime'{}'", day(now - 86_400), day(now + 86_400));
+    let mut total = 0;
+    // Until two reports in a row agree (a flush may be under way).
+    for _ in 0..30 {
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        let a = api.get(&format!("/reports/byTime?$filter={}&interval=P1D", gatehouse_tests::urlencode(&f))).await;
+        let t: i64 = a.body["value"].as_array().unwrap().iter().map(|r| r["callCountTotal"].as_i64().unwrap()).sum();
+        if t == total && t > 0 {
+            break;
+        }
+        total = t;
+    }
+    println!("the reports count {total} checks; the load client sent {sent} (warm-up included)");
+}
+
+/// The runs; returns how many checks they sent.
+async fn runs(label: &str, addr: &str, keys: &[Sample]) -> usize {
+    let mut sent = 0;
     for conns in [8, 32, 64] {
         let r = load(addr, keys, conns, 10).await;
+        sent += r.checks;
         println!(
             "{label}: {conns:>3} connections: {:>7.0} checks/s  p50 {:.3} ms  p99 {:.3} ms  p99.9 {:.3} ms  \
              max {:.1} ms  ({} checks, {} wrong answers)",
             r.rps, r.p50, r.p99, r.p999, r.max, r.checks, r.wrong
         );
     }
+    sent
 }
 
 /// 200 calls suspending and reactivating one subscription through the REST

@@ -88,11 +88,11 @@ pub(super) struct ApiEntry {
 /// per API), so any change to it reloads it whole.
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct Catalogue {
-    pub(super) by_path: HashMap<Box<str>, ApiEntry>,
+    pub(super) by_path: super::meter::FastMap<Box<str>, ApiEntry>,
     /// (api, product)
-    pub(super) links: std::collections::HashSet<(i64, i64)>,
+    pub(super) links: std::collections::HashSet<(i64, i64), BuildHasherDefault<super::meter::FastHasher>>,
     /// The products that carry a rate limit or a quota.
-    pub(super) limits: HashMap<i64, Limits>,
+    pub(super) limits: super::meter::FastMap<i64, Limits>,
 }
 
 impl Catalogue {

@@ -2,41 +2,49 @@
 use super::CallCounts;
 use crate::db::Conn;
 
-/// Adds one minute's counts of one subscription and API (several replicas
-/// add up).
-#[allow(clippy::too_many_arguments)]
-pub async fn add(
-    conn: &mut dyn Conn,
-    key: (i64, i64, i64),
-    product: i64,
-    user: i64,
-    c: &crate::gateway::meter::Counts,
-) -> Result<(), sqlx::Error> {
-    crate::db::query(
+/// One minute of one subscription's calls to one API, as written.
+pub struct Minute<'a> {
+    pub key: (i64, i64, i64),
+    pub product: i64,
+    pub user: i64,
+    pub counts: &'a crate::gateway::meter::Counts,
+}
+
+/// Adds minutes' counts, many rows per statement (several replicas add up).
+pub async fn add(conn: &mut dyn Conn, rows: &[Minute<'_>]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
         "INSERT INTO usage (subscription_id, api_id, minute, product_id, user_id, allowed, unauthenticated,
                             forbidden, rate_limited, quota_exceeded, other)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES {values}
          ON CONFLICT (subscription_id, api_id, minute) DO UPDATE SET
              allowed = usage.allowed + excluded.allowed,
              unauthenticated = usage.unauthenticated + excluded.unauthenticated,
              forbidden = usage.forbidden + excluded.forbidden,
              rate_limited = usage.rate_limited + excluded.rate_limited,
              quota_exceeded = usage.quota_exceeded + excluded.quota_exceeded,
-             other = usage.other + excluded.other",
-    )
-    .bind(key.0)
-    .bind(key.1)
-    .bind(key.2)
-    .bind(product)
-    .bind(user)
-    .bind(c.allowed)
-    .bind(c.unauthenticated)
-    .bind(c.forbidden)
-    .bind(c.rate_limited)
-    .bind(c.quota_exceeded)
-    .bind(c.other)
-    .execute(conn)
-    .await?;
+             other = usage.other + excluded.other"
+    );
+    let mut q = crate::db::query(&sql);
+    for r in rows {
+        let c = r.counts;
+        q = q
+            .bind(r.key.0)
+            .bind(r.key.1)
+            .bind(r.key.2)
+            .bind(r.product)
+            .bind(r.user)
+            .bind(c.allowed)
+            .bind(c.unauthenticated)
+            .bind(c.forbidden)
+            .bind(c.rate_limited)
+            .bind(c.quota_exceeded)
+            .bind(c.other);
+    }
+    q.execute(conn).await?;
     Ok(())
 }
 

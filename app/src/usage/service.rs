@@ -7,8 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Rows per write transaction.
-const CHUNK: usize = 500;
+/// Rows per write transaction, and per statement (11 parameters a row
+/// stays under SQLite's 32,766).
+const CHUNK: usize = 2000;
+const PER_STATEMENT: usize = 200;
 
 /// Writes the counts every `usage_flush_millis` until the server stops,
 /// and once more then. Counts that cannot be written stay in memory for
@@ -34,8 +36,12 @@ pub async fn flush(state: &AppState) -> Result<usize, ServiceError> {
     for chunk in taken.cells.chunks(CHUNK) {
         let wrote = async {
             let mut tx = state.begin_write().await?;
-            for (key, cell) in chunk {
-                repo::add(&mut tx, *key, cell.product, cell.user, &cell.counts).await?;
+            for part in chunk.chunks(PER_STATEMENT) {
+                let rows: Vec<repo::Minute<'_>> = part
+                    .iter()
+                    .map(|(key, c)| repo::Minute { key: *key, product: c.product, user: c.user, counts: &c.counts })
+                    .collect();
+                repo::add(&mut tx, &rows).await?;
             }
             tx.commit().await?;
             Ok::<_, ServiceError>(())
