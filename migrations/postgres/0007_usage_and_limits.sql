@@ -15,6 +15,10 @@ BEGIN
         ELSE
             PERFORM key_log_many('api', ARRAY(SELECT DISTINCT api_id FROM old_rows ORDER BY api_id));
         END IF;
+    ELSIF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'products' THEN
+        -- A product created with limits: the index holds them.
+        PERFORM key_log_many(TG_ARGV[0], ARRAY(SELECT id FROM new_rows
+            WHERE rate_limit_calls IS NOT NULL OR quota_calls IS NOT NULL ORDER BY id));
     ELSIF TG_OP = 'INSERT' THEN
         PERFORM key_log_many(TG_ARGV[0], ARRAY(SELECT id FROM new_rows ORDER BY id));
     ELSIF TG_OP = 'DELETE' THEN
@@ -51,6 +55,9 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE TRIGGER key_log_product_insert AFTER INSERT ON products
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION key_log_statement('product');
+
 CREATE TABLE usage (
     subscription_id  BIGINT NOT NULL,
     api_id           BIGINT NOT NULL,
@@ -69,3 +76,11 @@ CREATE INDEX usage_by_minute ON usage (minute);
 CREATE INDEX usage_by_product ON usage (product_id, minute);
 CREATE INDEX usage_by_user ON usage (user_id, minute);
 CREATE INDEX usage_by_api ON usage (api_id, minute);
+
+CREATE TABLE quota_use (
+    subscription_id  BIGINT NOT NULL,
+    period_start     BIGINT NOT NULL,
+    used             BIGINT NOT NULL,
+    PRIMARY KEY (subscription_id, period_start)
+);
+CREATE INDEX quota_use_by_period ON quota_use (period_start);

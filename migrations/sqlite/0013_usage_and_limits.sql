@@ -21,6 +21,13 @@ WHEN old.uid IS NOT new.uid OR old.rate_limit_calls IS NOT new.rate_limit_calls
     INSERT INTO key_changes (seq, kind, entity) SELECT seq, 'product', new.id FROM key_log_head WHERE id = 1;
 END;
 
+-- A product created with limits: the index must learn them too.
+CREATE TRIGGER key_log_product_insert AFTER INSERT ON products
+WHEN new.rate_limit_calls IS NOT NULL OR new.quota_calls IS NOT NULL BEGIN
+    UPDATE key_log_head SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO key_changes (seq, kind, entity) SELECT seq, 'product', new.id FROM key_log_head WHERE id = 1;
+END;
+
 -- Calls per subscription, API and minute, as the key check answered them.
 -- Written by a background task from memory (never on the check's path),
 -- adding to what is there, so several replicas add up. subscription_id and
@@ -44,3 +51,14 @@ CREATE INDEX usage_by_minute ON usage (minute);
 CREATE INDEX usage_by_product ON usage (product_id, minute);
 CREATE INDEX usage_by_user ON usage (user_id, minute);
 CREATE INDEX usage_by_api ON usage (api_id, minute);
+
+-- Each subscription's calls in its product's current quota period, added to
+-- by every replica at its flush: one row to read instead of a period's
+-- minutes to sum.
+CREATE TABLE quota_use (
+    subscription_id  INTEGER NOT NULL,
+    period_start     INTEGER NOT NULL,   -- Unix seconds
+    used             INTEGER NOT NULL,
+    PRIMARY KEY (subscription_id, period_start)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX quota_use_by_period ON quota_use (period_start);

@@ -263,9 +263,18 @@ impl Meter {
         }
     }
 
-    /// After a write: the period's use in the database (which now holds the
-    /// `taken` calls) replaces the base, and those calls leave the local part.
-    pub fn set_quota_use(&self, sub: i64, period_start: i64, in_db: i64, taken: i64) {
+    /// `calls` of this replica's quota use were added to the database.
+    pub fn quota_written(&self, sub: i64, period_start: i64, calls: i64) {
+        let mut s = self.shard(sub);
+        if let Some(w) = s.windows.get_mut(&sub).filter(|w| w.quota_start == period_start) {
+            w.quota_local = (w.quota_local - calls).max(0);
+            // Until the next read, the base has them.
+            w.quota_base += calls;
+        }
+    }
+
+    /// The period's use in the database (every replica's written calls).
+    pub fn set_quota_base(&self, sub: i64, period_start: i64, in_db: i64) {
         let mut s = self.shard(sub);
         let w = s.windows.entry(sub).or_default();
         if w.quota_start == 0 {
@@ -273,7 +282,6 @@ impl Meter {
         }
         if w.quota_start == period_start {
             w.quota_base = in_db;
-            w.quota_local = (w.quota_local - taken).max(0);
         }
     }
 
@@ -326,15 +334,17 @@ mod tests {
     fn a_quota_adds_the_database_to_local_calls() {
         let m = Meter::default();
         let l = Limits { rate: None, quota: Some((5, 60)) };
-        m.set_quota_use(7, 120, 3, 0);
+        m.set_quota_base(7, 120, 3);
         assert_eq!(m.admit(t(7), l, 130).unwrap().quota, Some((1, 50)));
         assert_eq!(m.admit(t(7), l, 131).unwrap().quota, Some((0, 49)));
         assert_eq!(m.admit(t(7), l, 132), Err(Refusal::Quota { retry_after: 48 }));
-        // A flush writes the two calls; the database now says 5.
+        // A flush writes the two calls; another replica wrote one more.
         let taken = m.take();
         assert_eq!(taken.quota, vec![(7, 120, 2)]);
-        m.set_quota_use(7, 120, 5, 2);
+        m.quota_written(7, 120, 2);
         assert_eq!(m.quota_used(7, 120), Some(5));
+        m.set_quota_base(7, 120, 6);
+        assert_eq!(m.quota_used(7, 120), Some(6));
         assert!(m.admit(t(7), l, 180).is_ok(), "a new period");
     }
 }

@@ -48,30 +48,46 @@ pub async fn add(conn: &mut dyn Conn, rows: &[Minute<'_>]) -> Result<(), sqlx::E
     Ok(())
 }
 
-/// Allowed calls of each of `subs` since minute `from` (a quota period's use).
-pub async fn allowed_since(
-    conn: &mut dyn Conn,
-    subs: &[i64],
-    from_minute: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+/// Adds calls to subscriptions' quota use in a period: (subscription,
+/// period start, calls).
+pub async fn add_quota_use(conn: &mut dyn Conn, rows: &[(i64, i64, i64)]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values = vec!["(?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO quota_use (subscription_id, period_start, used) VALUES {values}
+         ON CONFLICT (subscription_id, period_start) DO UPDATE SET used = quota_use.used + excluded.used"
+    );
+    let mut q = crate::db::query(&sql);
+    for (sub, start, n) in rows {
+        q = q.bind(*sub).bind(*start).bind(*n);
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
+/// The quota use of `subs` in the period starting at `start` (those with none are left out).
+pub async fn quota_use(conn: &mut dyn Conn, start: i64, subs: &[i64]) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     if subs.is_empty() {
         return Ok(vec![]);
     }
     let marks = vec!["?"; subs.len()].join(", ");
-    let sql = format!(
-        "SELECT subscription_id, CAST(SUM(allowed) AS BIGINT) FROM usage
-         WHERE minute >= ? AND subscription_id IN ({marks}) GROUP BY subscription_id"
-    );
-    let mut q = crate::db::query_as(&sql).bind(from_minute);
+    let sql =
+        format!("SELECT subscription_id, used FROM quota_use WHERE period_start = ? AND subscription_id IN ({marks})");
+    let mut q = crate::db::query_as(&sql).bind(start);
     for s in subs {
         q = q.bind(*s);
     }
     q.fetch_all(conn).await
 }
 
-/// The subscriptions of a product with a quota (for the first flush after start).
-pub async fn subscriptions_of_product(conn: &mut dyn Conn, product: i64) -> Result<Vec<i64>, sqlx::Error> {
-    crate::db::query_scalar("SELECT id FROM subscriptions WHERE product_id = ?").bind(product).fetch_all(conn).await
+/// Every subscription's quota use in the period starting at `start`.
+pub async fn quota_use_in(conn: &mut dyn Conn, start: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    crate::db::query_as("SELECT subscription_id, used FROM quota_use WHERE period_start = ?")
+        .bind(start)
+        .fetch_all(conn)
+        .await
 }
 
 /// What a report is grouped by.
@@ -180,8 +196,18 @@ pub async fn report(
     Ok((rows, total))
 }
 
-/// Retention: deletes up to `batch` rows of minutes before `before` (Unix seconds).
+/// Retention: deletes up to `batch` rows of minutes, and of quota periods,
+/// that began before `before` (Unix seconds).
 pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    let periods = crate::db::query(
+        "DELETE FROM quota_use WHERE (subscription_id, period_start) IN
+             (SELECT subscription_id, period_start FROM quota_use WHERE period_start < ? ORDER BY period_start LIMIT ?)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     let done = crate::db::query(
         "DELETE FROM usage WHERE (subscription_id, api_id, minute) IN
              (SELECT subscription_id, api_id, minute FROM usage WHERE minute < ? ORDER BY minute LIMIT ?)",
@@ -190,7 +216,7 @@ pub async fn prune(conn: &mut dyn Conn, before: i64, batch: i64) -> Result<u64, 
     .bind(batch)
     .execute(conn)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done.rows_affected() + periods)
 }
 
 /// The row id of a subscription, product, user or API by its uid.

@@ -58,41 +58,51 @@ pub async fn flush(state: &AppState) -> Result<usize, ServiceError> {
         gate.meter.put_back(taken.cells[written..].to_vec());
     }
     result?;
-    // Quota use, grouped by period start (one query per period).
-    let mut by_period: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
-    for (sub, start, local) in taken.quota {
-        by_period.entry(start).or_default().push((sub, local));
+    // Quota use: this replica's calls since its last flush are added, then
+    // every counted subscription reads the total (the other replicas' too).
+    let added: Vec<(i64, i64, i64)> = taken.quota.iter().filter(|q| q.2 > 0).copied().collect();
+    for part in added.chunks(PER_STATEMENT) {
+        let mut tx = state.begin_write().await?;
+        repo::add_quota_use(&mut tx, part).await?;
+        tx.commit().await?;
+        // Written: these calls are in the database now, and leave the local part.
+        for (sub, start, n) in part {
+            gate.meter.quota_written(*sub, *start, *n);
+        }
+    }
+    let mut by_period: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for (sub, start, _) in &taken.quota {
+        by_period.entry(*start).or_default().push(*sub);
     }
     let mut conn = state.pool.acquire().await?;
     for (start, subs) in by_period {
-        let ids: Vec<i64> = subs.iter().map(|(s, _)| *s).collect();
-        for chunk in ids.chunks(CHUNK) {
-            let used = repo::allowed_since(&mut conn, chunk, start.div_euclid(60)).await?;
+        for chunk in subs.chunks(CHUNK) {
+            let used = repo::quota_use(&mut conn, start, chunk).await?;
+            let used: std::collections::HashMap<i64, i64> = used.into_iter().collect();
             for sub in chunk {
-                let in_db = used.iter().find(|(s, _)| s == sub).map(|(_, n)| *n).unwrap_or(0);
-                let local = subs.iter().find(|(s, _)| s == sub).map(|(_, n)| *n).unwrap_or(0);
-                gate.meter.set_quota_use(*sub, start, in_db, local);
+                gate.meter.set_quota_base(*sub, start, used.get(sub).copied().unwrap_or(0));
             }
         }
     }
     Ok(n)
 }
 
-/// At start: every subscription of a product with a quota learns its use
-/// in the current period, so a restart does not give the quota back.
+/// At start: every subscription learns its use in its product's current
+/// quota period, so a restart does not give a quota back.
 pub async fn load_quota_use(state: &AppState) -> Result<(), ServiceError> {
     let mut conn = state.pool.acquire().await?;
     let now = crate::db::now();
-    for p in crate::products::repo::gate_limits(&mut conn).await? {
-        let Some(period) = p.quota_period_seconds.filter(|_| p.quota_calls.is_some()) else { continue };
+    let mut periods: Vec<i64> = crate::products::repo::gate_limits(&mut conn)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.quota_period_seconds.filter(|_| p.quota_calls.is_some()))
+        .collect();
+    periods.sort();
+    periods.dedup();
+    for period in periods {
         let start = now - now.rem_euclid(period);
-        let subs = repo::subscriptions_of_product(&mut conn, p.id).await?;
-        for chunk in subs.chunks(CHUNK) {
-            let used = repo::allowed_since(&mut conn, chunk, start.div_euclid(60)).await?;
-            for sub in chunk {
-                let in_db = used.iter().find(|(s, _)| s == sub).map(|(_, n)| *n).unwrap_or(0);
-                state.gate.meter.set_quota_use(*sub, start, in_db, 0);
-            }
+        for (sub, used) in repo::quota_use_in(&mut conn, start).await? {
+            state.gate.meter.set_quota_base(sub, start, used);
         }
     }
     Ok(())
