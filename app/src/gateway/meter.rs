@@ -290,13 +290,6 @@ impl Meter {
         let s = self.shard(sub);
         s.windows.get(&sub).filter(|w| w.quota_start == period_start).map(|w| w.quota_base + w.quota_local)
     }
-
-    /// Forgets limit windows of subscriptions that no longer exist.
-    pub fn retain_windows(&self, keep: impl Fn(i64) -> bool) {
-        for shard in &self.shards {
-            shard.lock().unwrap_or_else(|e| e.into_inner()).windows.retain(|sub, _| keep(*sub));
-        }
-    }
 }
 
 fn bump(s: &mut Shard, t: Tally, o: Outcome, now: i64) {

@@ -166,33 +166,34 @@ pub async fn report(
                 CAST(SUM(other) AS BIGINT) AS other
          FROM usage WHERE {cond} GROUP BY {key} ORDER BY {order} LIMIT ? OFFSET ?"
     );
-    fn bind<'q>(q: crate::db::QueryAs<'q, ReportRow>, n: &Narrow) -> crate::db::QueryAs<'q, ReportRow> {
-        q.bind(n.from.div_euclid(60))
-            .bind(n.to.div_euclid(60) + i64::from(n.to.rem_euclid(60) != 0))
-            .bind(n.subscription)
-            .bind(n.subscription)
-            .bind(n.product)
-            .bind(n.product)
-            .bind(n.user)
-            .bind(n.user)
-            .bind(n.api)
-            .bind(n.api)
+    // The same arguments, in order, for the page and for the count.
+    let args = || {
+        let to = n.to.div_euclid(60) + i64::from(n.to.rem_euclid(60) != 0);
+        [
+            Some(n.from.div_euclid(60)),
+            Some(to),
+            n.subscription,
+            n.subscription,
+            n.product,
+            n.product,
+            n.user,
+            n.user,
+            n.api,
+            n.api,
+        ]
+        .map(crate::db::Arg::I64)
+    };
+    let mut q = crate::db::query_as(&sql);
+    for a in args() {
+        q = q.bind_arg(a);
     }
-    let rows = bind(crate::db::query_as(&sql), &n).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let rows = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
     let count_sql = format!("SELECT COUNT(*) FROM (SELECT {key} FROM usage WHERE {cond} GROUP BY {key}) g");
-    let total: i64 = crate::db::query_scalar(&count_sql)
-        .bind(n.from.div_euclid(60))
-        .bind(n.to.div_euclid(60) + i64::from(n.to.rem_euclid(60) != 0))
-        .bind(n.subscription)
-        .bind(n.subscription)
-        .bind(n.product)
-        .bind(n.product)
-        .bind(n.user)
-        .bind(n.user)
-        .bind(n.api)
-        .bind(n.api)
-        .fetch_one(conn)
-        .await?;
+    let mut q = crate::db::query_scalar(&count_sql);
+    for a in args() {
+        q = q.bind_arg(a);
+    }
+    let total: i64 = q.fetch_one(conn).await?;
     Ok((rows, total))
 }
 
