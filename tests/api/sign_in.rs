@@ -286,3 +286,22 @@ async fn a_full_hash_queue_answers_503_with_retry_after() {
     assert!(answers.iter().any(|a| a.0 == 503 && a.1.as_deref() == Some("1")), "{answers:?}");
     assert!(answers.iter().any(|a| a.0 == 401), "{answers:?}");
 }
+
+/// Parallel attempts read the clock before they take turns on the throttle's
+/// row, so a later turn can carry a slightly earlier time. The first attempts
+/// are free: none of them may be told to wait (this was a 429 with
+/// Retry-After 1 on a fresh address, now and then, under load).
+#[tokio::test]
+async fn a_first_attempt_is_never_told_to_wait_whatever_order_the_turns_take() {
+    use app::auth::throttle::attempt_at;
+    use app::state::IP_THROTTLE;
+    let app = TestServer::start();
+    let state = app.state().await;
+    let now = 1_900_000_000_000;
+    assert_eq!(attempt_at(&state, &[(&IP_THROTTLE, "192.0.2.7")], now).await.unwrap(), None);
+    assert_eq!(
+        attempt_at(&state, &[(&IP_THROTTLE, "192.0.2.7")], now - 1).await.unwrap(),
+        None,
+        "the second of 30 free attempts, read 1 ms before the first took its turn"
+    );
+}

@@ -13,12 +13,12 @@ const WINDOW_MS: i64 = 15 * 60 * 1000;
 const MAX_WAIT_MS: i64 = 15 * 60 * 1000;
 
 /// The application's clock (`db::now`, with its test offset) in milliseconds.
+/// One reading of the clock: seconds and milliseconds read apart could step
+/// back a whole second at the turn of one.
 fn now_ms() -> i64 {
-    let subsec = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_millis() as i64)
-        .unwrap_or(0);
-    crate::db::now() * 1000 + subsec
+    let system =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    system + crate::db::clock_offset_secs() * 1000
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -73,17 +73,17 @@ impl Throttle {
         super::tokens::hash_token(&format!("{} {key}", self.scope))
     }
 
-    async fn load(&self, conn: &mut dyn Conn, hash: &[u8], now: i64) -> Result<Entry, sqlx::Error> {
+    async fn load(&self, conn: &mut dyn Conn, hash: &[u8]) -> Result<Entry, sqlx::Error> {
         // The row exists before it is read, so that PostgreSQL can lock it:
-        // two replicas counting the same key take turns.
+        // two replicas counting the same key take turns. A new row is never
+        // locked: parallel attempts read the clock before they take turns, so
+        // one that read it a little earlier must not find a wait of 1 ms.
         query(
-            "INSERT INTO throttles (scope, key_hash, failures, last_at, locked_until) VALUES (?, ?, 0, ?, ?)
+            "INSERT INTO throttles (scope, key_hash, failures, last_at, locked_until) VALUES (?, ?, 0, 0, 0)
              ON CONFLICT DO NOTHING",
         )
         .bind(self.scope)
         .bind(hash)
-        .bind(now)
-        .bind(now)
         .execute(&mut *conn)
         .await?;
         let lock = if conn.backend() == Backend::Postgres { "FOR UPDATE" } else { "" };
@@ -112,7 +112,7 @@ impl Throttle {
     /// address others share), in the caller's write transaction.
     pub async fn refund(&self, conn: &mut dyn Conn, key: &str) -> Result<(), sqlx::Error> {
         let hash = self.key_hash(key);
-        let e = self.load(&mut *conn, &hash, now_ms()).await?;
+        let e = self.load(&mut *conn, &hash).await?;
         self.store(conn, &hash, refunded(e, self.free_attempts)).await
     }
 
@@ -133,12 +133,17 @@ impl Throttle {
 /// longest). Counting first is what keeps parallel attempts from all
 /// passing the check before any has failed: a success hands its count back.
 pub async fn attempt(state: &AppState, keys: &[(&Throttle, &str)]) -> Result<Option<u64>, sqlx::Error> {
-    let now = now_ms();
+    attempt_at(state, keys, now_ms()).await
+}
+
+/// [`attempt`] at a given time (ms): parallel attempts read the clock before
+/// they take turns on the row, so a later turn may carry an earlier time.
+pub async fn attempt_at(state: &AppState, keys: &[(&Throttle, &str)], now: i64) -> Result<Option<u64>, sqlx::Error> {
     let mut tx = state.begin_write().await?;
     let mut wait = None;
     for (t, key) in keys {
         let hash = t.key_hash(key);
-        let e = t.load(&mut tx, &hash, now).await?;
+        let e = t.load(&mut tx, &hash).await?;
         match step(e, now, t.free_attempts) {
             Ok(next) => t.store(&mut tx, &hash, next).await?,
             Err(secs) => wait = wait.max(Some(secs)),
