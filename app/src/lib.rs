@@ -210,6 +210,9 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("products") view={Lazy::<screens::ProductsScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("products/new") view={Lazy::<screens::NewProductScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("products/:uid") view={Lazy::<screens::ProductDetailScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("apis") view={Lazy::<screens::ApisScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("apis/new") view={Lazy::<screens::NewApiScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("apis/:uid") view={Lazy::<screens::ApiDetailScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("subscriptions") view={Lazy::<screens::SubscriptionsScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("emails") view={Lazy::<screens::EmailsScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("emails/templates") view={Lazy::<screens::TemplatesScreen>::new()}/>
@@ -221,6 +224,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=portal::PortalLayout>
                     <Route ssr=SsrMode::Async path=path!("") view={Lazy::<screens::HomeScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("products/:uid") view={Lazy::<screens::PortalProductScreen>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("apis/:uid") view={Lazy::<screens::ApiReferenceScreen>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("subscriptions") view={Lazy::<screens::MySubscriptionsScreen>::new()}/>
                     <Route path=path!("sign-in") view={Lazy::<screens::SignInScreen>::new()}/>
                     <Route path=path!("profile") view={Lazy::<screens::ProfileScreen>::new()}/>
@@ -248,7 +252,7 @@ mod screens {
             "/admin" | "/admin/" => "admin_home",
             _ if ["/admin/users", "/admin/invitations", "/admin/settings"].iter().any(|p| under(p)) => "admin_users",
             _ if under("/admin/groups") => "admin_groups",
-            _ if under("/admin/products") || under("/admin/subscriptions") => "admin_products",
+            _ if under("/admin/products") || under("/admin/subscriptions") || under("/admin/apis") => "admin_products",
             _ if under("/admin/emails") => "admin_emails",
             _ if under("/admin/activity") => "admin_activity",
             _ if under("/admin/tokens") => "admin_tokens",
@@ -257,7 +261,7 @@ mod screens {
                 "account"
             }
             "/" | "/subscriptions" | "/profile" => "portal",
-            _ if path.starts_with("/products/") => "portal",
+            _ if path.starts_with("/products/") || path.starts_with("/apis/") => "portal",
             _ => return None,
         })
     }
@@ -275,6 +279,8 @@ mod screens {
             ("/admin/invitations", Some("admin_users")),
             ("/admin/groups/g1", Some("admin_groups")),
             ("/admin/subscriptions", Some("admin_products")),
+            ("/admin/apis/orders", Some("admin_products")),
+            ("/apis/orders", Some("portal")),
             ("/admin/emails/templates/x", Some("admin_emails")),
             ("/admin/activity", Some("admin_activity")),
             ("/admin/tokens", Some("admin_tokens")),
@@ -288,6 +294,10 @@ mod screens {
 
     use crate::access_tokens::pages::AccessTokensPage;
     use crate::activity::pages::ActivityPage;
+    use crate::apis::pages::ApiDetailPage;
+    use crate::apis::pages::ApiReferencePage;
+    use crate::apis::pages::ApisPage;
+    use crate::apis::pages::NewApiPage;
     use crate::admin::Dashboard;
     use crate::auth::pages::SignInPage;
     use crate::emails::pages::EmailMessagePage;
@@ -330,6 +340,9 @@ mod screens {
         NewProductScreen => admin_products: NewProductPage,
         ProductDetailScreen => admin_products: ProductDetailPage,
         SubscriptionsScreen => admin_products: SubscriptionsPage,
+        ApisScreen => admin_products: ApisPage,
+        NewApiScreen => admin_products: NewApiPage,
+        ApiDetailScreen => admin_products: ApiDetailPage,
         EmailsScreen => admin_emails: EmailsPage,
         TemplatesScreen => admin_emails: TemplatesPage,
         TemplateEditorScreen => admin_emails: TemplateEditorPage,
@@ -339,6 +352,7 @@ mod screens {
         HomeScreen => portal: HomePage,
         PortalProductScreen => portal: PortalProductPage,
         MySubscriptionsScreen => portal: MySubscriptionsPage,
+        ApiReferenceScreen => portal: ApiReferencePage,
         SignInScreen => account: SignInPage,
         ProfileScreen => portal: ProfilePage,
         AcceptInvitationScreen => account: AcceptInvitationPage,

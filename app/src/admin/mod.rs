@@ -40,12 +40,13 @@ pub async fn dashboard_stats() -> Result<AdminStats, AppError> {
     .await
 }
 
-const NAV: [(&str, Msg); 10] = [
+const NAV: [(&str, Msg); 11] = [
     ("/admin", Msg::NavDashboard),
     ("/admin/users", Msg::NavUsers),
     ("/admin/invitations", Msg::NavInvitations),
     ("/admin/groups", Msg::NavGroups),
     ("/admin/products", Msg::NavProducts),
+    ("/admin/apis", Msg::NavApis),
     ("/admin/subscriptions", Msg::NavSubscriptions),
     ("/admin/emails", Msg::NavEmails),
     ("/admin/activity", Msg::NavActivity),

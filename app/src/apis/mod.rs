@@ -4,10 +4,16 @@
 //! check matches the request's path to an API by the longest prefix.
 use serde::{Deserialize, Serialize};
 
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod reference;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod spec;
 
 /// The protocols APIM lets an API speak.
 pub const PROTOCOLS: [&str; 4] = ["http", "https", "ws", "wss"];
@@ -48,6 +54,69 @@ pub struct ApiDeletePreview {
     pub products: Vec<String>,
     /// Subscriptions scoped to this API alone (deleted with it).
     pub subscriptions: i64,
+}
+
+/// An API's reference, read on the server from its OpenAPI document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// "OpenAPI 3.0.3" or "Swagger 2.0".
+    pub format: String,
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// operationId, or one made from the method and path (an anchor on the page).
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    pub parameters: Vec<Parameter>,
+    /// The request body's media types, if the operation takes one.
+    pub body: Option<String>,
+    pub responses: Vec<Response>,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parameter {
+    pub name: String,
+    /// query, header, path, cookie (and 2.0's body, formData).
+    pub location: String,
+    pub required: bool,
+    /// The schema's type and format, e.g. "integer (int64)"; may be empty.
+    pub kind: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub code: String,
+    pub description: String,
+}
+
+/// An API as the portal shows it: on a product's page and its reference page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalApi {
+    pub uid: String,
+    pub name: String,
+    pub description: String,
+    pub path: String,
+    pub subscription_required: bool,
+    pub has_spec: bool,
+}
+
+/// The reference page: the API, the products the visitor can see that hold
+/// it (uid, name), and its reference if a document was uploaded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferencePage {
+    pub api: PortalApi,
+    pub products: Vec<(String, String)>,
+    pub reference: Option<Reference>,
 }
 
 pub const MAX_API_NAME: usize = 300;

@@ -90,7 +90,7 @@ pub async fn set_product_visibility(uid: String, version: i64, groups: Vec<Strin
 }
 
 #[cfg(feature = "ssr")]
-fn portal_viewer() -> Option<(crate::users::UserId, bool)> {
+pub(crate) fn portal_viewer() -> Option<(crate::users::UserId, bool)> {
     // Until a one-time password is changed the portal shows what guests see.
     viewer().filter(|v| !v.must_change_password).map(|v| (v.user_id, v.is_admin))
 }

@@ -14,6 +14,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 enum Tab {
     Settings,
     Visibility,
+    Apis,
     Activity,
 }
 
@@ -25,6 +26,7 @@ pub fn ProductDetailPage() -> impl IntoView {
     let uid = Memo::new(move |_| params.read().get("uid").unwrap_or_default());
     let tab = Memo::new(move |_| match query.read().get("tab").as_deref() {
         Some("visibility") => Tab::Visibility,
+        Some("apis") => Tab::Apis,
         Some("activity") => Tab::Activity,
         _ => Tab::Settings,
     });
@@ -47,6 +49,7 @@ pub fn ProductDetailPage() -> impl IntoView {
                         let settings_href = base.clone();
                         let visibility_href = format!("{base}?tab=visibility");
                         let activity_href = format!("{base}?tab=activity");
+                        let apis_href = format!("{base}?tab=apis");
                         view! {
                             <p class="crumbs"><a href="/admin/products">{tr(Msg::NavProducts)}</a>" / "{p.name.clone()}</p>
                             <div class="page-head">
@@ -61,12 +64,15 @@ pub fn ProductDetailPage() -> impl IntoView {
                                 <a class="tab" href=settings_href aria-current=move || (tab.get() == Tab::Settings).then_some("page")>{tr(Msg::Settings)}</a>
                                 <a class="tab" href=visibility_href data-testid="visibility-tab"
                                     aria-current=move || (tab.get() == Tab::Visibility).then_some("page")>{tr(Msg::Visibility)}</a>
+                                <a class="tab" href=apis_href data-testid="apis-tab"
+                                    aria-current=move || (tab.get() == Tab::Apis).then_some("page")>{tr(Msg::Apis)}</a>
                                 <a class="tab" href=activity_href data-testid="activity-tab"
                                     aria-current=move || (tab.get() == Tab::Activity).then_some("page")>{tr(Msg::NavActivity)}</a>
                             </nav>
                             {move || match tab.get() {
                                 Tab::Settings => view! { <ProductSettings p=p.clone() reload saved/> }.into_any(),
                                 Tab::Visibility => view! { <VisibilityTab uid=p.uid.clone() saved/> }.into_any(),
+                                Tab::Apis => view! { <crate::apis::pages::ProductApisTab uid=p.uid.clone() saved/> }.into_any(),
                                 Tab::Activity => view! {
                                     <crate::activity::pages::ActivityList target=Some(("product", p.uid.clone())) reload=reload/>
                                 }.into_any(),

@@ -110,6 +110,7 @@ fn ProductPage(p: PortalProduct, subscribe: ServerAction<Subscribe>) -> impl Int
                 <dd>{move || Msg::LimitOf.fmt(i18n.lang.get(), &[&l, &p.mine])}</dd>
             })}
         </dl>
+        <crate::apis::pages::ProductApisList product=p.uid.clone()/>
         {has_terms.then(|| view! {
             <section class="card">
                 <h2>{tr(Msg::TermsOfUse)}</h2>
