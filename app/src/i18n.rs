@@ -677,6 +677,23 @@ messages! {
     RequestBody => "Request body", "Request-body";
     Responses => "Responses", "Responses";
     StatusCode => "Status", "Status";
+    // usage charts
+    Usage => "Usage", "Gebruik";
+    CallsPerHour => "Calls per hour, last 24 hours", "Aanroepen per uur, laatste 24 uur";
+    CallsPerDay => "Calls per day, last 30 days", "Aanroepen per dag, laatste 30 dagen";
+    CallsOverTime => "Calls through the key check", "Aanroepen via de sleutelcontrole";
+    CallsSummary => "{0} calls: {1} allowed, {2} refused", "{0} aanroepen: {1} toegestaan, {2} geweigerd";
+    Allowed => "Allowed", "Toegestaan";
+    Refused => "Refused", "Geweigerd";
+    OtherCalls => "Other", "Overig";
+    ShowNumbers => "Show the numbers", "Toon de getallen";
+    HourUtc => "Hour (UTC)", "Uur (UTC)";
+    DayUtc => "Day (UTC)", "Dag (UTC)";
+    QuotaLeft => "{0} of {1} calls left until {2} UTC", "{0} van {1} aanroepen over tot {2} UTC";
+    RateLimitIs => "Rate limit: {0} calls per {1} seconds", "Snelheidslimiet: {0} aanroepen per {1} seconden";
+    NoCallsYet => "No calls in the last 30 days.", "Geen aanroepen in de laatste 30 dagen.";
+    TopProducts => "Busiest products, last 30 days", "Drukste producten, laatste 30 dagen";
+    TopSubscriptions => "Busiest subscriptions, last 30 days", "Drukste abonnementen, laatste 30 dagen";
     ErrSpecTooLarge => "The document is larger than {0} MB.", "Het document is groter dan {0} MB.";
     ErrSpecEmpty => "The file is empty.", "Het bestand is leeg.";
     ErrSpecSyntax => "This is not valid JSON or YAML: {0}", "Dit is geen geldige JSON of YAML: {0}";

@@ -270,3 +270,97 @@ async fn scoped_subscriptions_show_what_they_open() {
     let list = admin.get(app.url("/admin/subscriptions")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains(r#"href="/admin/apis/billing""#), "{list}");
 }
+
+const ORDERS_YAML: &str = r##"
+openapi: 3.0.3
+info: { title: Orders, version: "2.1" }
+paths:
+  /orders/{id}:
+    parameters: [ { name: id, in: path, required: true, schema: { type: integer } } ]
+    get:
+      summary: One order
+      responses: { "200": { description: The order }, "404": { description: No such order } }
+  /orders:
+    post:
+      requestBody: { content: { application/json: { schema: { type: object } } } }
+      responses: { "201": { description: Created } }
+"##;
+
+/// The screens' server functions: an API created and put in a product, its
+/// OpenAPI document checked on upload (a wrong one says what and where, and
+/// nothing is stored), its reference shown to whoever can see a product that
+/// holds it and to nobody else, and a delete that first says what goes.
+#[tokio::test]
+async fn an_uploaded_reference_is_checked_and_shown_to_who_can_see_a_product_holding_the_api() {
+    use gatehouse_tests::{call_form, call_json};
+    let app = TestServer::start();
+    let admin = app.admin().await;
+    let form = |name: &str, path: &str| {
+        json!({ "form": { "name": name, "description": "", "path": path, "protocols": ["https"],
+            "service_url": "", "subscription_required": true } })
+    };
+    let (s, uid) = call_json(&admin, &app, "/api/admin/apis/create", form("Orders", "/orders")).await;
+    assert_eq!((s, uid.clone()), (200, json!("orders")));
+    let (s, e) = call_json(&admin, &app, "/api/admin/apis/create", form("Again", "orders/")).await;
+    assert_eq!((s, e["Validation"][0]["field"].clone()), (422, json!("path")), "{e}");
+    assert_eq!(call_json(&admin, &app, "/api/admin/apis/create", form("Internal", "internal")).await.0, 200);
+
+    // A wrong document: a clear error on the field, nothing stored.
+    let bad = "openapi: 3.0.0\ninfo: { title: x, version: '1' }\npaths: { /a: { get: { summary: no answers } } }";
+    let (s, e) = call_json(&admin, &app, "/api/admin/apis/spec", json!({ "uid": "orders", "text": bad })).await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!((e["Validation"][0]["field"].as_str(), e["Validation"][0]["msg"].as_str()), (Some("spec"), Some("ErrSpecResponses")));
+    assert_eq!(e["Validation"][0]["args"], json!(["GET /a"]));
+    let (_, r) = call_form(&admin, &app, "/api/admin/apis/reference", &[("uid", "orders")]).await;
+    assert_eq!(r, Value::Null, "nothing stored");
+    let (s, r) = call_json(&admin, &app, "/api/admin/apis/spec", json!({ "uid": "orders", "text": ORDERS_YAML })).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!((r["title"].as_str(), r["version"].as_str()), (Some("Orders"), Some("2.1")));
+    assert_eq!(r["operations"].as_array().unwrap().len(), 2);
+
+    let gold = app.create_product(&admin, "Gold", false, "").await;
+    app.set_visibility(&admin, &gold, &["developers"]).await;
+    let (s, changed) =
+        call_form(&admin, &app, "/api/admin/products/set_api", &[("product", &gold), ("api", "orders"), ("inside", "true")])
+            .await;
+    assert_eq!((s, changed), (200, json!(true)));
+    let (_, inside) = call_form(&admin, &app, "/api/admin/products/apis", &[("product", &gold)]).await;
+    assert_eq!(inside[0]["uid"], "orders");
+
+    // A developer who sees Gold sees its APIs and the reference.
+    app.create_developer("dev@example.com", "a long passphrase").await;
+    let dev = app.client();
+    assert_eq!(app.sign_in(&dev, "dev@example.com", "a long passphrase").await.status(), 200);
+    let (s, listed) = call_form(&dev, &app, "/api/apis/of_product", &[("product", &gold)]).await;
+    assert_eq!((s, listed[0]["path"].clone()), (200, json!("orders")), "{listed}");
+    let (s, page) = call_form(&dev, &app, "/api/apis/reference", &[("uid", "orders")]).await;
+    assert_eq!(s, 200, "{page}");
+    assert_eq!(page["products"], json!([[gold, "Gold"]]));
+    let get = page["reference"]["operations"].as_array().unwrap().iter().find(|o| o["method"] == "GET").unwrap().clone();
+    assert_eq!((get["path"].as_str(), get["summary"].as_str()), (Some("/orders/{id}"), Some("One order")));
+    assert_eq!(get["parameters"][0]["name"], "id");
+    assert_eq!(get["responses"].as_array().unwrap().len(), 2);
+    // ...but not an API in no product they can see, nor is anything shown to
+    // anonymous visitors (Gold is for developers): the same 404 as for none.
+    assert_eq!(call_form(&dev, &app, "/api/apis/reference", &[("uid", "internal")]).await.0, 404);
+    assert_eq!(call_form(&dev, &app, "/api/apis/reference", &[("uid", "nothing")]).await.0, 404);
+    let anon = app.client();
+    assert_eq!(call_form(&anon, &app, "/api/apis/reference", &[("uid", "orders")]).await.0, 404);
+    assert_eq!(call_form(&anon, &app, "/api/apis/of_product", &[("product", &gold)]).await.0, 404);
+    assert_eq!(call_form(&admin, &app, "/api/apis/reference", &[("uid", "internal")]).await.0, 200, "administrators see every API");
+    // Developers cannot change anything.
+    assert_eq!(call_json(&dev, &app, "/api/admin/apis/spec", json!({ "uid": "orders", "text": null })).await.0, 403);
+
+    // Removing the document leaves the API without a reference.
+    assert_eq!(call_json(&admin, &app, "/api/admin/apis/spec", json!({ "uid": "orders", "text": null })).await.0, 200);
+    let (_, page) = call_form(&dev, &app, "/api/apis/reference", &[("uid", "orders")]).await;
+    assert_eq!(page["reference"], Value::Null);
+
+    // Delete: the preview says what goes; then it is gone from the product.
+    let (_, p) = call_form(&admin, &app, "/api/admin/apis/delete_preview", &[("uid", "orders")]).await;
+    assert_eq!((p["products"].clone(), p["subscriptions"].clone()), (json!(["Gold"]), json!(0)));
+    assert_eq!(call_form(&admin, &app, "/api/admin/apis/delete", &[("uid", "orders")]).await.0, 200);
+    let (_, inside) = call_form(&admin, &app, "/api/admin/products/apis", &[("product", &gold)]).await;
+    assert_eq!(inside, json!([]));
+    assert_eq!(call_form(&admin, &app, "/api/admin/apis/get", &[("uid", "orders")]).await.0, 404);
+}

@@ -19,7 +19,8 @@ fn env() -> Vec<(&'static str, &'static str)> {
 /// Ada with an active subscription to Gold (which holds Orders), and a key
 /// for the Billing API alone.
 async fn setup(api: &Api) -> (String, String) {
-    let ada = json!({ "properties": { "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace" } });
+    let ada = json!({ "properties": { "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace",
+        "password": "another long passphrase" } });
     assert_eq!(api.put("/users/ada", ada).await.status, 201);
     for (id, path) in [("orders", "orders"), ("billing", "billing")] {
         let a = api.put(&format!("/apis/{id}"), json!({ "properties": { "displayName": id, "path": path } })).await;
@@ -263,4 +264,77 @@ async fn a_product_created_with_a_limit_enforces_it_at_once() {
     let c = reqwest::Client::new();
     assert_eq!(check(&c, &app, &key, None).await.status(), 200);
     assert_eq!(check(&c, &app, &key, None).await.status(), 429);
+}
+
+/// The sum of a chart's points: (allowed, refused).
+fn chart_sum(chart: &Value) -> (i64, i64) {
+    chart["series"]["points"].as_array().unwrap().iter().fold((0, 0), |(a, b), p| {
+        (a + p[1]["success"].as_i64().unwrap(), b + p[1]["blocked"].as_i64().unwrap())
+    })
+}
+
+/// The developer's Subscriptions page shows each subscription's calls per
+/// hour and per day, and what the quota leaves; administrators see the same
+/// per product, user and subscription, and the dashboard the busiest.
+#[tokio::test]
+async fn charts_show_each_subscriptions_calls_and_the_quota_left() {
+    let app = TestServer::start_with(&env());
+    let api = app.api().await;
+    let (gold, billing) = setup(&api).await;
+    let limit = json!({ "properties": { "quota": { "calls": 100, "renewalPeriod": 3600 } } });
+    let a = api.patch("/products/gold", Some("*"), limit).await;
+    assert!(a.status < 300, "{}", a.body);
+    app.create_developer("grace@example.com", "a long passphrase").await;
+    let c = reqwest::Client::new();
+    for _ in 0..6 {
+        assert_eq!(check(&c, &app, &gold, Some("/orders/1")).await.status(), 200);
+    }
+    for _ in 0..2 {
+        assert_eq!(check(&c, &app, &gold, Some("/billing/1")).await.status(), 403);
+    }
+    for _ in 0..3 {
+        assert_eq!(check(&c, &app, &billing, Some("/billing/1")).await.status(), 200);
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+
+    let dev = app.client();
+    assert_eq!(app.sign_in(&dev, "ada@example.com", "another long passphrase").await.status(), 200);
+    let (s, mine) = gatehouse_tests::call_form(&dev, &app, "/api/usage/mine", &[]).await;
+    assert_eq!(s, 200, "{mine}");
+    let of = |uid: &str| mine.as_array().unwrap().iter().find(|u| u["uid"] == uid).cloned().unwrap();
+    let g = of("ada-gold");
+    assert_eq!(chart_sum(&g["charts"]["hourly"]), (6, 2), "{g}");
+    assert_eq!(chart_sum(&g["charts"]["daily"]), (6, 2));
+    assert_eq!(g["charts"]["hourly"]["series"]["points"].as_array().unwrap().len(), 24);
+    assert_eq!(g["charts"]["daily"]["series"]["points"].as_array().unwrap().len(), 30);
+    assert!(g["charts"]["hourly"]["svg"].as_str().unwrap().starts_with("<svg"), "drawn on the server");
+    assert_eq!((g["quota"]["calls"].as_i64(), g["quota"]["used"].as_i64()), (Some(100), Some(6)), "{g}");
+    let b = of("ada-billing");
+    assert_eq!(chart_sum(&b["charts"]["hourly"]), (3, 0));
+    assert!(b["quota"].is_null(), "a key for one API has no product quota");
+
+    // Another developer sees only their own (none), and no administrator's view.
+    let grace = app.client();
+    assert_eq!(app.sign_in(&grace, "grace@example.com", "a long passphrase").await.status(), 200);
+    let (_, theirs) = gatehouse_tests::call_form(&grace, &app, "/api/usage/mine", &[]).await;
+    assert_eq!(theirs, json!([]));
+    let (s, _) =
+        gatehouse_tests::call_form(&grace, &app, "/api/admin/usage/of", &[("kind", "user"), ("uid", "ada")]).await;
+    assert_eq!(s, 403);
+
+    let admin = app.admin().await;
+    for (kind, uid, want) in [("product", "gold", (6, 2)), ("user", "ada", (9, 2)), ("subscription", "ada-billing", (3, 0))]
+    {
+        let (s, charts) =
+            gatehouse_tests::call_form(&admin, &app, "/api/admin/usage/of", &[("kind", kind), ("uid", uid)]).await;
+        assert_eq!(s, 200, "{charts}");
+        assert_eq!(chart_sum(&charts["daily"]), want, "{kind} {uid}");
+    }
+    let (s, _) =
+        gatehouse_tests::call_form(&admin, &app, "/api/admin/usage/of", &[("kind", "product"), ("uid", "nope")]).await;
+    assert_eq!(s, 404);
+    let (_, d) = gatehouse_tests::call_form(&admin, &app, "/api/admin/usage/dashboard", &[]).await;
+    assert_eq!(chart_sum(&d["charts"]["hourly"]), (9, 2), "{d}");
+    assert_eq!(d["top_subscriptions"][0]["uid"], "ada-gold", "busiest first: {d}");
+    assert_eq!(d["top_products"][0]["name"], "Gold");
 }

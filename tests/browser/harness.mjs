@@ -154,10 +154,10 @@ export async function adminPage(ctx, next = '/admin/users') {
  * Registers hooks that start a server (with ADMIN as first administrator) and a browser for a
  * test file; `setup(ctx)` runs once both are up (in the same hook, so the order is certain).
  */
-export function serverAndBrowser(setup = async () => {}) {
+export function serverAndBrowser(setup = async () => {}, env = {}) {
   const ctx = {};
   before(async () => {
-    ctx.server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password });
+    ctx.server = await startServer({ GATEHOUSE_ADMIN_EMAIL: ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: ADMIN.password, ...env });
     ctx.browser = await launchBrowser();
     await setup(ctx);
   });

@@ -170,5 +170,6 @@ pub fn Dashboard() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::usage::pages::DashboardUsagePanel/>
     }
 }

@@ -196,6 +196,11 @@ impl Gate {
         }
     }
 
+    /// The limits of a product, as the key check applies them (None: none).
+    pub fn limits_of(&self, product: i64) -> Option<super::meter::Limits> {
+        self.index.read().unwrap_or_else(|e| e.into_inner()).catalogue.limits.get(&product).copied()
+    }
+
     pub fn vault(&self) -> &Vault {
         &self.vault
     }

@@ -29,6 +29,8 @@ pub fn MySubscriptionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let subs = Resource::new(move || reload.get(), |_| my_subscriptions());
+    // Usage comes apart from the keys: a slow report must not hold the keys back.
+    let usage = Resource::new(|| (), |_| crate::usage::api::my_usage());
     view! {
         <h1>{tr(Msg::MySubscriptions)}</h1>
         <Suspense fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
@@ -46,7 +48,7 @@ pub fn MySubscriptionsPage() -> impl IntoView {
                     }.into_any(),
                     (_, Ok(list)) => view! {
                         <div class="stack" data-testid="my-subscriptions">
-                            {list.into_iter().map(|s| view! { <MySubscription s reload/> }).collect_view()}
+                            {list.into_iter().map(|s| view! { <MySubscription s reload usage/> }).collect_view()}
                         </div>
                     }.into_any(),
                 }
@@ -56,7 +58,11 @@ pub fn MySubscriptionsPage() -> impl IntoView {
 }
 
 #[component]
-fn MySubscription(s: SubscriptionRow, reload: RwSignal<u32>) -> impl IntoView {
+fn MySubscription(
+    s: SubscriptionRow,
+    reload: RwSignal<u32>,
+    usage: Resource<Result<Vec<crate::usage::SubscriptionUsage>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let keys = RwSignal::new(None::<SubscriptionKeys>);
     let shown = RwSignal::new(false);
@@ -168,6 +174,18 @@ fn MySubscription(s: SubscriptionRow, reload: RwSignal<u32>) -> impl IntoView {
                     {key_row(super::KeySlot::Secondary)}
                 </div>
             })}
+            <Transition fallback=|| ()>
+                {
+                    let uid = uid.clone();
+                    move || {
+                        let uid = uid.clone();
+                        Suspend::new(async move {
+                            usage.await.ok().and_then(|all| all.into_iter().find(|u| u.uid == uid))
+                                .map(|u| view! { <crate::usage::pages::MyUsage u/> })
+                        })
+                    }
+                }
+            </Transition>
             {move || regenerating.get().map(|slot| view! {
                 <ConfirmPanel
                     title=Signal::derive(move || i18n.t(slot.confirm_title()).to_string())
@@ -342,6 +360,8 @@ fn AdminRow(s: SubscriptionRow, reload: RwSignal<u32>, notice: RwSignal<Option<S
     };
     let actions: Vec<SubscriptionAction> =
         SubscriptionAction::ALL.into_iter().filter(|a| a.apply(s.state).is_some()).collect();
+    let usage_open = RwSignal::new(false);
+    let usage_uid = s.uid.clone();
     view! {
         <tr data-testid="subscription-row">
             <td>{s.name.clone()}</td>
@@ -356,6 +376,9 @@ fn AdminRow(s: SubscriptionRow, reload: RwSignal<u32>, notice: RwSignal<Option<S
                     href=crate::activity::history_href("subscription", &s.uid)>
                     {tr(Msg::SubscriptionHistory)}
                 </a>
+                <button type="button" class="button small secondary" data-testid="sub-usage"
+                    aria-expanded=move || usage_open.get().to_string()
+                    on:click=move |_| usage_open.update(|o| *o = !*o)>{tr(Msg::Usage)}</button>
                 {actions.into_iter().map(|a| {
                     let quick = matches!(a, SubscriptionAction::Approve | SubscriptionAction::Reactivate);
                     view! {
@@ -394,6 +417,9 @@ fn AdminRow(s: SubscriptionRow, reload: RwSignal<u32>, notice: RwSignal<Option<S
                 })}
             </td>
         </tr>
+        {move || usage_open.get().then(|| view! {
+            <tr class="usage-row"><td colspan="6"><crate::usage::pages::AdminUsage kind="subscription" uid=usage_uid.clone()/></td></tr>
+        })}
     }
 }
 

@@ -1,5 +1,6 @@
 //! Writing the key check's counts, and reading them back as reports.
 use super::repo::{self, By, Narrow};
+use super::{charts, DashboardUsage, QuotaLeft, SubscriptionUsage, TopRow, UsageCharts};
 use crate::error::ServiceError;
 use crate::gateway::Gate;
 use crate::state::AppState;
@@ -119,4 +120,87 @@ pub async fn report(
 ) -> Result<(Vec<repo::ReportRow>, i64), ServiceError> {
     let mut conn = state.pool.acquire().await?;
     Ok(repo::report(&mut conn, by, narrow, limit, offset).await?)
+}
+
+/// Calls per hour over the last 24 hours and per day over the last 30,
+/// narrowed as `n` says (its period is set here).
+async fn charts(conn: &mut dyn crate::db::Conn, n: Narrow, now: i64) -> Result<UsageCharts, ServiceError> {
+    let mut out = UsageCharts::default();
+    for (step, count, labels) in [(3600, 24, charts::Labels::Hours), (86_400, 30, charts::Labels::Days)] {
+        let from = now - now.rem_euclid(step) - (count as i64 - 1) * step;
+        let narrow = Narrow { from, to: now + 1, ..n };
+        let (rows, _) = repo::report(conn, By::Time(step / 60), narrow, count as i64 + 1, 0).await?;
+        let found: Vec<_> = rows.iter().map(|r| (r.key * 60, r.counts())).collect();
+        let chart = charts::bars(charts::fill(from, step, count, &found), labels);
+        if step == 3600 {
+            out.hourly = chart;
+        } else {
+            out.daily = chart;
+        }
+    }
+    Ok(out)
+}
+
+/// The developer's subscriptions: usage charts, and what the product's
+/// limits leave (the quota as the key check sees it on this replica, or as
+/// every replica wrote it, whichever is more).
+pub async fn mine(state: &AppState, user: crate::users::UserId) -> Result<Vec<SubscriptionUsage>, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let now = crate::db::now();
+    let mut out = Vec::new();
+    for (uid, id, product) in crate::subscriptions::repo::ids_of_user(&mut conn, user).await? {
+        let charts = charts(&mut conn, Narrow { subscription: Some(id), ..Default::default() }, now).await?;
+        let limits = product.and_then(|p| state.gate.limits_of(p));
+        let quota = match limits.and_then(|l| l.quota) {
+            Some((calls, period)) => {
+                let start = now - now.rem_euclid(period);
+                let written = repo::quota_use(&mut conn, start, &[id]).await?.first().map(|r| r.1).unwrap_or(0);
+                let here = state.gate.meter.quota_used(id, start).unwrap_or(0);
+                Some(QuotaLeft { calls, used: written.max(here), renews_at: start + period })
+            }
+            None => None,
+        };
+        out.push(SubscriptionUsage { uid, charts, rate: limits.and_then(|l| l.rate), quota });
+    }
+    Ok(out)
+}
+
+/// The usage charts of one subscription, product, user or API (`kind`).
+pub async fn of(
+    state: &AppState,
+    _: &crate::auth::capability::Admin,
+    kind: &str,
+    uid: &str,
+) -> Result<UsageCharts, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let id = Some(repo::row_id(&mut conn, kind, uid).await?.ok_or(ServiceError::NotFound)?);
+    let n = match kind {
+        "subscription" => Narrow { subscription: id, ..Default::default() },
+        "product" => Narrow { product: id, ..Default::default() },
+        "user" => Narrow { user: id, ..Default::default() },
+        _ => Narrow { api: id, ..Default::default() },
+    };
+    charts(&mut conn, n, crate::db::now()).await
+}
+
+/// The dashboard: every call over time, and the busiest products and
+/// subscriptions of the last 30 days.
+pub async fn dashboard(state: &AppState, _: &crate::auth::capability::Admin) -> Result<DashboardUsage, ServiceError> {
+    let mut conn = state.pool.acquire().await?;
+    let now = crate::db::now();
+    let charts = charts(&mut conn, Narrow::default(), now).await?;
+    let month = Narrow { from: now - now.rem_euclid(86_400) - 29 * 86_400, to: now + 1, ..Default::default() };
+    let products = repo::report(&mut conn, By::Product, month, 5, 0).await?.0;
+    let subs = repo::report(&mut conn, By::Subscription, month, 5, 0).await?.0;
+    let mut top_products = Vec::new();
+    for r in products {
+        let d = repo::describe(&mut conn, "product", r.key).await?;
+        top_products.push(TopRow { uid: d.product.unwrap_or_default(), name: d.name, counts: r.counts() });
+    }
+    let mut top_subscriptions = Vec::new();
+    for r in subs {
+        let d = repo::describe(&mut conn, "subscription", r.key).await?;
+        top_subscriptions.push(TopRow { uid: d.subscription.unwrap_or_default(), name: d.name, counts: r.counts() });
+    }
+    Ok(DashboardUsage { charts, top_products, top_subscriptions })
 }

@@ -15,6 +15,7 @@ enum Tab {
     Settings,
     Visibility,
     Apis,
+    Usage,
     Activity,
 }
 
@@ -27,6 +28,7 @@ pub fn ProductDetailPage() -> impl IntoView {
     let tab = Memo::new(move |_| match query.read().get("tab").as_deref() {
         Some("visibility") => Tab::Visibility,
         Some("apis") => Tab::Apis,
+        Some("usage") => Tab::Usage,
         Some("activity") => Tab::Activity,
         _ => Tab::Settings,
     });
@@ -50,6 +52,7 @@ pub fn ProductDetailPage() -> impl IntoView {
                         let visibility_href = format!("{base}?tab=visibility");
                         let activity_href = format!("{base}?tab=activity");
                         let apis_href = format!("{base}?tab=apis");
+                        let usage_href = format!("{base}?tab=usage");
                         view! {
                             <p class="crumbs"><a href="/admin/products">{tr(Msg::NavProducts)}</a>" / "{p.name.clone()}</p>
                             <div class="page-head">
@@ -66,6 +69,8 @@ pub fn ProductDetailPage() -> impl IntoView {
                                     aria-current=move || (tab.get() == Tab::Visibility).then_some("page")>{tr(Msg::Visibility)}</a>
                                 <a class="tab" href=apis_href data-testid="apis-tab"
                                     aria-current=move || (tab.get() == Tab::Apis).then_some("page")>{tr(Msg::Apis)}</a>
+                                <a class="tab" href=usage_href data-testid="usage-tab"
+                                    aria-current=move || (tab.get() == Tab::Usage).then_some("page")>{tr(Msg::Usage)}</a>
                                 <a class="tab" href=activity_href data-testid="activity-tab"
                                     aria-current=move || (tab.get() == Tab::Activity).then_some("page")>{tr(Msg::NavActivity)}</a>
                             </nav>
@@ -73,6 +78,7 @@ pub fn ProductDetailPage() -> impl IntoView {
                                 Tab::Settings => view! { <ProductSettings p=p.clone() reload saved/> }.into_any(),
                                 Tab::Visibility => view! { <VisibilityTab uid=p.uid.clone() saved/> }.into_any(),
                                 Tab::Apis => view! { <crate::apis::pages::ProductApisTab uid=p.uid.clone() saved/> }.into_any(),
+                                Tab::Usage => view! { <crate::usage::pages::AdminUsage kind="product" uid=p.uid.clone()/> }.into_any(),
                                 Tab::Activity => view! {
                                     <crate::activity::pages::ActivityList target=Some(("product", p.uid.clone())) reload=reload/>
                                 }.into_any(),

@@ -223,6 +223,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                     <h2>{tr(Msg::NavSubscriptions)}</h2>
                                     <crate::subscriptions::pages::UserSubscriptions subs=u.subscriptions.clone()/>
                                 </section>
+                                <crate::usage::pages::AdminUsage kind="user" uid=u.uid.clone()/>
                                 <section class="card">
                                     <h2>{tr(Msg::VisibleProducts)}</h2>
                                     <p class="muted">{tr(if is_admin { Msg::AdminSeesAll } else { Msg::VisibleProductsHelp })}</p>
