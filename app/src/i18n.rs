@@ -516,6 +516,13 @@ messages! {
     ActSignupExisting => "Sign-up tried with an existing address", "Aanmelding geprobeerd met een bestaand adres";
     ActVerificationResent => "Verification email sent again", "Bevestigingsmail opnieuw verstuurd";
     ActProductCreated => "Product created", "Product aangemaakt";
+    ActApiCreated => "API created", "API aangemaakt";
+    ActApiUpdated => "API edited", "API bewerkt";
+    ActApiDeleted => "API deleted", "API verwijderd";
+    ActApiAddedToProduct => "API added to a product", "API aan een product toegevoegd";
+    ActApiRemovedFromProduct => "API removed from a product", "API uit een product gehaald";
+    ActApiSpecUploaded => "API reference uploaded", "API-naslag geüpload";
+    ActApiSpecRemoved => "API reference removed", "API-naslag verwijderd";
     ActProductUpdated => "Product edited", "Product bewerkt";
     ActProductDeleted => "Product deleted", "Product verwijderd";
     ActProductVisibility => "Product visibility changed", "Zichtbaarheid van product gewijzigd";
@@ -661,7 +668,7 @@ messages! {
     NoSpecYet => "No document uploaded: the portal shows the API without a reference.", "Geen document geüpload: het portaal toont de API zonder naslag.";
     ProductApisIntro => "The product's keys open these APIs. Changes apply to the key check at once.", "De sleutels van het product openen deze API's. Wijzigingen gelden meteen bij de sleutelcontrole.";
     ProductHasNoApis => "This product holds no APIs yet: its keys open nothing behind a path.", "Dit product bevat nog geen API's: de sleutels ervan openen niets achter een pad.";
-    RemoveApiFromProduct => "Remove {0} from this product", "{0} uit dit product halen";
+    RemoveApiFromProduct => "Remove {0} from this product", "Verwijderen uit dit product: {0}";
     Remove => "Remove", "Verwijderen";
     Add => "Add", "Toevoegen";
     AddApi => "Add an API", "Een API toevoegen";

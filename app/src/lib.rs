@@ -29,6 +29,8 @@ pub mod retention;
 pub mod secret;
 pub mod signup;
 pub mod subscriptions;
+#[cfg(feature = "ssr")]
+pub mod uid;
 pub mod url;
 pub mod usage;
 pub mod users;
@@ -294,11 +296,11 @@ mod screens {
 
     use crate::access_tokens::pages::AccessTokensPage;
     use crate::activity::pages::ActivityPage;
+    use crate::admin::Dashboard;
     use crate::apis::pages::ApiDetailPage;
     use crate::apis::pages::ApiReferencePage;
     use crate::apis::pages::ApisPage;
     use crate::apis::pages::NewApiPage;
-    use crate::admin::Dashboard;
     use crate::auth::pages::SignInPage;
     use crate::emails::pages::EmailMessagePage;
     use crate::emails::pages::EmailsPage;

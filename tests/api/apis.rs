@@ -309,7 +309,10 @@ async fn an_uploaded_reference_is_checked_and_shown_to_who_can_see_a_product_hol
     let bad = "openapi: 3.0.0\ninfo: { title: x, version: '1' }\npaths: { /a: { get: { summary: no answers } } }";
     let (s, e) = call_json(&admin, &app, "/api/admin/apis/spec", json!({ "uid": "orders", "text": bad })).await;
     assert_eq!(s, 422, "{e}");
-    assert_eq!((e["Validation"][0]["field"].as_str(), e["Validation"][0]["msg"].as_str()), (Some("spec"), Some("ErrSpecResponses")));
+    assert_eq!(
+        (e["Validation"][0]["field"].as_str(), e["Validation"][0]["msg"].as_str()),
+        (Some("spec"), Some("ErrSpecResponses"))
+    );
     assert_eq!(e["Validation"][0]["args"], json!(["GET /a"]));
     let (_, r) = call_form(&admin, &app, "/api/admin/apis/reference", &[("uid", "orders")]).await;
     assert_eq!(r, Value::Null, "nothing stored");
@@ -320,9 +323,13 @@ async fn an_uploaded_reference_is_checked_and_shown_to_who_can_see_a_product_hol
 
     let gold = app.create_product(&admin, "Gold", false, "").await;
     app.set_visibility(&admin, &gold, &["developers"]).await;
-    let (s, changed) =
-        call_form(&admin, &app, "/api/admin/products/set_api", &[("product", &gold), ("api", "orders"), ("inside", "true")])
-            .await;
+    let (s, changed) = call_form(
+        &admin,
+        &app,
+        "/api/admin/products/set_api",
+        &[("product", &gold), ("api", "orders"), ("inside", "true")],
+    )
+    .await;
     assert_eq!((s, changed), (200, json!(true)));
     let (_, inside) = call_form(&admin, &app, "/api/admin/products/apis", &[("product", &gold)]).await;
     assert_eq!(inside[0]["uid"], "orders");
@@ -336,7 +343,8 @@ async fn an_uploaded_reference_is_checked_and_shown_to_who_can_see_a_product_hol
     let (s, page) = call_form(&dev, &app, "/api/apis/reference", &[("uid", "orders")]).await;
     assert_eq!(s, 200, "{page}");
     assert_eq!(page["products"], json!([[gold, "Gold"]]));
-    let get = page["reference"]["operations"].as_array().unwrap().iter().find(|o| o["method"] == "GET").unwrap().clone();
+    let get =
+        page["reference"]["operations"].as_array().unwrap().iter().find(|o| o["method"] == "GET").unwrap().clone();
     assert_eq!((get["path"].as_str(), get["summary"].as_str()), (Some("/orders/{id}"), Some("One order")));
     assert_eq!(get["parameters"][0]["name"], "id");
     assert_eq!(get["responses"].as_array().unwrap().len(), 2);
@@ -347,7 +355,11 @@ async fn an_uploaded_reference_is_checked_and_shown_to_who_can_see_a_product_hol
     let anon = app.client();
     assert_eq!(call_form(&anon, &app, "/api/apis/reference", &[("uid", "orders")]).await.0, 404);
     assert_eq!(call_form(&anon, &app, "/api/apis/of_product", &[("product", &gold)]).await.0, 404);
-    assert_eq!(call_form(&admin, &app, "/api/apis/reference", &[("uid", "internal")]).await.0, 200, "administrators see every API");
+    assert_eq!(
+        call_form(&admin, &app, "/api/apis/reference", &[("uid", "internal")]).await.0,
+        200,
+        "administrators see every API"
+    );
     // Developers cannot change anything.
     assert_eq!(call_json(&dev, &app, "/api/admin/apis/spec", json!({ "uid": "orders", "text": null })).await.0, 403);
 

@@ -268,9 +268,11 @@ async fn a_product_created_with_a_limit_enforces_it_at_once() {
 
 /// The sum of a chart's points: (allowed, refused).
 fn chart_sum(chart: &Value) -> (i64, i64) {
-    chart["series"]["points"].as_array().unwrap().iter().fold((0, 0), |(a, b), p| {
-        (a + p[1]["success"].as_i64().unwrap(), b + p[1]["blocked"].as_i64().unwrap())
-    })
+    chart["series"]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .fold((0, 0), |(a, b), p| (a + p[1]["success"].as_i64().unwrap(), b + p[1]["blocked"].as_i64().unwrap()))
 }
 
 /// The developer's Subscriptions page shows each subscription's calls per
@@ -323,7 +325,8 @@ async fn charts_show_each_subscriptions_calls_and_the_quota_left() {
     assert_eq!(s, 403);
 
     let admin = app.admin().await;
-    for (kind, uid, want) in [("product", "gold", (6, 2)), ("user", "ada", (9, 2)), ("subscription", "ada-billing", (3, 0))]
+    for (kind, uid, want) in
+        [("product", "gold", (6, 2)), ("user", "ada", (9, 2)), ("subscription", "ada-billing", (3, 0))]
     {
         let (s, charts) =
             gatehouse_tests::call_form(&admin, &app, "/api/admin/usage/of", &[("kind", kind), ("uid", uid)]).await;

@@ -52,6 +52,9 @@ test('arrange: a developer with a subscription, a group, a product, an invitatio
   productUid = await api(admin, 'admin/products/create', { form: { name: 'Orders API', description: 'Orders and invoices.', terms: 'Be nice.', published: true, subscription_required: true, approval_required: false, subscriptions_limit: '' } }, true);
   const [, version] = await api(admin, 'admin/products/visibility', { uid: productUid });
   await api(admin, 'admin/products/set_visibility', { uid: productUid, version, groups: [groupUid, 'guests'] }, true);
+  await api(admin, 'admin/apis/create', { form: { name: 'Orders', description: 'Place and track orders.', path: 'orders', protocols: ['https'], service_url: '', subscription_required: true } }, true);
+  await api(admin, 'admin/apis/spec', { uid: 'orders', text: 'openapi: 3.0.0\ninfo: { title: Orders, version: "1" }\npaths:\n  /orders/{id}:\n    get:\n      summary: One order\n      parameters: [ { name: id, in: path, required: true, schema: { type: integer } } ]\n      responses: { "200": { description: The order } }\n' }, true);
+  await api(admin, 'admin/products/set_api', { product: productUid, api: 'orders', inside: true });
   await api(admin, 'admin/invitations/invite', { email: 'ivy@example.com', first_name: 'Ivy', last_name: 'Invited', lang: 'en' });
   await api(admin, 'admin/tokens/create', { name: 'CI pipeline', valid_days: 30 });
   dev = await newPage(ctx.browser);
@@ -68,12 +71,14 @@ test('arrange: a developer with a subscription, a group, a product, an invitatio
 const ADMIN_SCREENS = () => [
   '/admin', '/admin/users', '/admin/users/new', '/admin/users/invite', `/admin/users/${userUid}`,
   '/admin/invitations', '/admin/groups', `/admin/groups/${groupUid}`, '/admin/products', '/admin/products/new',
-  `/admin/products/${productUid}`, `/admin/products/${productUid}?tab=visibility`, '/admin/subscriptions',
+  `/admin/products/${productUid}`, `/admin/products/${productUid}?tab=visibility`,
+  `/admin/products/${productUid}?tab=apis`, `/admin/products/${productUid}?tab=usage`, '/admin/apis', '/admin/apis/new',
+  '/admin/apis/orders', '/admin/apis/orders?tab=reference', '/admin/subscriptions',
   '/admin/emails', '/admin/emails/templates', '/admin/emails/templates/inviteUserNotificationMessage', '/admin/activity',
   '/admin/activity?kind=subscription&id=none',
   '/admin/tokens', '/admin/settings',
 ];
-const DEV_SCREENS = () => ['/', `/products/${productUid}`, '/subscriptions', '/profile'];
+const DEV_SCREENS = () => ['/', `/products/${productUid}`, '/apis/orders', '/subscriptions', '/profile'];
 const VISITOR_SCREENS = ['/', '/sign-in', '/sign-up', '/forgot-password', '/no-such-page'];
 
 for (const lang of ['en', 'nl']) {

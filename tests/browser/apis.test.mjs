@@ -10,6 +10,15 @@ import assert from 'node:assert/strict';
 import { adminPage, clickUntil, newPage, serverAndBrowser, shot } from './harness.mjs';
 
 let ctx, server, admin;
+
+/** Waits until the wasm app runs on a freshly loaded page (the language switch answers). */
+async function hydrated(page) {
+  await clickUntil(page, 'button[lang="nl"]', async () => (await page.getAttribute('html', 'lang')) === 'nl');
+  await page.click('button[lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  // The screen's own code arrives after the layout's: let it settle.
+  await page.waitForLoadState('networkidle');
+}
 ctx = serverAndBrowser(async (c) => {
   server = c.server;
   admin = await adminPage(c, '/admin/apis');
@@ -61,7 +70,7 @@ test('arrange: a developer and a product for developers', async () => {
 
 test('an administrator creates an API and uploads its reference', async () => {
   await admin.getByText('No APIs yet').waitFor();
-  await shot(admin, '120-apis-empty');
+  await shot(admin, '140-apis-empty');
   await admin.getByTestId('new-api').click();
   await admin.getByRole('heading', { name: '+ New API' }).waitFor();
   await admin.fill('#api-name', 'Orders');
@@ -71,7 +80,7 @@ test('an administrator creates an API and uploads its reference', async () => {
   assert.match(await admin.locator('#path-error').textContent(), /Use a URL path like orders\/v1/);
   await admin.fill('#api-path', '/orders/');
   await admin.fill('#api-service-url', 'https://orders.internal.example');
-  await shot(admin, '121-new-api-form');
+  await shot(admin, '141-new-api-form');
   await admin.getByRole('button', { name: 'Create API' }).click();
   await admin.waitForURL(/\/admin\/apis\/orders\?created=1/);
   await admin.getByText('API created.').waitFor();
@@ -84,23 +93,25 @@ test('an administrator creates an API and uploads its reference', async () => {
   await admin.locator('#spec-error').waitFor();
   assert.equal(await admin.locator('#spec-error').textContent(), 'GET /a has no responses: every operation needs at least one.');
   await admin.getByTestId('no-spec').waitFor();
-  await shot(admin, '122-spec-refused');
+  await shot(admin, '142-spec-refused');
   await admin.fill('#spec-text', SPEC);
   await admin.getByTestId('spec-upload').click();
   await admin.getByText('Document checked and saved.').waitFor();
   await admin.getByTestId('api-reference').waitFor();
   assert.equal(await admin.getByTestId('operation').count(), 4);
-  await shot(admin, '123-spec-saved');
+  await shot(admin, '143-spec-saved');
 });
 
 test('the product gets the API on its APIs tab, and a quota', async () => {
   await admin.goto(server.base + `/admin/products/${gold}?tab=apis`);
   await admin.getByTestId('no-product-apis').waitFor();
-  await clickUntil(admin, '[data-testid="add-api-form"] button[type="submit"]', async () => await admin.getByTestId('product-apis-table').isVisible());
+  await hydrated(admin);
+  await admin.locator('[data-testid="add-api-form"] button[type="submit"]').click();
+  await admin.getByTestId('product-apis-table').waitFor();
   const rows = await admin.locator('[data-testid="product-apis-table"] tbody tr').allInnerTexts();
   assert.equal(rows.length, 1);
   assert.match(rows[0], /Orders\t\/orders\tKey required/);
-  await shot(admin, '124-product-apis-tab');
+  await shot(admin, '144-product-apis-tab');
 
   await admin.goto(server.base + `/admin/products/${gold}`);
   await admin.getByTestId('product-limits').waitFor();
@@ -111,10 +122,11 @@ test('the product gets the API on its APIs tab, and a quota', async () => {
   await admin.fill('#rate-calls', '100');
   await admin.fill('#quota-calls', '1000');
   await admin.fill('#quota-minutes', '1440');
-  await shot(admin, '125-product-limits-form');
+  await shot(admin, '145-product-limits-form');
   await admin.locator('[data-testid="product-form"] button[type="submit"]').click();
   await admin.getByText('Saved').first().waitFor();
   assert.equal(await admin.locator('#quota-minutes').inputValue(), '1440');
+  assert.deepEqual(admin.errors, []);
 });
 
 let page;
@@ -129,7 +141,7 @@ test('a developer reads the reference, calls the API and sees the calls and the 
   await page.waitForURL(server.base + '/products/' + gold);
   const apis = page.getByTestId('portal-product-apis');
   await apis.waitFor();
-  await shot(page, '126-portal-product-apis');
+  await shot(page, '146-portal-product-apis');
   await apis.getByRole('link', { name: 'Orders' }).click();
   await page.waitForURL(server.base + '/apis/orders');
   await page.getByTestId('api-reference').waitFor();
@@ -137,17 +149,18 @@ test('a developer reads the reference, calls the API and sees the calls and the 
   const ops = await page.locator('.op-index li').allInnerTexts();
   assert.deepEqual(ops.map((o) => o.split(' — ')[0].replace(/\s+/g, ' ')), ['GET /orders', 'POST /orders', 'GET /orders/{id}', 'DELETE /orders/{id}']);
   assert.ok(await page.locator('[data-testid="operation"]', { hasText: 'List orders' }).isVisible());
-  await shot(page, '127-api-reference');
+  await shot(page, '147-api-reference');
   assert.deepEqual(page.errors, []);
 
   // Subscribe (the form on the product page), then call through the key check.
   await page.goto(server.base + '/products/' + gold);
-  await clickUntil(page, '[data-testid="subscribe-form"] button[type="submit"]', async () => await page.getByTestId('subscribed').isVisible());
+  await hydrated(page);
+  await page.locator('[data-testid="subscribe-form"] button[type="submit"]').click();
+  await page.getByTestId('subscribed').waitFor();
   await page.goto(server.base + '/subscriptions');
-  const card = page.getByTestId('subscription').first();
-  await card.getByRole('button', { name: 'Show' }).first().waitFor();
-  await clickUntil(page, '[data-testid="primary-key"] button:has-text("Show")', async () =>
-    /^[0-9a-f]{32}$/.test(await page.locator('[data-testid="primary-key"] code').textContent()));
+  await hydrated(page);
+  await page.locator('[data-testid="primary-key"]').getByRole('button', { name: 'Show' }).click();
+  await page.waitForFunction(() => /^[0-9a-f]{32}$/.test(document.querySelector('[data-testid="primary-key"] code').textContent));
   const key = await page.locator('[data-testid="primary-key"] code').textContent();
   for (let i = 0; i < 12; i++) {
     const r = await page.request.get(server.base + '/gateway/check', { headers: { 'Ocp-Apim-Subscription-Key': key, 'X-Original-URI': '/orders/' + i } });
@@ -162,7 +175,7 @@ test('a developer reads the reference, calls the API and sees the calls and the 
   assert.match(await usage.getByTestId('quota-left').textContent(), /988 of 1,000 calls left until \d{4}-\d\d-\d\d 00:00 UTC/);
   assert.match(await usage.locator('figcaption').first().textContent(), /12 calls: 12 allowed, 0 refused/);
   await usage.getByText('Show the numbers').first().click();
-  await shot(page, '128-my-usage');
+  await shot(page, '148-my-usage');
   assert.deepEqual(page.errors, []);
 });
 
@@ -172,9 +185,9 @@ test('the administrator sees the calls on the dashboard and the product', async 
   assert.match(await admin.getByTestId('dashboard-usage').locator('figcaption').first().textContent(), /13 calls: 12 allowed, 0 refused/);
   const top = await admin.locator('[data-testid="top-products"] tbody tr').allInnerTexts();
   assert.match(top[0], /Gold\t12\t0/);
-  await shot(admin, '129-dashboard-usage');
+  await shot(admin, '149-dashboard-usage');
   await admin.goto(server.base + `/admin/products/${gold}?tab=usage`);
   await admin.getByTestId('admin-usage').getByTestId('usage-chart').first().waitFor();
-  await shot(admin, '130-product-usage');
+  await shot(admin, '150-product-usage');
   assert.deepEqual(admin.errors, []);
 });

@@ -111,6 +111,22 @@ pub async fn product_apis(product: String) -> Result<Vec<ApiRow>, AppError> {
     .await
 }
 
+/// A product's APIs tab: the APIs it holds, and up to 100 others to add.
+/// One call: a resource that awaited two would read the request's session
+/// after its first await, which a server render may already have left.
+#[server(endpoint = "admin/products/api_choices")]
+pub async fn product_api_choices(product: String) -> Result<(Vec<ApiRow>, Vec<ApiRow>), AppError> {
+    run(async move {
+        let admin = require_admin()?;
+        let state = app_state();
+        let inside = service::of_product(&state, &admin, &product).await?;
+        let (all, _) = service::list(&state, &admin, "", 1, 100).await?;
+        let others = all.into_iter().filter(|a| !inside.iter().any(|i| i.uid == a.uid)).collect();
+        Ok((inside, others))
+    })
+    .await
+}
+
 /// Adds the API to the product (`inside`) or removes it.
 #[server(endpoint = "admin/products/set_api")]
 pub async fn set_product_api(product: String, api: String, inside: bool) -> Result<bool, AppError> {

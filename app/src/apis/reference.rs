@@ -38,14 +38,24 @@ pub async fn set_spec(
     let (action, after) = match &reference {
         Some(r) => (
             "api.spec_uploaded",
-            Some(json!({ "title": r.title, "version": r.version, "format": r.format, "operations": r.operations.len() })),
+            Some(
+                json!({ "title": r.title, "version": r.version, "format": r.format, "operations": r.operations.len() }),
+            ),
         ),
         None => ("api.spec_removed", None),
     };
     activity::record_related(
         &mut tx,
         admin.actor(),
-        Change { action, target_kind: "api", target_uid: &a.uid, target_label: &a.name, before: None, after, reason: None },
+        Change {
+            action,
+            target_kind: "api",
+            target_uid: &a.uid,
+            target_label: &a.name,
+            before: None,
+            after,
+            reason: None,
+        },
         None,
     )
     .await?;

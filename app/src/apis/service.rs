@@ -167,20 +167,7 @@ pub async fn create(
     let v = validate(&form).map_err(ServiceError::Validation)?;
     let mut tx = state.begin_write().await?;
     path_free(&mut tx, &v.path, None).await?;
-    let uid = match chosen {
-        Some(uid) if repo::uid_taken(&mut tx, uid).await? => return Err(ServiceError::Conflict),
-        Some(uid) => uid.to_string(),
-        None => {
-            let base = crate::groups::service::slug(&v.name, "api");
-            let mut uid = base.clone();
-            let mut n = 2;
-            while repo::uid_taken(&mut tx, &uid).await? {
-                uid = format!("{base}-{n}");
-                n += 1;
-            }
-            uid
-        }
-    };
+    let uid = crate::uid::pick(&mut tx, chosen, &v.name, "api", |c, u| Box::pin(repo::uid_taken(c, u))).await?;
     repo::insert(&mut tx, &uid, &v.fields()).await?;
     let (_, row) = find(&mut tx, &uid).await?;
     log(&mut tx, admin.actor(), "api.created", &row, None, Some(snapshot(&row)), None).await?;

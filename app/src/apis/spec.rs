@@ -104,9 +104,11 @@ pub fn read(text: &str) -> Result<Reference, FieldError> {
             };
             let s = |k: &str| op.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             operations.push(Operation {
-                id: op.get("operationId").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
-                    format!("{method}{}", path.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
-                }),
+                id: op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{method}{}", path.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))),
                 method: method.to_uppercase(),
                 path: path.clone(),
                 summary: s("summary"),
@@ -142,7 +144,8 @@ fn parameters(doc: &Value, list: Option<&Value>, at: &str) -> Result<Vec<Paramet
     let mut out = Vec::new();
     for p in list {
         let p = resolve(doc, p, at)?;
-        let name = p.get("name").and_then(Value::as_str).ok_or_else(|| err(Msg::ErrSpecMissing, &[&format!("{at}: name")]))?;
+        let name =
+            p.get("name").and_then(Value::as_str).ok_or_else(|| err(Msg::ErrSpecMissing, &[&format!("{at}: name")]))?;
         let location = p
             .get("in")
             .and_then(Value::as_str)
@@ -213,7 +216,10 @@ paths:
         assert_eq!(msg("").0, Msg::ErrSpecEmpty);
         assert_eq!(msg("{ not json").0, Msg::ErrSpecSyntax);
         assert_eq!(msg("openapi: 1.0\ninfo: {}").0, Msg::ErrSpecVersion);
-        assert_eq!(msg("openapi: 3.1.0\ninfo: { version: '1' }\npaths: {}"), (Msg::ErrSpecMissing, vec!["info.title".into()]));
+        assert_eq!(
+            msg("openapi: 3.1.0\ninfo: { version: '1' }\npaths: {}"),
+            (Msg::ErrSpecMissing, vec!["info.title".into()])
+        );
         assert_eq!(
             msg("swagger: '2.0'\ninfo: { title: a, version: '1' }\npaths: { orders: {} }"),
             (Msg::ErrSpecPath, vec!["orders".into()])

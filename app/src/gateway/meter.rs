@@ -142,6 +142,10 @@ struct Window {
     quota_base: i64,
     /// This replica's allowed calls in the period not yet in `quota_base`.
     quota_local: i64,
+    /// When the later of its windows ends: after that, with nothing left to
+    /// write, it is forgotten (a subscription that stopped calling, or was
+    /// deleted, does not hold memory for ever).
+    ends: i64,
 }
 
 #[derive(Default)]
@@ -196,6 +200,7 @@ impl Meter {
                 w.rate_used = 0;
             }
             let reset = start + secs - now;
+            w.ends = w.ends.max(start + secs);
             if w.rate_used >= calls {
                 refused = Some(Refusal::Rate { retry_after: reset.max(1) });
             } else {
@@ -211,6 +216,7 @@ impl Meter {
             }
             let used = w.quota_base + w.quota_local;
             let reset = start + period - now;
+            w.ends = w.ends.max(start + period);
             if used >= calls {
                 // The quota says when it renews; it outranks a rate window.
                 refused = Some(Refusal::Quota { retry_after: reset.max(1) });
@@ -240,12 +246,14 @@ impl Meter {
         }
     }
 
-    /// Takes every count for writing.
-    pub fn take(&self) -> Taken {
+    /// Takes every count for writing, and forgets the limit windows that
+    /// ended before `now` with nothing left to write.
+    pub fn take(&self, now: i64) -> Taken {
         let mut taken = Taken { cells: Vec::new(), quota: Vec::new() };
         for shard in &self.shards {
             let mut s = shard.lock().unwrap_or_else(|e| e.into_inner());
             taken.cells.extend(std::mem::take(&mut s.cells));
+            s.windows.retain(|_, w| w.ends > now || w.quota_local != 0);
             for (sub, w) in &s.windows {
                 if w.quota_start != 0 {
                     taken.quota.push((*sub, w.quota_start, w.quota_local));
@@ -314,13 +322,13 @@ mod tests {
         assert_eq!(m.admit(t(1), l, 109), Err(Refusal::Rate { retry_after: 1 }));
         assert!(m.admit(t(2), l, 109).is_ok(), "per subscription");
         assert!(m.admit(t(1), l, 110).is_ok(), "the next window");
-        let taken = m.take();
+        let taken = m.take(110);
         let c: Counts = taken.cells.iter().filter(|(k, _)| k.0 == 1).fold(Counts::default(), |mut a, (_, c)| {
             a.merge(&c.counts);
             a
         });
         assert_eq!((c.allowed, c.rate_limited), (3, 1));
-        assert!(m.take().cells.is_empty(), "taken once");
+        assert!(m.take(110).cells.is_empty(), "taken once");
     }
 
     #[test]
@@ -332,12 +340,30 @@ mod tests {
         assert_eq!(m.admit(t(7), l, 131).unwrap().quota, Some((0, 49)));
         assert_eq!(m.admit(t(7), l, 132), Err(Refusal::Quota { retry_after: 48 }));
         // A flush writes the two calls; another replica wrote one more.
-        let taken = m.take();
+        let taken = m.take(132);
         assert_eq!(taken.quota, vec![(7, 120, 2)]);
         m.quota_written(7, 120, 2);
         assert_eq!(m.quota_used(7, 120), Some(5));
         m.set_quota_base(7, 120, 6);
         assert_eq!(m.quota_used(7, 120), Some(6));
         assert!(m.admit(t(7), l, 180).is_ok(), "a new period");
+    }
+
+    #[test]
+    fn windows_are_forgotten_once_they_end_with_nothing_to_write() {
+        let m = Meter::default();
+        let windows = |m: &Meter| m.shards.iter().map(|s| s.lock().unwrap().windows.len()).sum::<usize>();
+        m.admit(t(1), Limits { rate: Some((5, 10)), quota: None }, 100).unwrap();
+        m.admit(t(2), Limits { rate: Some((5, 10)), quota: Some((50, 60)) }, 100).unwrap();
+        m.take(105);
+        assert_eq!(windows(&m), 2, "still running");
+        m.take(110);
+        assert_eq!(windows(&m), 1, "the rate window ended");
+        let taken = m.take(125);
+        assert_eq!(taken.quota, vec![(2, 60, 1)], "the quota call is still to be written");
+        assert_eq!(windows(&m), 1, "kept until it is");
+        m.quota_written(2, 60, 1);
+        m.take(125);
+        assert_eq!(windows(&m), 0);
     }
 }

@@ -31,25 +31,6 @@ pub fn validate(kind: GroupKind, form: &GroupForm) -> Vec<FieldError> {
     errs
 }
 
-/// A readable resource name from a display name: "Partner APIs" ->
-/// "partner-apis"; `fallback` when nothing readable is left ("!!!").
-pub fn slug(name: &str, fallback: &str) -> String {
-    let mut s = String::new();
-    for c in name.trim().to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c);
-        } else if !s.ends_with('-') && !s.is_empty() {
-            s.push('-');
-        }
-    }
-    let s: String = s.trim_end_matches('-').chars().take(60).collect();
-    if s.is_empty() {
-        fallback.into()
-    } else {
-        s
-    }
-}
-
 async fn find(conn: &mut dyn Conn, uid: &str) -> Result<(i64, GroupRow), ServiceError> {
     repo::by_uid(conn, uid).await?.ok_or(ServiceError::NotFound)
 }
@@ -100,20 +81,7 @@ pub async fn create_named(
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
     }
-    let uid = match chosen {
-        Some(uid) if repo::uid_taken(&mut tx, uid).await? => return Err(ServiceError::Conflict),
-        Some(uid) => uid.to_string(),
-        None => {
-            let base = slug(&form.name, "group");
-            let mut uid = base.clone();
-            let mut n = 2;
-            while repo::uid_taken(&mut tx, &uid).await? {
-                uid = format!("{base}-{n}");
-                n += 1;
-            }
-            uid
-        }
-    };
+    let uid = crate::uid::pick(&mut tx, chosen, &form.name, "group", |c, u| Box::pin(repo::uid_taken(c, u))).await?;
     repo::insert(&mut tx, &uid, kind, &form).await?;
     let (_, row) = find(&mut tx, &uid).await?;
     activity::record(
@@ -244,14 +212,4 @@ pub async fn set_member(
         tx.commit().await?;
     }
     Ok(changed)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn slugs_are_readable_resource_names() {
-        assert_eq!(super::slug("Partner APIs", "group"), "partner-apis");
-        assert_eq!(super::slug("  Ünïcode & co. ", "group"), "n-code-co");
-        assert_eq!(super::slug("!!!", "group"), "group");
-    }
 }

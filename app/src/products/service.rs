@@ -145,20 +145,7 @@ pub async fn create_named(
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrProductNameTaken));
     }
-    let uid = match chosen {
-        Some(uid) if repo::uid_taken(&mut tx, uid).await? => return Err(ServiceError::Conflict),
-        Some(uid) => uid.to_string(),
-        None => {
-            let base = crate::groups::service::slug(&form.name, "product");
-            let mut uid = base.clone();
-            let mut n = 2;
-            while repo::uid_taken(&mut tx, &uid).await? {
-                uid = format!("{base}-{n}");
-                n += 1;
-            }
-            uid
-        }
-    };
+    let uid = crate::uid::pick(&mut tx, chosen, &form.name, "product", |c, u| Box::pin(repo::uid_taken(c, u))).await?;
     repo::insert(&mut tx, &uid, &Fields { form: &form, limits }).await?;
     let (_, row) = find(&mut tx, &uid).await?;
     log(&mut tx, actor, "product.created", &row, None, Some(snapshot(&row)), None).await?;

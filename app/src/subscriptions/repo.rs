@@ -151,10 +151,12 @@ pub async fn for_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<Subscript
 /// A user's subscriptions as (uid, row id, product row id), newest first
 /// (their usage on the developer's page).
 pub async fn ids_of_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<(String, i64, Option<i64>)>, sqlx::Error> {
-    crate::db::query_as("SELECT uid, id, product_id FROM subscriptions WHERE user_id = ? ORDER BY created_at DESC, id DESC")
-        .bind(user.0)
-        .fetch_all(conn)
-        .await
+    crate::db::query_as(
+        "SELECT uid, id, product_id FROM subscriptions WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+    )
+    .bind(user.0)
+    .fetch_all(conn)
+    .await
 }
 
 /// The administrators' list, newest first.

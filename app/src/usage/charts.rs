@@ -4,11 +4,13 @@
 use super::{CallCounts, Chart, Series};
 use std::fmt::Write;
 
-const W: i64 = 640;
-const H: i64 = 180;
+// Drawn about as wide as it is shown (half a page), so that the labels'
+// 10 units stay near 10 px.
+const W: i64 = 360;
+const H: i64 = 150;
 /// Room for the axis labels: left for counts, bottom for times.
-const LEFT: i64 = 44;
-const BOTTOM: i64 = 22;
+const LEFT: i64 = 34;
+const BOTTOM: i64 = 18;
 const TOP: i64 = 8;
 
 /// How a bucket's start is labelled under the axis.
@@ -63,7 +65,7 @@ pub fn bars(series: Series, labels: Labels) -> Chart {
         let y = TOP + plot_h * i / 2;
         let _ = write!(
             svg,
-            r##"<line x1="{LEFT}" x2="{}" y1="{y}" y2="{y}" class="grid" stroke="#d0d5dd" stroke-width="1"/><text x="{}" y="{}" class="axis" text-anchor="end" font-size="11" fill="#667085">{v}</text>"##,
+            r##"<line x1="{LEFT}" x2="{}" y1="{y}" y2="{y}" class="grid" stroke="#d0d5dd" stroke-width="1"/><text x="{}" y="{}" class="axis" text-anchor="end" font-size="10" fill="#667085">{v}</text>"##,
             W - 4,
             LEFT - 6,
             y + 4
@@ -76,13 +78,8 @@ pub fn bars(series: Series, labels: Labels) -> Chart {
     for (i, (t, c)) in series.points.iter().enumerate() {
         let x = LEFT as f64 + slot * i as f64 + (slot - bar_w) / 2.0;
         let mut base = (TOP + plot_h) as f64;
-        let title = format!(
-            "{}: {} allowed, {} refused, {} other",
-            esc(&label(*t, labels)),
-            c.success,
-            c.blocked,
-            c.other
-        );
+        let title =
+            format!("{}: {} allowed, {} refused, {} other", esc(&label(*t, labels)), c.success, c.blocked, c.other);
         let _ = write!(svg, "<g><title>{title}</title>");
         for (v, class, fill) in
             [(c.success, "ok", "#2e7d32"), (c.blocked, "refused", "#c62828"), (c.other, "other", "#98a2b3")]
@@ -101,7 +98,7 @@ pub fn bars(series: Series, labels: Labels) -> Chart {
         if i % every == 0 {
             let _ = write!(
                 svg,
-                r##"<text x="{:.1}" y="{}" class="axis" font-size="11" fill="#667085">{}</text>"##,
+                r##"<text x="{:.1}" y="{}" class="axis" font-size="10" fill="#667085">{}</text>"##,
                 x,
                 H - 6,
                 esc(&label(*t, labels))
@@ -137,9 +134,9 @@ mod tests {
         assert_eq!(nice_max(100), 100);
         assert_eq!(nice_max(101), 200);
         assert_eq!(nice_max(7), 10);
-        // 150 px of plot: 50 of 100 calls is 75 px, the refused stacked above.
-        assert!(chart.svg.contains(r#"height="75.0" class="bar-ok""#), "{}", chart.svg);
-        assert!(chart.svg.contains(r#"height="75.0" class="bar-refused""#));
+        // 124 units of plot: 50 of 100 calls is 62, the refused stacked above.
+        assert!(chart.svg.contains(r#"height="62.0" class="bar-ok""#), "{}", chart.svg);
+        assert!(chart.svg.contains(r#"height="62.0" class="bar-refused""#));
         assert_eq!(chart.svg.matches("<rect").count(), 2, "empty buckets draw nothing");
         assert!(chart.svg.contains(">01:00: 50 allowed, 50 refused, 0 other</title>"));
     }

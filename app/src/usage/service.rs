@@ -30,7 +30,7 @@ pub async fn flush_loop(state: AppState, stopping: Arc<AtomicBool>) {
 /// subscription's quota use back (this replica's and the others').
 pub async fn flush(state: &AppState) -> Result<usize, ServiceError> {
     let gate: &Gate = &state.gate;
-    let taken = gate.meter.take();
+    let taken = gate.meter.take(crate::db::now());
     let n = taken.cells.len();
     let mut written = 0;
     let mut result = Ok(());

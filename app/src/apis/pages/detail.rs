@@ -77,7 +77,7 @@ pub fn ApiDetailPage() -> impl IntoView {
                             </nav>
                             {move || match tab.get() {
                                 Tab::Settings => view! { <ApiSettings a=a.clone() reload saved/> }.into_any(),
-                                Tab::Reference => view! { <SpecTab uid=a.uid.clone() reload/> }.into_any(),
+                                Tab::Reference => view! { <SpecTab uid=a.uid.clone()/> }.into_any(),
                                 Tab::Activity => view! {
                                     <crate::activity::pages::ActivityList target=Some(("api", a.uid.clone())) reload=reload/>
                                 }.into_any(),
@@ -191,7 +191,7 @@ fn ApiSettings(a: ApiRow, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl 
 /// Upload, replace or remove the OpenAPI document, and see what the portal
 /// will show from it.
 #[component]
-fn SpecTab(uid: String, reload: RwSignal<u32>) -> impl IntoView {
+fn SpecTab(uid: String) -> impl IntoView {
     let i18n = use_i18n();
     let local = RwSignal::new(0u32);
     let reference = {
@@ -207,8 +207,8 @@ fn SpecTab(uid: String, reload: RwSignal<u32>) -> impl IntoView {
         if let Some(Ok(r)) = save.value().get() {
             done.set(Some(if r.is_some() { Msg::SpecUploaded } else { Msg::SpecRemoved }));
             text.set(String::new());
+            // Only this tab reloads: reloading the page would drop the notice.
             local.update(|n| *n += 1);
-            reload.update(|n| *n += 1);
         }
     });
     let upload = {
@@ -227,7 +227,7 @@ fn SpecTab(uid: String, reload: RwSignal<u32>) -> impl IntoView {
         }
     };
     view! {
-        <section class="card">
+        <section class="card wide">
             <h2>{tr(Msg::ApiReference)}</h2>
             <p class="lead">{tr(Msg::SpecIntro)}</p>
             {move || done.get().map(|m| view! { <p class="success" role="status">{tr(m)}</p> })}

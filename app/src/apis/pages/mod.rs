@@ -148,7 +148,7 @@ fn ApiEditor(
             </fieldset>
             {field_error(error, "protocols")}
             <label for="api-service-url">{tr(Msg::ApiServiceUrl)}</label>
-            <input id="api-service-url" type="url" maxlength="2000" aria-describedby="api-url-help" placeholder="https://orders.internal.example"
+            <input id="api-service-url" type="text" inputmode="url" maxlength="2000" aria-describedby="api-url-help" placeholder="https://orders.internal.example"
                 prop:value=move || service_url.get() on:input=move |ev| service_url.set(event_target_value(&ev))/>
             <span class="help" id="api-url-help">{tr(Msg::ApiServiceUrlHelp)}</span>
             {field_error(error, "service_url")}

@@ -13,18 +13,12 @@ pub fn ProductApisTab(uid: String, saved: RwSignal<bool>) -> impl IntoView {
     let local = RwSignal::new(0u32);
     let both = {
         let uid = uid.clone();
-        Resource::new(
-            move || (uid.clone(), local.get()),
-            |(uid, _)| async move {
-                let inside = product_apis(uid).await?;
-                // Up to 100 APIs to choose from; past that, search on the APIs screen.
-                let all = list_apis(String::new(), 1).await?;
-                Ok::<_, AppError>((inside, all.rows))
-            },
-        )
+        Resource::new(move || (uid.clone(), local.get()), |(uid, _)| product_api_choices(uid))
     };
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    // The select's choice; empty until it changes (then its first option).
+    let chosen = RwSignal::new(String::new());
     let change = {
         let uid = uid.clone();
         move |api: String, inside: bool| {
@@ -35,6 +29,7 @@ pub fn ProductApisTab(uid: String, saved: RwSignal<bool>) -> impl IntoView {
             spawn_local(async move {
                 match set_product_api(uid, api, inside).await {
                     Ok(_) => {
+                        chosen.set(String::new());
                         saved.set(true);
                         local.update(|n| *n += 1);
                     }
@@ -44,7 +39,6 @@ pub fn ProductApisTab(uid: String, saved: RwSignal<bool>) -> impl IntoView {
             });
         }
     };
-    let chosen = RwSignal::new(String::new());
     view! {
         <section class="card" data-testid="product-apis">
             <h2>{tr(Msg::Apis)}</h2>
@@ -56,11 +50,9 @@ pub fn ProductApisTab(uid: String, saved: RwSignal<bool>) -> impl IntoView {
                     Suspend::new(async move {
                         match both.await {
                             Err(e) => view! { <p class="error-banner" role="alert">{move || e.message(i18n.lang.get())}</p> }.into_any(),
-                            Ok((inside, all)) => {
-                                let addable: Vec<_> = all.into_iter().filter(|a| !inside.iter().any(|i| i.uid == a.uid)).collect();
+                            Ok((inside, addable)) => {
                                 let no_apis_at_all = addable.is_empty() && inside.is_empty();
                                 let first = addable.first().map(|a| a.uid.clone()).unwrap_or_default();
-                                chosen.set(first);
                                 let remove = change.clone();
                                 let add = change.clone();
                                 view! {
@@ -92,27 +84,25 @@ pub fn ProductApisTab(uid: String, saved: RwSignal<bool>) -> impl IntoView {
                                             </table>
                                         }.into_any()
                                     }}
-                                    {if no_apis_at_all {
-                                        view! { <p>{tr(Msg::NoApisToAdd)}" "<a href="/admin/apis/new">{tr(Msg::NewApi)}</a></p> }.into_any()
-                                    } else if addable.is_empty() {
-                                        ().into_any()
-                                    } else {
-                                        view! {
-                                            <form class="toolbar" data-testid="add-api-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                                                ev.prevent_default();
-                                                let api = chosen.get_untracked();
-                                                if !api.is_empty() { add(api, true); }
-                                            }>
-                                                <label for="add-api">{tr(Msg::AddApi)}</label>
-                                                <select id="add-api" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                                    {addable.into_iter().map(|a| view! {
-                                                        <option value=a.uid.clone()>{format!("{} ({})", a.name, shown_path(&a.path))}</option>
-                                                    }).collect_view()}
-                                                </select>
-                                                <button type="submit" class="button" disabled=move || busy.get()>{tr(Msg::Add)}</button>
-                                            </form>
-                                        }.into_any()
-                                    }}
+                                    {no_apis_at_all.then(|| view! {
+                                        <p>{tr(Msg::NoApisToAdd)}" "<a href="/admin/apis/new">{tr(Msg::NewApi)}</a></p>
+                                    })}
+                                    {(!addable.is_empty()).then(|| view! {
+                                        <form class="toolbar" data-testid="add-api-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                            ev.prevent_default();
+                                            // Until the select changes, its first option is the one shown.
+                                            let api = Some(chosen.get_untracked()).filter(|a| !a.is_empty()).unwrap_or_else(|| first.clone());
+                                            if !api.is_empty() { add(api, true); }
+                                        }>
+                                            <label for="add-api">{tr(Msg::AddApi)}</label>
+                                            <select id="add-api" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                                {addable.into_iter().map(|a| view! {
+                                                    <option value=a.uid.clone()>{format!("{} ({})", a.name, shown_path(&a.path))}</option>
+                                                }).collect_view()}
+                                            </select>
+                                            <button type="submit" class="button" disabled=move || busy.get()>{tr(Msg::Add)}</button>
+                                        </form>
+                                    })}
                                 }.into_any()
                             }
                         }

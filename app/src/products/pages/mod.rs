@@ -167,31 +167,35 @@ fn ProductEditor(
                     prop:value=move || limit.get() on:input=move |ev| limit.set(event_target_value(&ev))/>
                 <span class="help" id="limit-help">{tr(Msg::SubscriptionsLimitHelp)}</span>
                 {field_error(error, "subscriptions_limit")}
-                <fieldset class="limits" data-testid="product-limits">
-                    <legend>{tr(Msg::RateLimit)}</legend>
-                    <span class="inline">
-                        <input id="rate-calls" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitCalls)
-                            prop:value=move || rate_calls.get() on:input=move |ev| rate_calls.set(event_target_value(&ev))/>
-                        " "{tr(Msg::CallsPer)}" "
-                        <input id="rate-seconds" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitSeconds)
-                            prop:value=move || rate_seconds.get() on:input=move |ev| rate_seconds.set(event_target_value(&ev))/>
-                        " "{tr(Msg::Seconds)}
-                    </span>
-                    {field_error(error, "rate_limit_calls")}
-                    {field_error(error, "rate_limit_seconds")}
-                    <legend>{tr(Msg::Quota)}</legend>
-                    <span class="inline">
-                        <input id="quota-calls" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitCalls)
-                            prop:value=move || quota_calls.get() on:input=move |ev| quota_calls.set(event_target_value(&ev))/>
-                        " "{tr(Msg::CallsPer)}" "
-                        <input id="quota-minutes" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitMinutes)
-                            prop:value=move || quota_minutes.get() on:input=move |ev| quota_minutes.set(event_target_value(&ev))/>
-                        " "{tr(Msg::Minutes)}
-                    </span>
-                    {field_error(error, "quota_calls")}
-                    {field_error(error, "quota_minutes")}
+                <div class="limits" data-testid="product-limits">
+                    <fieldset>
+                        <legend>{tr(Msg::RateLimit)}</legend>
+                        <span class="inline">
+                            <input id="rate-calls" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitCalls)
+                                prop:value=move || rate_calls.get() on:input=move |ev| rate_calls.set(event_target_value(&ev))/>
+                            {tr(Msg::CallsPer)}
+                            <input id="rate-seconds" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitSeconds)
+                                prop:value=move || rate_seconds.get() on:input=move |ev| rate_seconds.set(event_target_value(&ev))/>
+                            {tr(Msg::Seconds)}
+                        </span>
+                        {field_error(error, "rate_limit_calls")}
+                        {field_error(error, "rate_limit_seconds")}
+                    </fieldset>
+                    <fieldset>
+                        <legend>{tr(Msg::Quota)}</legend>
+                        <span class="inline">
+                            <input id="quota-calls" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitCalls)
+                                prop:value=move || quota_calls.get() on:input=move |ev| quota_calls.set(event_target_value(&ev))/>
+                            {tr(Msg::CallsPer)}
+                            <input id="quota-minutes" type="text" inputmode="numeric" class="short" aria-label=tr(Msg::LimitMinutes)
+                                prop:value=move || quota_minutes.get() on:input=move |ev| quota_minutes.set(event_target_value(&ev))/>
+                            {tr(Msg::Minutes)}
+                        </span>
+                        {field_error(error, "quota_calls")}
+                        {field_error(error, "quota_minutes")}
+                    </fieldset>
                     <span class="help">{tr(Msg::LimitsHelp)}</span>
-                </fieldset>
+                </div>
             </fieldset>
             <label class="checkbox">
                 <input type="checkbox" id="product-published" prop:checked=move || published.get()
