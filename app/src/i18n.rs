@@ -697,6 +697,8 @@ messages! {
     HourUtc => "Hour (UTC)", "Uur (UTC)";
     DayUtc => "Day (UTC)", "Dag (UTC)";
     QuotaLeft => "{0} of {1} calls left until {2} UTC", "{0} van {1} aanroepen over tot {2} UTC";
+    CallsPerSeconds => "{0} calls per {1} seconds", "{0} aanroepen per {1} seconden";
+    CallsPerMinutes => "{0} calls per {1} minutes", "{0} aanroepen per {1} minuten";
     RateLimitIs => "Rate limit: {0} calls per {1} seconds", "Snelheidslimiet: {0} aanroepen per {1} seconden";
     NoCallsYet => "No calls in the last 30 days.", "Geen aanroepen in de laatste 30 dagen.";
     TopProducts => "Busiest products, last 30 days", "Drukste producten, laatste 30 dagen";

@@ -6,6 +6,9 @@ use gatehouse_tests::{call_form, TestServer};
 
 /// Callable by anyone: signing in and the steps before an account is usable.
 const ANONYMOUS: &[&str] = &[
+    // What the visitor may see: Guests' products and their APIs (checked in apis.rs).
+    "/api/apis/of_product",
+    "/api/apis/reference",
     "/api/current_user",
     "/api/forgot_password",
     "/api/invitation/accept",
@@ -32,6 +35,7 @@ const DEVELOPER: &[&str] = &[
     "/api/subscriptions/mine",
     "/api/subscriptions/regenerate",
     "/api/subscriptions/subscribe",
+    "/api/usage/mine",
 ];
 
 fn registered(app: &TestServer) -> Vec<(reqwest::Method, String)> {

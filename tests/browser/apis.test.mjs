@@ -141,6 +141,8 @@ test('a developer reads the reference, calls the API and sees the calls and the 
   await page.waitForURL(server.base + '/products/' + gold);
   const apis = page.getByTestId('portal-product-apis');
   await apis.waitFor();
+  assert.equal(await page.getByTestId('product-rate-limit').textContent(), '100 calls per 60 seconds');
+  assert.equal(await page.getByTestId('product-quota').textContent(), '1,000 calls per 1440 minutes');
   await shot(page, '146-portal-product-apis');
   await apis.getByRole('link', { name: 'Orders' }).click();
   await page.waitForURL(server.base + '/apis/orders');

@@ -118,6 +118,10 @@ pub struct PortalProduct {
     pub subscription_required: bool,
     pub approval_required: bool,
     pub subscriptions_limit: Option<i64>,
+    /// (calls, seconds) per subscription, as the key check applies them.
+    pub rate_limit: Option<(i64, i64)>,
+    /// (calls, renewal period in seconds) per subscription.
+    pub quota: Option<(i64, i64)>,
     /// The visitor's subscriptions to it that still count (submitted, active, suspended).
     pub mine: i64,
     /// Why the visitor cannot subscribe now, if they cannot.

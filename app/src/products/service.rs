@@ -333,6 +333,8 @@ fn portal_product(p: ProductRow, mine: i64, signed_in: bool) -> PortalProduct {
         subscription_required: p.subscription_required,
         approval_required: p.approval_required,
         subscriptions_limit: p.subscriptions_limit,
+        rate_limit: p.rate_limit,
+        quota: p.quota,
         mine,
         blocked_by,
     }

@@ -1,4 +1,5 @@
 //! The developer portal's catalogue and product pages.
+use crate::components::format_count;
 use crate::components::{field_error, ErrorBanner};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
@@ -108,6 +109,14 @@ fn ProductPage(p: PortalProduct, subscribe: ServerAction<Subscribe>) -> impl Int
             {p.subscriptions_limit.map(|l| view! {
                 <dt>{tr(Msg::SubscriptionsLimit)}</dt>
                 <dd>{move || Msg::LimitOf.fmt(i18n.lang.get(), &[&l, &p.mine])}</dd>
+            })}
+            {p.rate_limit.map(|(calls, secs)| view! {
+                <dt>{tr(Msg::RateLimit)}</dt>
+                <dd data-testid="product-rate-limit">{move || Msg::CallsPerSeconds.fmt(i18n.lang.get(), &[&format_count(calls, i18n.lang.get()), &secs])}</dd>
+            })}
+            {p.quota.map(|(calls, period)| view! {
+                <dt>{tr(Msg::Quota)}</dt>
+                <dd data-testid="product-quota">{move || Msg::CallsPerMinutes.fmt(i18n.lang.get(), &[&format_count(calls, i18n.lang.get()), &(period / 60)])}</dd>
             })}
         </dl>
         <crate::apis::pages::ProductApisList product=p.uid.clone()/>
