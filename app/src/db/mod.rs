@@ -314,5 +314,5 @@ pub fn clock_offset_secs() -> i64 {
 pub fn now() -> i64 {
     let system =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    system + CLOCK_OFFSET.load(std::sync::atomic::Ordering::Relaxed)
+    system + clock_offset_secs()
 }

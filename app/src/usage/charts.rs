@@ -46,7 +46,7 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The chart of a series, `title` naming it for the tooltip of each bar.
+/// The chart of a series; each bar's tooltip gives its bucket and counts.
 pub fn bars(series: Series, labels: Labels) -> Chart {
     let n = series.points.len().max(1) as i64;
     let max = nice_max(series.points.iter().map(|(_, c)| c.total()).max().unwrap_or(0).max(1));

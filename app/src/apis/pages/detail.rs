@@ -2,7 +2,7 @@
 use super::{form_of, shown_path, ApiEditor, ReferenceView};
 use crate::apis::api::*;
 use crate::apis::ApiRow;
-use crate::components::{ConfirmPanel, ErrorBanner};
+use crate::components::{field_error, ConfirmPanel, ErrorBanner};
 use crate::error::AppError;
 use crate::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
@@ -255,7 +255,7 @@ fn SpecTab(uid: String) -> impl IntoView {
                 <label for="spec-text">{tr(Msg::SpecPaste)}</label>
                 <textarea id="spec-text" rows="8" class="mono" spellcheck="false" prop:value=move || text.get()
                     on:input=move |ev| { file_name.set(String::new()); text.set(event_target_value(&ev)); }></textarea>
-                {field_error_spec(error)}
+                {field_error(error, "spec")}
                 <div class="actions">
                     <button type="submit" class="button" data-testid="spec-upload"
                         disabled=move || save.pending().get() || text.get().trim().is_empty()>{tr(Msg::SpecUpload)}</button>
@@ -281,8 +281,4 @@ fn SpecTab(uid: String) -> impl IntoView {
             </Transition>
         </section>
     }
-}
-
-fn field_error_spec(error: Signal<Option<AppError>>) -> impl IntoView {
-    crate::components::field_error(error, "spec")
 }
