@@ -177,45 +177,49 @@ struct Run {
 }
 
 /// `conns` keep-alive connections, each sending checks back to back for `secs`.
+///
+/// The client is built to take as little of the two cores as it can, as wrk
+/// does: it runs on one thread (the main runtime is single-threaded, like
+/// one nginx worker, so no wake-ups cross threads), every request's bytes are
+/// made before the clock starts, and an answer is read without allocating.
 async fn load(addr: &str, keys: &[Sample], conns: usize, secs: u64) -> Run {
-    let keys = std::sync::Arc::new(keys.to_vec());
+    let requests: std::sync::Arc<Vec<(Vec<u8>, &'static str)>> = std::sync::Arc::new(
+        keys.iter()
+            .map(|(key, path, expect)| {
+                // An empty key or path is left out (the floor run sends neither).
+                let path = if path.is_empty() { String::new() } else { format!("X-Original-URI: {path}\r\n") };
+                let key = if key.is_empty() { String::new() } else { format!("Ocp-Apim-Subscription-Key: {key}\r\n") };
+                let req = format!("GET /gateway/check HTTP/1.1\r\nHost: {addr}\r\n{path}{key}\r\n");
+                (req.into_bytes(), *expect)
+            })
+            .collect(),
+    );
     let start = Instant::now();
     let deadline = start + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for c in 0..conns {
-        let (keys, addr) = (keys.clone(), addr.to_string());
+        let (requests, addr) = (requests.clone(), addr.to_string());
         tasks.push(tokio::spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
             stream.set_nodelay(true).unwrap();
             let mut buf = vec![0u8; 4096];
-            let mut lat = Vec::new();
+            let mut lat = Vec::with_capacity(1 << 20);
             let mut wrong = 0;
             let mut i = c * 7919;
             while Instant::now() < deadline {
-                let (key, path, expect) = &keys[i % keys.len()];
+                let (req, expect) = &requests[i % requests.len()];
                 i += 1;
-                let req = format!(
-                    "GET /gateway/check HTTP/1.1\r\nHost: {addr}\r\nX-Original-URI: {path}\r\n\
-                     Ocp-Apim-Subscription-Key: {key}\r\n\r\n"
-                );
                 let t = Instant::now();
-                stream.write_all(req.as_bytes()).await.unwrap();
+                stream.write_all(req).await.unwrap();
                 // Read one response: headers, then Content-Length bytes of body.
                 let mut have = 0;
                 loop {
                     let n = stream.read(&mut buf[have..]).await.unwrap();
                     assert!(n > 0, "server closed the connection");
                     have += n;
-                    let text = &buf[..have];
-                    if let Some(end) = text.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = std::str::from_utf8(&text[..end]).unwrap().to_ascii_lowercase();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .map(|v| v.trim().parse().unwrap())
-                            .unwrap_or(0);
-                        if have >= end + 4 + len {
-                            if &head[9..12] != *expect {
+                    if let Some((end, len)) = head_end_and_length(&buf[..have]) {
+                        if have >= end + len {
+                            if &buf[9..12] != expect.as_bytes() {
                                 wrong += 1;
                             }
                             break;
@@ -248,6 +252,22 @@ async fn load(addr: &str, keys: &[Sample], conns: usize, secs: u64) -> Run {
     }
 }
 
+/// Where a response's head ends (the body's first byte) and its
+/// Content-Length, once the whole head is in.
+fn head_end_and_length(text: &[u8]) -> Option<(usize, usize)> {
+    let end = text.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let len = text[..end]
+        .split(|&b| b == b'\n')
+        .find_map(|line| {
+            let (name, value) = line.split_at(line.iter().position(|&b| b == b':')?);
+            name.eq_ignore_ascii_case(b"content-length")
+                .then(|| std::str::from_utf8(&value[1..]).ok()?.trim().parse().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    Some((end, len))
+}
+
 fn rss_mib(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -258,7 +278,7 @@ fn rss_mib(pid: u32) -> f64 {
         .unwrap_or(0.0)
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let users = args.first().copied().unwrap_or(100_000);
@@ -285,7 +305,8 @@ async fn main() {
         keys.iter().filter(|k| k.2 == "200").count()
     );
     let warm_up = load(&addr, &keys, 8, 2).await.checks;
-    let sent = warm_up + runs("one replica, direct", &addr, &keys).await;
+    let floor = floor(&addr).await;
+    let sent = warm_up + floor + runs("one replica, direct", &addr, &keys).await;
     println!("server memory (RSS) after the runs: {:.0} MiB", rss_mib(app.pid()));
     let api = app.api().await;
     counted(&api, sent).await;
@@ -325,6 +346,21 @@ async fn counted(api: &gatehouse_tests::Api, sent: usize) {
         total = t;
     }
     println!("the reports count {total} checks; the load client sent {sent} (warm-up included)");
+}
+
+/// What this machine's HTTP stack and the load client reach at this moment
+/// with nothing to check: the same 8-connection load with neither key nor
+/// path, which the check refuses at once (401). The runs below compare
+/// with it, since on this shared machine the figures move from run to run.
+async fn floor(addr: &str) -> usize {
+    let none = [(String::new(), String::new(), "401")];
+    let r = load(addr, &none, 8, 10).await;
+    println!(
+        "floor, nothing to check (401 at once):   8 connections: {:>7.0} checks/s  p50 {:.3} ms  p99 {:.3} ms  \
+         ({} checks, {} wrong answers)",
+        r.rps, r.p50, r.p99, r.checks, r.wrong
+    );
+    r.checks
 }
 
 /// The runs; returns how many checks they sent.

@@ -304,13 +304,13 @@ pub fn set_clock_offset(secs: i64) {
     CLOCK_OFFSET.store(secs, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// The application's clock, in unix seconds. Every expiry check uses this,
-/// never SQLite's `unixepoch()`.
 /// The test clock offset in seconds (0 in production).
 pub fn clock_offset_secs() -> i64 {
     CLOCK_OFFSET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The application's clock, in unix seconds. Every expiry check uses this,
+/// never SQLite's `unixepoch()`.
 pub fn now() -> i64 {
     let system =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);

@@ -10,6 +10,7 @@ use crate::config::Settings;
 use crate::db::Conn;
 use crate::subscriptions::keys::{KeyHash, KeySlot};
 use crate::subscriptions::{repo, SubscriptionState};
+use crate::users::UserState;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -247,7 +248,7 @@ impl Gate {
         for (uid, row, rows) in user_rows {
             match row {
                 Some((id, u, state)) => {
-                    idx.users.insert(id, UserEntry { uid: header(&u), state });
+                    idx.users.insert(id, UserEntry { uid: header(&u), state: user_state(&state) });
                     for r in rows {
                         remove_sub(&mut idx, r.id);
                         insert_row(&mut idx, r);
@@ -266,6 +267,11 @@ impl Gate {
     }
 }
 
+/// A state the index does not know refuses like a deleted account.
+fn user_state(s: &str) -> UserState {
+    UserState::parse(s).unwrap_or(UserState::Deleted)
+}
+
 /// Every subscription, the accounts holding them and the retired keys, with
 /// the log position they reflect, read in one transaction.
 pub(super) async fn load(conn: &mut dyn Conn) -> Result<(Index, i64), sqlx::Error> {
@@ -279,7 +285,7 @@ async fn load_in(conn: &mut dyn Conn) -> Result<(Index, i64), sqlx::Error> {
     let seq = super::repo::head(conn).await?;
     let mut idx = Index::default();
     for (id, uid, state) in repo::gate_users(conn).await? {
-        idx.users.insert(id, UserEntry { uid: header(&uid), state });
+        idx.users.insert(id, UserEntry { uid: header(&uid), state: user_state(&state) });
     }
     for row in repo::gate_all(conn).await? {
         insert_row(&mut idx, row);

@@ -252,7 +252,9 @@ impl Meter {
         let mut taken = Taken { cells: Vec::new(), quota: Vec::new() };
         for shard in &self.shards {
             let mut s = shard.lock().unwrap_or_else(|e| e.into_inner());
-            taken.cells.extend(std::mem::take(&mut s.cells));
+            // Drained, not swapped for a new map: the map keeps its size, so
+            // the checks after a flush do not grow it again from nothing.
+            taken.cells.extend(s.cells.drain());
             s.windows.retain(|_, w| w.ends > now || w.quota_local != 0);
             for (sub, w) in &s.windows {
                 if w.quota_start != 0 {

@@ -22,7 +22,8 @@ use super::{Gate, Verdict};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
-use http::{header, HeaderValue, StatusCode};
+use http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub const KEY_HEADER: &str = "ocp-apim-subscription-key";
@@ -47,18 +48,19 @@ pub fn path_of(req: &Request) -> Option<&str> {
     rest.starts_with('/').then_some(rest)
 }
 
-/// The key as the gateway passed it on.
-pub fn key_of(req: &Request) -> Option<String> {
+/// The key as the gateway passed it on (borrowed from the header, the
+/// common case: nothing is copied on the check's path).
+pub fn key_of(req: &Request) -> Option<Cow<'_, str>> {
     if let Some(v) = req.headers().get(KEY_HEADER).and_then(|v| v.to_str().ok()) {
-        return Some(v.to_string());
+        return Some(Cow::Borrowed(v));
     }
     if let Some(k) = req.uri().query().and_then(param) {
-        return Some(k);
+        return Some(Cow::Owned(k));
     }
     for h in ["x-original-uri", "x-forwarded-uri"] {
         if let Some(uri) = req.headers().get(h).and_then(|v| v.to_str().ok()) {
             if let Some(k) = uri.split_once('?').and_then(|(_, q)| param(q)) {
-                return Some(k);
+                return Some(Cow::Owned(k));
             }
         }
     }
@@ -71,6 +73,19 @@ fn param(query: &str) -> Option<String> {
         (k == KEY_PARAM).then(|| percent_decode(v))
     })
 }
+
+// The answer's header names, made once: a name given as text would be
+// parsed and checked again on every check.
+const REASON: HeaderName = HeaderName::from_static("gatehouse-reason");
+const RATE_REMAINING: HeaderName = HeaderName::from_static("gatehouse-rate-limit-remaining");
+const RATE_RESET: HeaderName = HeaderName::from_static("gatehouse-rate-limit-reset");
+const QUOTA_REMAINING: HeaderName = HeaderName::from_static("gatehouse-quota-remaining");
+const QUOTA_RESET: HeaderName = HeaderName::from_static("gatehouse-quota-reset");
+const SUBSCRIPTION_ID: HeaderName = HeaderName::from_static("gatehouse-subscription-id");
+const PRODUCT_ID: HeaderName = HeaderName::from_static("gatehouse-product-id");
+const API_ID: HeaderName = HeaderName::from_static("gatehouse-api-id");
+const USER_ID: HeaderName = HeaderName::from_static("gatehouse-user-id");
+const KEY: HeaderName = HeaderName::from_static("gatehouse-key");
 
 fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -108,35 +123,37 @@ fn respond(v: Verdict) -> Response {
     };
     let mut res = Response::new(Body::from(reason));
     *res.status_mut() = status;
+    // Room for every header an answer carries, so the map never grows.
+    *res.headers_mut() = HeaderMap::with_capacity(16);
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Verdict::Allowed { subscription, product, user, slot, api, remaining } = v {
         if let Some((left, reset)) = remaining.rate {
-            h.insert("gatehouse-rate-limit-remaining", HeaderValue::from(left));
-            h.insert("gatehouse-rate-limit-reset", HeaderValue::from(reset));
+            h.insert(RATE_REMAINING, HeaderValue::from(left));
+            h.insert(RATE_RESET, HeaderValue::from(reset));
         }
         if let Some((left, reset)) = remaining.quota {
-            h.insert("gatehouse-quota-remaining", HeaderValue::from(left));
-            h.insert("gatehouse-quota-reset", HeaderValue::from(reset));
+            h.insert(QUOTA_REMAINING, HeaderValue::from(left));
+            h.insert(QUOTA_RESET, HeaderValue::from(reset));
         }
-        h.insert("gatehouse-subscription-id", subscription);
+        h.insert(SUBSCRIPTION_ID, subscription);
         if let Some(p) = product {
-            h.insert("gatehouse-product-id", p);
+            h.insert(PRODUCT_ID, p);
         }
         if let Some(a) = api {
-            h.insert("gatehouse-api-id", a);
+            h.insert(API_ID, a);
         }
-        h.insert("gatehouse-user-id", user);
-        h.insert("gatehouse-key", HeaderValue::from_static(slot.as_str()));
+        h.insert(USER_ID, user);
+        h.insert(KEY, HeaderValue::from_static(slot.as_str()));
     } else if let Verdict::Open { api } = v {
-        h.insert("gatehouse-api-id", api);
+        h.insert(API_ID, api);
     } else if let Verdict::Limited(r) = v {
         let (Refusal::Rate { retry_after } | Refusal::Quota { retry_after }) = r;
-        h.insert("gatehouse-reason", HeaderValue::from_static(reason));
+        h.insert(REASON, HeaderValue::from_static(reason));
         h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     } else {
-        h.insert("gatehouse-reason", HeaderValue::from_static(reason));
+        h.insert(REASON, HeaderValue::from_static(reason));
         if status == StatusCode::SERVICE_UNAVAILABLE {
             h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
