@@ -493,6 +493,8 @@ messages! {
     ActUserUpdated => "Account edited", "Account bewerkt";
     ActPasswordSet => "Password set", "Wachtwoord ingesteld";
     ActBlocked => "Account blocked", "Account geblokkeerd";
+    ActSignedOutEverywhere => "Signed out everywhere", "Overal uitgelogd";
+    ActAccountClosed => "Account closed by its owner", "Account opgeheven door de eigenaar";
     ActActivated => "Account activated", "Account geactiveerd";
     ActUserDeleted => "Account deleted", "Account verwijderd";
     ActAdminGranted => "Made administrator", "Beheerder gemaakt";
@@ -825,6 +827,38 @@ messages! {
     AdminSeesAll => "Administrators see every product.", "Beheerders zien elk product.";
     Via => "via", "via";
     YourName => "Your name", "Je naam";
+    // sessions and sign-ins (issue 17)
+    SessionsTitle => "Sessions", "Sessies";
+    SessionsHelp => "Where your account is signed in. End any session you do not recognise, and change your password if one looks wrong.", "Waar je account is ingelogd. Beëindig elke sessie die je niet herkent, en wijzig je wachtwoord als er een verkeerd lijkt.";
+    SessionsAdminHelp => "Where this account is signed in now.", "Waar dit account nu is ingelogd.";
+    ColBrowser => "Browser", "Browser";
+    ColAddress => "Address", "Adres";
+    ColStarted => "Started", "Begonnen";
+    ColLastActive => "Last active", "Laatst actief";
+    BrowserOn => "{0} on {1}", "{0} op {1}";
+    UnknownBrowser => "Unknown browser", "Onbekende browser";
+    ThisSession => "This session", "Deze sessie";
+    EndSession => "End session", "Sessie beëindigen";
+    SignOutEverywhere => "Sign out everywhere", "Overal uitloggen";
+    SignOutOthers => "Sign out everywhere else", "Overal elders uitloggen";
+    ConfirmSignOutEverywhereTitle => "Sign this account out everywhere?", "Dit account overal uitloggen?";
+    ConfirmSignOutEverywhereBody => "Every browser signed in to this account is signed out at its next request. The password stays as it is.", "Elke browser die met dit account is ingelogd, wordt bij het volgende verzoek uitgelogd. Het wachtwoord blijft zoals het is.";
+    DoneSignedOutEverywhere => "Sessions ended: {0}.", "Beëindigde sessies: {0}.";
+    DoneOtherSessionsEnded => "Your other sessions have ended.", "Je andere sessies zijn beëindigd.";
+    DoneSessionEnded => "The session has ended.", "De sessie is beëindigd.";
+    NoSessions => "Not signed in anywhere.", "Nergens ingelogd.";
+    LastSignIn => "Last sign-in", "Laatst ingelogd";
+    NeverSignedIn => "Never", "Nooit";
+    SignInFilter => "Last sign-in", "Laatst ingelogd";
+    AnySignIn => "Any last sign-in", "Elke laatste aanmelding";
+    NotSignedInFor => "Not signed in for {0} days", "{0} dagen niet ingelogd";
+    CloseAccountTitle => "Close your account", "Je account opheffen";
+    CloseAccountHelp => "Closing your account deletes it at once, with your subscriptions: their keys stop working. This cannot be undone.", "Als je je account opheft, wordt het meteen verwijderd, met je abonnementen: hun sleutels werken dan niet meer. Dit kan niet ongedaan worden gemaakt.";
+    CloseAccountButton => "Close my account", "Mijn account opheffen";
+    ConfirmCloseAccountTitle => "Close your account for good?", "Je account definitief opheffen?";
+    ConfirmCloseAccountBody => "Enter your password to confirm. You are signed out and receive an email that the account is closed.", "Voer je wachtwoord in om te bevestigen. Je wordt uitgelogd en krijgt een e-mail dat het account is opgeheven.";
+    AccountClosedNotice => "Your account is closed. Thank you for using the portal.", "Je account is opgeheven. Bedankt voor het gebruik van het portaal.";
+    ErrAdminClosesOwnAccount => "An administrator's account is closed by another administrator.", "Het account van een beheerder wordt door een andere beheerder opgeheven.";
 }
 
 // By name, as serde's derive would write it, but read back through one

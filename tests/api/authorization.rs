@@ -27,6 +27,10 @@ const ANONYMOUS: &[&str] = &[
 
 /// Callable by a signed-in developer (their own account only).
 const DEVELOPER: &[&str] = &[
+    "/api/account/close",
+    "/api/account/sessions",
+    "/api/account/sessions/end",
+    "/api/account/sessions/end_others",
     "/api/change_password",
     "/api/my_groups",
     "/api/profile/name",

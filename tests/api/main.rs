@@ -20,6 +20,7 @@ mod rest_catalogue;
 mod retention;
 mod revocation;
 mod security;
+mod sessions;
 mod sign_in;
 mod signup;
 mod templates;

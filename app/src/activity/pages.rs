@@ -14,6 +14,8 @@ pub fn action_label(action: &str) -> Msg {
         "user.blocked" => Msg::ActBlocked,
         "user.activated" => Msg::ActActivated,
         "user.deleted" => Msg::ActUserDeleted,
+        "user.signed_out_everywhere" => Msg::ActSignedOutEverywhere,
+        "user.account_closed" => Msg::ActAccountClosed,
         "user.admin_granted" => Msg::ActAdminGranted,
         "user.admin_revoked" => Msg::ActAdminRevoked,
         "group.created" => Msg::ActGroupCreated,

@@ -95,7 +95,7 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
     ssr::run(async move {
         let state = ssr::app_state();
         let me = ssr::require_signed_in()?;
-        let token = service::change_password(&state, &me, current, new_password, confirm).await?;
+        let token = service::change_password(&state, &me, &ssr::client(), current, new_password, confirm).await?;
         ssr::set_cookie(&sessions::set_cookie_header(&state.settings, &token));
         Ok(())
     })
@@ -139,6 +139,15 @@ pub mod ssr {
 
     pub fn request_parts() -> http::request::Parts {
         expect_context::<http::request::Parts>()
+    }
+
+    /// The browser and address of this request, for a session it opens.
+    pub fn client() -> super::sessions::Client {
+        let parts = request_parts();
+        super::sessions::Client {
+            user_agent: parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+            addr: parts.extensions.get::<crate::state::ClientIp>().map(|c| c.0),
+        }
     }
 
     /// The signed-in user of this request, as resolved by the session middleware.

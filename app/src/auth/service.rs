@@ -61,7 +61,8 @@ pub async fn sign_in(
     if let Some(old) = old_session {
         sessions::delete(&mut tx, &old).await?;
     }
-    let token = sessions::create(&mut tx, crate::users::UserId(creds.id), user_agent, now()).await?;
+    let client = sessions::Client { user_agent: user_agent.map(str::to_string), addr: ip };
+    let token = sessions::sign_in(&mut tx, crate::users::UserId(creds.id), &client, now()).await?;
     tx.commit().await?;
     Ok(SignedIn { token, is_admin: creds.is_admin, must_change_password: creds.must_change_password })
 }
@@ -88,6 +89,7 @@ pub fn check_new_password(
 pub async fn change_password(
     state: &AppState,
     me: &SessionUser,
+    client: &sessions::Client,
     current: String,
     new_password: String,
     confirm: String,
@@ -117,7 +119,7 @@ pub async fn change_password(
     let mut tx = state.begin_write().await?;
     users_repo::set_password(&mut tx, me.user_id, &hash, false).await?;
     sessions::delete_all_for_user(&mut tx, me.user_id, None).await?;
-    let token = sessions::create(&mut tx, me.user_id, None, now()).await?;
+    let token = sessions::create(&mut tx, me.user_id, client, now()).await?;
     tx.commit().await?;
     Ok(token)
 }

@@ -177,25 +177,91 @@ pub fn token_from_cookies(settings: &Settings, cookie_header: &str) -> Option<St
     })
 }
 
+/// Where a session's requests come from: the browser's own description and
+/// the client address (see the middleware's `client_ip`), shown in the
+/// account's sessions list.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub user_agent: Option<String>,
+    pub addr: Option<std::net::IpAddr>,
+}
+
 /// Creates a session and returns the token for the cookie.
-pub async fn create(
-    tx: &mut dyn Conn,
-    user_id: UserId,
-    user_agent: Option<&str>,
-    now: i64,
-) -> Result<String, sqlx::Error> {
+pub async fn create(tx: &mut dyn Conn, user_id: UserId, client: &Client, now: i64) -> Result<String, sqlx::Error> {
     let token = random_token();
     crate::db::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent, client_addr)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(hash_token(&token))
     .bind(user_id.0)
     .bind(now)
     .bind(now)
-    .bind(user_agent.map(|s| s.chars().take(200).collect::<String>()))
+    .bind(client.user_agent.as_deref().map(|s| s.chars().take(200).collect::<String>()))
+    .bind(client.addr.map(|a| a.to_string()))
     .execute(&mut *tx)
     .await?;
     Ok(token)
+}
+
+/// A sign-in: a new session, and the account's last sign-in is now.
+pub async fn sign_in(tx: &mut dyn Conn, user_id: UserId, client: &Client, now: i64) -> Result<String, sqlx::Error> {
+    crate::users::repo::note_sign_in(&mut *tx, user_id, now).await?;
+    create(tx, user_id, client, now).await
+}
+
+/// A session as its account's sessions list shows it.
+#[derive(sqlx::FromRow)]
+pub struct Listed {
+    pub id_hash: Vec<u8>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+/// The account's sessions, newest use first (dead ones included: the
+/// caller knows the lifetimes and the touches not yet written).
+pub async fn of_user(conn: &mut dyn Conn, user_id: UserId) -> Result<Vec<Listed>, sqlx::Error> {
+    crate::db::query_as(
+        "SELECT id_hash, created_at, last_seen_at, user_agent, client_addr FROM sessions
+         WHERE user_id = ? ORDER BY last_seen_at DESC, created_at DESC LIMIT 200",
+    )
+    .bind(user_id.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// The newest use of a session, counting a touch not yet written.
+pub fn last_seen(touches: &Touches, s: &Listed) -> i64 {
+    s.last_seen_at.max(touches.latest(&s.id_hash).unwrap_or(0))
+}
+
+/// Ends one of the account's sessions, named by its public reference (see
+/// `reference`). Returns whether there was one.
+pub async fn delete_by_reference(conn: &mut dyn Conn, user_id: UserId, reference: &str) -> Result<bool, sqlx::Error> {
+    // The account's sessions are few (at most a few dozen): compare here
+    // rather than teach both databases to slice a hash.
+    let hashes: Vec<Vec<u8>> = crate::db::query_scalar("SELECT id_hash FROM sessions WHERE user_id = ?")
+        .bind(user_id.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(hash) = hashes.into_iter().find(|h| self::reference(h) == reference) else {
+        return Ok(false);
+    };
+    crate::db::query("DELETE FROM sessions WHERE id_hash = ? AND user_id = ?")
+        .bind(&hash)
+        .bind(user_id.0)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// A session's name in pages and calls: the first 8 bytes of its stored hash,
+/// in hex. It cannot be turned into the cookie (the hash cannot), and it is
+/// only ever looked up among one account's sessions.
+pub fn reference(id_hash: &[u8]) -> String {
+    id_hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 pub async fn delete(conn: &mut dyn Conn, session_hash: &[u8]) -> Result<(), sqlx::Error> {

@@ -70,10 +70,8 @@ pub async fn accept_invitation(password: String, confirm: String) -> Result<(), 
     run(async move {
         use crate::links::{web, LinkPurpose};
         let state = app_state();
-        let parts = request_parts();
-        let ua = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok());
         let token = web::request_token(LinkPurpose::Invitation);
-        let session = service::accept(&state, token, password, confirm, ua).await?;
+        let session = service::accept(&state, token, password, confirm, &crate::auth::ssr::client()).await?;
         set_cookie(&crate::auth::sessions::set_cookie_header(&state.settings, &session));
         set_cookie(&web::clear_cookie(&state.settings, LinkPurpose::Invitation));
         leptos_axum::redirect("/");

@@ -177,7 +177,7 @@ pub async fn accept(
     token: Option<String>,
     new_password: String,
     confirm: String,
-    user_agent: Option<&str>,
+    client: &sessions::Client,
 ) -> Result<String, ServiceError> {
     // Answer a dead link before asking for a better password.
     view(state, token.as_deref()).await?;
@@ -200,7 +200,7 @@ pub async fn accept(
     enqueue_template(&mut tx, state, TemplateName::Welcome, &Recipient::of(&u), None).await?;
     let me = Actor { id: Some(u.user_id()), label: u.email.clone() };
     log(&mut tx, &me, "user.invitation_accepted", &u, None, Some(json!({ "state": "active" })), None).await?;
-    let session = sessions::create(&mut tx, u.user_id(), user_agent, at).await?;
+    let session = sessions::sign_in(&mut tx, u.user_id(), client, at).await?;
     tx.commit().await?;
     state.outbox.notify_one();
     Ok(session)

@@ -63,7 +63,11 @@ pub fn PortalLayout() -> impl IntoView {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    // Where closing one's account lands (`/?closed`).
+    let query = leptos_router::hooks::use_query_map();
+    let closed = move || query.read().get("closed").is_some();
     view! {
+        {move || closed().then(|| view! { <p class="success" role="status" data-testid="account-closed">{tr(Msg::AccountClosedNotice)}</p> })}
         <section class="hero">
             <h1>{tr(Msg::PortalWelcome)}</h1>
             <p class="lead">{tr(Msg::PortalIntro)}</p>
@@ -151,6 +155,8 @@ fn Profile(me: crate::auth::Me, groups: Resource<Result<Vec<String>, AppError>>)
                 <button type="submit" class="button" disabled=move || action.pending().get()>{tr(Msg::Save)}</button>
             </ActionForm>
         </section>
+        <crate::users::pages::SessionsCard whose=crate::users::pages::Whose::Mine/>
+        {(!me.is_admin).then(|| view! { <crate::users::pages::CloseAccountCard/> })}
     }
 }
 

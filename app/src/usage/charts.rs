@@ -29,11 +29,13 @@ fn label(t: i64, l: Labels) -> String {
     }
 }
 
-/// A round axis maximum at or above `max`: 1, 2, 5 × 10ⁿ.
+/// A round axis maximum at or above `max`: 2, 4, 10 × 10ⁿ, so the middle
+/// gridline (half of it) is a whole, round number too (an axis of 1 or 5
+/// would label its middle 0 or 2).
 fn nice_max(max: i64) -> i64 {
     let mut step = 1;
     loop {
-        for m in [1, 2, 5] {
+        for m in [2, 4, 10] {
             if m * step >= max {
                 return m * step;
             }
@@ -134,6 +136,8 @@ mod tests {
         assert_eq!(nice_max(100), 100);
         assert_eq!(nice_max(101), 200);
         assert_eq!(nice_max(7), 10);
+        assert_eq!(nice_max(1), 2, "no calls: an axis of 0, 1, 2");
+        assert_eq!(nice_max(5), 10, "not 5, whose middle is not whole");
         // 124 units of plot: 50 of 100 calls is 62, the refused stacked above.
         assert!(chart.svg.contains(r#"height="62.0" class="bar-ok""#), "{}", chart.svg);
         assert!(chart.svg.contains(r#"height="62.0" class="bar-refused""#));

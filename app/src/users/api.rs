@@ -131,3 +131,74 @@ pub async fn bulk_users(
     })
     .await
 }
+
+/// An account's live sessions, for the user page.
+#[server(endpoint = "admin/users/sessions")]
+pub async fn user_sessions(uid: String) -> Result<Vec<super::sessions::SessionView>, AppError> {
+    run(async move {
+        let admin = require_admin()?;
+        let mine = viewer().map(|v| v.session_hash).unwrap_or_default();
+        Ok(service::sessions_of(&app_state(), &admin, &uid, &mine).await?)
+    })
+    .await
+}
+
+/// Ends every session of an account. Returns how many there were.
+#[server(endpoint = "admin/users/sign_out_everywhere")]
+pub async fn sign_out_everywhere(uid: String) -> Result<i64, AppError> {
+    run(async move {
+        let admin = require_admin()?;
+        Ok(service::sign_out_everywhere(&app_state(), &admin, &uid).await?)
+    })
+    .await
+}
+
+/// The caller's own live sessions, for the profile.
+#[server(endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<super::sessions::SessionView>, AppError> {
+    run(async move {
+        let me = require_user()?;
+        Ok(service::my_sessions(&app_state(), &me).await?)
+    })
+    .await
+}
+
+/// Ends one of the caller's sessions; ending the current one signs out.
+#[server(endpoint = "account/sessions/end")]
+pub async fn end_my_session(reference: String) -> Result<(), AppError> {
+    run(async move {
+        let state = app_state();
+        let me = require_user()?;
+        if service::end_my_session(&state, &me, &reference).await? {
+            set_cookie(&crate::auth::sessions::clear_cookie_header(&state.settings));
+            leptos_axum::redirect("/sign-in");
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Ends every session of the caller but the one making this call.
+#[server(endpoint = "account/sessions/end_others")]
+pub async fn end_my_other_sessions() -> Result<(), AppError> {
+    run(async move {
+        let me = require_user()?;
+        Ok(service::end_my_other_sessions(&app_state(), &me).await?)
+    })
+    .await
+}
+
+/// The caller closes their own account (password required when it has one),
+/// is signed out and sent home.
+#[server(endpoint = "account/close")]
+pub async fn close_my_account(password: String) -> Result<(), AppError> {
+    run(async move {
+        let state = app_state();
+        let me = require_user()?;
+        service::close_own_account(&state, &me, password).await?;
+        set_cookie(&crate::auth::sessions::clear_cookie_header(&state.settings));
+        leptos_axum::redirect("/?closed");
+        Ok(())
+    })
+    .await
+}

@@ -9,6 +9,7 @@ pub mod pages;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod sessions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct UserId(pub i64);
@@ -58,6 +59,7 @@ pub struct UserRow {
     pub last_name: String,
     pub state: UserState,
     pub registered_at: i64,
+    pub last_sign_in_at: Option<i64>,
     pub groups: Vec<String>,
 }
 
@@ -109,6 +111,10 @@ pub struct UserQuery {
     pub after: Option<String>,
     #[serde(default)]
     pub before: Option<String>,
+    /// Only accounts not signed in for this many days (those that never
+    /// signed in count from their registration).
+    #[serde(default)]
+    pub inactive_days: Option<u32>,
 }
 
 impl UserQuery {
@@ -146,6 +152,7 @@ pub struct UserDetail {
     pub note: Option<String>,
     pub state: UserState,
     pub registered_at: i64,
+    pub last_sign_in_at: Option<i64>,
     pub has_password: bool,
     pub version: i64,
     pub groups: Vec<GroupRef>,

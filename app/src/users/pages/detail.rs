@@ -1,7 +1,7 @@
 //! One account: edit, password, block/activate, administrator rights,
 //! delete, and its history.
 use crate::activity::pages::ActivityList;
-use crate::components::{field_error, format_date, state_badge, ConfirmPanel, ErrorBanner};
+use crate::components::{field_error, format_date, format_time, state_badge, ConfirmPanel, ErrorBanner};
 use crate::error::AppError;
 use crate::groups::{display_name, display_names};
 use crate::i18n::{tr, use_i18n, Msg};
@@ -169,6 +169,11 @@ pub fn UserDetailPage() -> impl IntoView {
                                     <dl class="facts">
                                         <dt>{tr(Msg::State)}</dt><dd>{state_badge(u.state)}</dd>
                                         <dt>{tr(Msg::Registered)}</dt><dd>{format_date(u.registered_at)}</dd>
+                                        <dt>{tr(Msg::LastSignIn)}</dt>
+                                        <dd data-testid="last-sign-in">{match u.last_sign_in_at {
+                                            Some(t) => format_time(t).into_any(),
+                                            None => tr(Msg::NeverSignedIn).into_any(),
+                                        }}</dd>
                                         <dt>{tr(Msg::Groups)}</dt>
                                         <dd data-testid="user-groups">
                                             {u.groups.iter().map(|g| { let name = g.name.clone(); view! { <a class="chip" href=format!("/admin/groups/{}", g.uid)>{move || display_name(&name, i18n.lang.get())}</a>" " } }).collect_view()}
@@ -224,6 +229,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                     <crate::subscriptions::pages::UserSubscriptions subs=u.subscriptions.clone()/>
                                 </section>
                                 <crate::usage::pages::AdminUsage kind="user" uid=u.uid.clone()/>
+                                <super::SessionsCard whose=super::Whose::Account(u.uid.clone())/>
                                 <section class="card">
                                     <h2>{tr(Msg::VisibleProducts)}</h2>
                                     <p class="muted">{tr(if is_admin { Msg::AdminSeesAll } else { Msg::VisibleProductsHelp })}</p>

@@ -11,6 +11,9 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 use std::collections::BTreeSet;
 
+/// The "not signed in for" filter's choices, in days.
+const INACTIVE_CHOICES: [u32; 4] = [30, 90, 180, 365];
+
 /// Rows sent per bulk call: small enough to show progress, large enough to be quick.
 const BULK_CHUNK: usize = 100;
 
@@ -29,6 +32,7 @@ fn query_from_url() -> Memo<UserQuery> {
             per_page: get("per").and_then(|p| p.parse().ok()).unwrap_or(PAGE_SIZES[0]),
             after: get("after"),
             before: get("before"),
+            inactive_days: get("inactive").and_then(|d| d.parse().ok()).filter(|d| *d > 0),
         }
     })
 }
@@ -45,6 +49,9 @@ pub fn list_url(q: &UserQuery) -> String {
     }
     if let Some(g) = &q.group {
         parts.push(format!("group={}", enc(g)));
+    }
+    if let Some(d) = q.inactive_days {
+        parts.push(format!("inactive={d}"));
     }
     if q.sort != UserSort::Name {
         parts.push(format!("sort={}", q.sort.as_str()));
@@ -177,6 +184,15 @@ pub fn UsersPage() -> impl IntoView {
                                 let uid = g.uid.clone();
                                 let name = g.name.clone();
                                 view! { <option value=g.uid selected=move || query.get().group.as_deref() == Some(uid.as_str())>{move || display_name(&name, i18n.lang.get())}</option> }
+                            }).collect_view()}
+                        </select>
+                        <label class="sr-only" for="inactive-filter">{tr(Msg::SignInFilter)}</label>
+                        <select id="inactive-filter" name="inactive">
+                            <option value="" selected=move || query.get().inactive_days.is_none()>{tr(Msg::AnySignIn)}</option>
+                            {INACTIVE_CHOICES.into_iter().map(|d| view! {
+                                <option value=d.to_string() selected=move || query.get().inactive_days == Some(d)>
+                                    {move || Msg::NotSignedInFor.fmt(i18n.lang.get(), &[&d])}
+                                </option>
                             }).collect_view()}
                         </select>
                         <label class="sr-only" for="sort">{tr(Msg::SortBy)}</label>
@@ -324,6 +340,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <th>{tr(Msg::State)}</th>
                                         <th>{tr(Msg::Groups)}</th>
                                         <th>{tr(Msg::Registered)}</th>
+                                        <th>{tr(Msg::LastSignIn)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -346,6 +363,10 @@ pub fn UsersPage() -> impl IntoView {
                                                 <td>{state_badge(u.state)}</td>
                                                 <td class="groups-cell">{move || display_names(&u.groups, i18n.lang.get())}</td>
                                                 <td>{format_date(u.registered_at)}</td>
+                                                <td>{match u.last_sign_in_at {
+                                                    Some(t) => format_date(t).into_any(),
+                                                    None => view! { <span class="muted">{tr(Msg::NeverSignedIn)}</span> }.into_any(),
+                                                }}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

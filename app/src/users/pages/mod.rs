@@ -1,10 +1,14 @@
 //! The users screens: the list (`list`), add (here), and one account's page
-//! (`detail`).
+//! (`detail`), an account's sessions (`sessions`).
+mod close;
 mod detail;
 mod list;
+mod sessions;
 
+pub use close::CloseAccountCard;
 pub use detail::UserDetailPage;
 pub use list::{list_url, UsersPage};
+pub use sessions::{SessionsCard, Whose};
 
 use crate::components::{field_error, ErrorBanner};
 use crate::i18n::{tr, Msg};

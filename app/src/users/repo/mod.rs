@@ -116,6 +116,18 @@ pub fn is_email_taken(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation() && d.message().contains("email_canonical"))
 }
 
+/// When the account last signed in (None: never, or not since sign-ins were recorded).
+pub async fn last_sign_in(conn: &mut dyn Conn, id: UserId) -> Result<Option<i64>, sqlx::Error> {
+    crate::db::query_scalar("SELECT last_sign_in_at FROM users WHERE id = ?").bind(id.0).fetch_one(conn).await
+}
+
+/// The account signed in now. Not an edit of the account: its version and
+/// `updated_at` stay, so an administrator's open form does not turn stale.
+pub async fn note_sign_in(conn: &mut dyn Conn, id: UserId, now: i64) -> Result<(), sqlx::Error> {
+    crate::db::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?").bind(now).bind(id.0).execute(conn).await?;
+    Ok(())
+}
+
 pub async fn set_password(conn: &mut dyn Conn, id: UserId, hash: &str, must_change: bool) -> Result<(), sqlx::Error> {
     crate::db::query(
         "UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = unixepoch(),

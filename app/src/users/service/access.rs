@@ -145,6 +145,41 @@ pub async fn delete_notifying(
     Ok(())
 }
 
+/// A developer closes their own account (APIM's CloseAccount): the same
+/// deletion as an administrator's, after the password (when the account has
+/// one), and the "account closed" email. Administrators are closed by
+/// another administrator, so the last one cannot lock everyone out.
+pub async fn close_own_account(
+    state: &AppState,
+    me: &crate::auth::sessions::SessionUser,
+    password: String,
+) -> Result<(), ServiceError> {
+    if me.is_admin {
+        return Err(ServiceError::Refused(Msg::ErrAdminClosesOwnAccount));
+    }
+    let phc = {
+        let mut conn = state.pool.acquire().await?;
+        repo::password_hash(&mut conn, me.user_id).await?
+    };
+    if phc.is_some() {
+        if password.is_empty() {
+            return Err(ServiceError::field("password", Msg::ErrRequired));
+        }
+        if !state.hasher.verify(password, phc).await? {
+            return Err(ServiceError::field("password", Msg::ErrCurrentPasswordWrong));
+        }
+    }
+    let mut tx = state.begin_write().await?;
+    let u = repo::by_uid(&mut tx, &me.uid).await?.ok_or(ServiceError::NotFound)?;
+    // No actor id: the log outlives the account, and its row is gone.
+    let actor = Actor { id: None, label: u.email.clone() };
+    enqueue_template(&mut tx, state, TemplateName::AccountClosed, &Recipient::of(&u), None).await?;
+    delete_as(&mut tx, &actor, &u, "user.account_closed", None).await?;
+    tx.commit().await?;
+    state.outbox.notify_one();
+    Ok(())
+}
+
 /// The deletion itself, in the caller's transaction: memberships and
 /// sessions go by cascade, subscriptions with their keys retired, and the
 /// activity log keeps what the account was.
@@ -152,6 +187,17 @@ pub(crate) async fn delete_in(
     tx: &mut dyn Conn,
     actor: &Actor,
     u: &UserRecord,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    delete_as(tx, actor, u, "user.deleted", reason).await
+}
+
+/// The deletion, logged under `action`.
+async fn delete_as(
+    tx: &mut dyn Conn,
+    actor: &Actor,
+    u: &UserRecord,
+    action: &str,
     reason: Option<&str>,
 ) -> Result<(), ServiceError> {
     let groups = groups_repo::names_for_user(&mut *tx, u.user_id()).await?;
@@ -163,7 +209,7 @@ pub(crate) async fn delete_in(
     let mut before = u.snapshot();
     before["groups"] = json!(groups);
     before["subscriptions"] = json!(subscriptions.len());
-    log(&mut *tx, actor, "user.deleted", u, Some(before), None, reason).await?;
+    log(&mut *tx, actor, action, u, Some(before), None, reason).await?;
     Ok(())
 }
 

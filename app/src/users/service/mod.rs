@@ -5,10 +5,11 @@
 //! One account's records are here; blocking, re-activating, deleting,
 //! passwords and administrator rights in `access`; many accounts at once in
 //! `bulk`; administrators made from the command line or at first start in
-//! `admins`.
+//! `admins`; an account's sessions in `signed_in`.
 mod access;
 mod admins;
 mod bulk;
+mod signed_in;
 
 use super::repo::{self, UserRecord};
 use super::{
@@ -32,6 +33,7 @@ use access::{change_state, password_set_in};
 pub use admins::*;
 pub use bulk::*;
 use serde_json::json;
+pub use signed_in::*;
 
 pub const MAX_NOTE: usize = 1000;
 /// The most rows one bulk call takes; the page sends larger selections in chunks.
@@ -162,7 +164,9 @@ pub async fn detail(state: &AppState, admin: &Admin, uid: &str) -> Result<UserDe
     let subscriptions = subs_repo::for_user(&mut conn, u.user_id()).await?;
     let products =
         if u.is_admin { vec![] } else { crate::products::repo::visible_to_user(&mut conn, u.user_id()).await? };
+    let last_sign_in_at = repo::last_sign_in(&mut conn, u.user_id()).await?;
     Ok(UserDetail {
+        last_sign_in_at,
         invitation,
         subscriptions,
         products,
