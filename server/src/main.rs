@@ -6,8 +6,12 @@ use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 
+mod huge_pages;
 mod middleware;
 mod startup;
+
+#[global_allocator]
+static ALLOCATOR: huge_pages::HugePages = huge_pages::HugePages;
 
 #[derive(Parser)]
 #[command(name = "gatehouse", version, about = "Gatehouse: a self-hosted developer portal and account manager", after_help = Settings::help_text())]
