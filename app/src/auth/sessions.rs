@@ -38,9 +38,11 @@ impl Touches {
         *t = (*t).max(now);
     }
 
-    /// The newest time noted and not yet written for this session.
-    fn latest(&self, hash: &[u8]) -> Option<i64> {
-        self.pending.lock().unwrap_or_else(|e| e.into_inner()).get(hash).copied()
+    /// A session's last use: the stored time, or a newer one noted and not
+    /// yet written.
+    fn last_seen(&self, hash: &[u8], stored: i64) -> i64 {
+        let noted = self.pending.lock().unwrap_or_else(|e| e.into_inner()).get(hash).copied();
+        stored.max(noted.unwrap_or(0))
     }
 
     fn forget(&self, hash: &[u8]) {
@@ -234,7 +236,7 @@ pub async fn of_user(conn: &mut dyn Conn, user_id: UserId) -> Result<Vec<Listed>
 
 /// The newest use of a session, counting a touch not yet written.
 pub fn last_seen(touches: &Touches, s: &Listed) -> i64 {
-    s.last_seen_at.max(touches.latest(&s.id_hash).unwrap_or(0))
+    touches.last_seen(&s.id_hash, s.last_seen_at)
 }
 
 /// Ends one of the account's sessions, named by its public reference (see
@@ -321,7 +323,7 @@ pub async fn resolve(
     .fetch_optional(&mut conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let last_seen = row.last_seen_at.max(touches.latest(&hash).unwrap_or(0));
+    let last_seen = touches.last_seen(&hash, row.last_seen_at);
     let live = is_live(row.created_at, last_seen, now, settings.session_idle_secs, settings.session_absolute_secs);
     if !live || row.state != "active" {
         touches.forget(&hash);

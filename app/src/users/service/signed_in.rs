@@ -41,11 +41,10 @@ async fn live_sessions(
 /// An administrator's view of an account's sessions.
 pub async fn sessions_of(
     state: &AppState,
-    admin: &Admin,
+    _: &Admin,
     uid: &str,
     viewer_session: &[u8],
 ) -> Result<Vec<SessionView>, ServiceError> {
-    let _ = admin;
     let mut conn = state.pool.acquire().await?;
     let u = find(&mut conn, uid).await?;
     live_sessions(state, &mut conn, u.user_id(), Some(viewer_session)).await
