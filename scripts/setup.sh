@@ -67,7 +67,7 @@ fi
 # 4. wasm-opt (npm binaryen) for every build, the run command's too, so
 #    both serve the same optimised app; Chromium only for the browser tests.
 if ! [ -x tests/browser/node_modules/.bin/playwright-core ] || ! [ -x tests/browser/node_modules/.bin/wasm-opt ] \
-   || ! [ -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+   || ! [ -f tests/browser/node_modules/axe-core/axe.min.js ] || ! [ -d tests/browser/node_modules/oidc-provider ]; then
   if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi

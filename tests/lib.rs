@@ -656,3 +656,73 @@ impl Api {
 
 /// Percent-encodes a query value (the server's own encoder).
 pub use app::url::percent_encode as urlencode;
+
+/// A real OpenID provider for the identity-provider tests: npm's
+/// `oidc-provider` run by `tests/browser/idp.mjs` on a free port, with one
+/// client (`gatehouse` / `idp-test-secret`) and accounts the test adds.
+pub struct Idp {
+    child: Child,
+    pub issuer: String,
+    http: reqwest::Client,
+}
+
+pub const IDP_CLIENT_ID: &str = "gatehouse";
+pub const IDP_CLIENT_SECRET: &str = "idp-test-secret";
+
+impl Idp {
+    pub fn start() -> Idp {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser/idp.mjs");
+        let mut child = Command::new("node")
+            .arg(&script)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node (scripts/setup.sh installs it and oidc-provider)");
+        let mut line = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).expect("the provider's port");
+        // Keep reading what it prints: a closed pipe would stop it.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            while out.read_line(&mut sink).is_ok_and(|n| n > 0) {
+                sink.clear();
+            }
+        });
+        let v: serde_json::Value = serde_json::from_str(line.trim()).expect("{\"port\": N} from idp.mjs");
+        let issuer = format!("http://127.0.0.1:{}", v["port"]);
+        Idp { child, issuer, http: reqwest::Client::new() }
+    }
+
+    async fn control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let res = self.http.post(format!("{}{path}", self.issuer)).json(&body).send().await.expect("idp control");
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        res.json().await.unwrap()
+    }
+
+    /// Adds (or replaces) an account the provider signs in as `id`.
+    pub async fn account(&self, id: &str, claims: serde_json::Value) {
+        self.control("/test/accounts", serde_json::json!({ "id": id, "claims": claims })).await;
+    }
+
+    /// Registers Gatehouse's redirect URI for the client.
+    pub async fn allow_redirect(&self, uri: &str) {
+        self.control("/test/client", serde_json::json!({ "redirect_uris": [uri] })).await;
+    }
+
+    /// Replaces the signing key; returns the new key's id.
+    pub async fn rotate_key(&self) -> String {
+        self.control("/test/rotate", serde_json::json!({})).await["kid"].as_str().unwrap().to_string()
+    }
+
+    /// Makes the token endpoint hand out a bad ID token ("" for good ones again).
+    pub async fn tamper(&self, mode: &str) {
+        self.control("/test/tamper", serde_json::json!({ "mode": mode })).await;
+    }
+}
+
+impl Drop for Idp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

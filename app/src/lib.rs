@@ -16,6 +16,7 @@ pub mod error;
 pub mod gateway;
 pub mod groups;
 pub mod i18n;
+pub mod identity;
 pub mod invitations;
 mod lazy;
 pub mod links;

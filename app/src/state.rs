@@ -30,6 +30,9 @@ pub struct AppState {
     pub gate: Arc<crate::gateway::Gate>,
     /// Session last-seen times waiting for their batched write.
     pub session_touches: Arc<crate::auth::sessions::Touches>,
+    /// Identity providers' discovery documents and keys, and the HTTP
+    /// client that reads them.
+    pub oidc: Arc<crate::identity::oidc::Client>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             outbox: Arc::new(tokio::sync::Notify::new()),
             stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             session_touches: Arc::default(),
+            oidc: Arc::default(),
         })
     }
 }

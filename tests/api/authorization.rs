@@ -11,6 +11,7 @@ const ANONYMOUS: &[&str] = &[
     "/api/apis/reference",
     "/api/current_user",
     "/api/forgot_password",
+    "/api/identity/sign_in_options",
     "/api/invitation/accept",
     "/api/invitation/view",
     "/api/products/catalogue",

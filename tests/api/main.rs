@@ -9,6 +9,7 @@ mod first_admin;
 mod gateway;
 mod groups;
 mod health;
+mod identity;
 mod invitations;
 mod key_log;
 mod pages;

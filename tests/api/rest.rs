@@ -468,7 +468,8 @@ async fn the_openapi_document_lists_every_operation_the_server_answers() {
                 .replace("{productId}", "noproduct")
                 .replace("{sid}", "nosub")
                 .replace("{apiId}", "noapi")
-                .replace("{templateName}", "inviteUserNotificationMessage");
+                .replace("{templateName}", "inviteUserNotificationMessage")
+                .replace("{identityProviderName}", "oidc");
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let a = api
                 .send(
@@ -540,7 +541,8 @@ async fn declared_api_versions_are_served_and_if_match_is_checked_first() {
                 .replace("{productId}", "noproduct")
                 .replace("{sid}", "nosub")
                 .replace("{apiId}", "noapi")
-                .replace("{templateName}", "inviteUserNotificationMessage");
+                .replace("{templateName}", "inviteUserNotificationMessage")
+                .replace("{identityProviderName}", "oidc");
             for v in &declared {
                 let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 let a = api.send(api.client.request(m, at(&concrete, v)).json(&json!({ "properties": {} }))).await;

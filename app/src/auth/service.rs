@@ -54,6 +54,11 @@ pub async fn sign_in(
     };
     // The throttles' success and the session are one write transaction.
     let mut tx = state.begin_write().await?;
+    // Checked after the password, so the answer tells only the account's
+    // owner that their organisation signs developers in elsewhere.
+    if !creds.is_admin && !crate::identity::repo::password_sign_in(&mut tx).await? {
+        return Err(AppError::Refused(Msg::ErrPasswordSignInOff));
+    }
     EMAIL_THROTTLE.succeed(&mut tx, &key).await?;
     if let Some(k) = &ip_key {
         IP_THROTTLE.refund(&mut tx, k).await?;

@@ -253,3 +253,23 @@ pub async fn is_member(conn: &mut dyn Conn, group_id: i64, user: UserId) -> Resu
         .fetch_one(conn)
         .await
 }
+
+// ---- external groups filled from identity providers' claims ----
+
+/// The external groups a user is in.
+pub async fn external_of_user(conn: &mut dyn Conn, user: UserId) -> Result<Vec<(i64, GroupRow)>, sqlx::Error> {
+    let rows: Vec<Row> = crate::db::query_as(&format!(
+        "{SELECT} WHERE g.kind = 'external' AND g.id IN (SELECT group_id FROM group_members WHERE user_id = ?)"
+    ))
+    .bind(user.0)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(Row::into_parts).collect())
+}
+
+/// Every external group (a claim's values are matched against their
+/// external ids; there are few such groups, so one read serves a sign-in).
+pub async fn all_external(conn: &mut dyn Conn) -> Result<Vec<(i64, GroupRow)>, sqlx::Error> {
+    let rows: Vec<Row> = crate::db::query_as(&format!("{SELECT} WHERE g.kind = 'external'")).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(Row::into_parts).collect())
+}

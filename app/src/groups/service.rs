@@ -81,25 +81,34 @@ pub async fn create_named(
     if repo::name_taken(&mut tx, &form.name, None).await? {
         return Err(ServiceError::field("name", Msg::ErrGroupNameTaken));
     }
-    let uid = crate::uid::pick(&mut tx, chosen, &form.name, "group", |c, u| Box::pin(repo::uid_taken(c, u))).await?;
-    repo::insert(&mut tx, &uid, kind, &form).await?;
-    let (_, row) = find(&mut tx, &uid).await?;
-    activity::record(
-        &mut tx,
-        actor,
-        Change {
-            action: "group.created",
-            target_kind: "group",
-            target_uid: &uid,
-            target_label: &row.name,
-            before: None,
-            after: Some(snapshot(&row)),
-            reason: None,
-        },
-    )
-    .await?;
+    let (_, row) = insert_logged(&mut tx, actor, kind, &form, chosen).await?;
     tx.commit().await?;
-    Ok(uid)
+    Ok(row.uid)
+}
+
+/// Inserts a group (the uid chosen, or derived from the name) and logs its
+/// creation, in the caller's transaction. The name must be free.
+async fn insert_logged(
+    conn: &mut dyn Conn,
+    actor: &crate::activity::Actor,
+    kind: GroupKind,
+    form: &GroupForm,
+    chosen: Option<&str>,
+) -> Result<(i64, GroupRow), ServiceError> {
+    let uid = crate::uid::pick(conn, chosen, &form.name, "group", |c, u| Box::pin(repo::uid_taken(c, u))).await?;
+    repo::insert(conn, &uid, kind, form).await?;
+    let (id, row) = find(conn, &uid).await?;
+    let change = Change {
+        action: "group.created",
+        target_kind: "group",
+        target_uid: &uid,
+        target_label: &row.name,
+        before: None,
+        after: Some(snapshot(&row)),
+        reason: None,
+    };
+    activity::record(conn, actor, change).await?;
+    Ok((id, row))
 }
 
 pub async fn update(
@@ -212,4 +221,62 @@ pub async fn set_member(
         tx.commit().await?;
     }
     Ok(changed)
+}
+
+/// Whether an external group's id names a value of a provider's groups
+/// claim: the plain value, or APIM's `aad://<tenant>/groups/<value>` form.
+pub fn external_id_matches(external_id: &str, value: &str, tenant: Option<&str>) -> bool {
+    if external_id == value {
+        return true;
+    }
+    match external_id.strip_prefix("aad://").and_then(|rest| rest.split_once("/groups/")) {
+        Some((t, id)) => id == value && tenant.is_none_or(|tenant| tenant.eq_ignore_ascii_case(t)),
+        None => false,
+    }
+}
+
+/// Brings a user's external-group memberships in line with a provider's
+/// groups claim, in the caller's transaction: joins the groups whose
+/// external id the claim names, leaves the external groups it does not.
+/// With `create`, a value naming no group creates an external group for
+/// it. Each change is logged under `actor` (the sign-in).
+pub async fn sync_external(
+    conn: &mut dyn Conn,
+    actor: &crate::activity::Actor,
+    user: &crate::users::repo::UserRecord,
+    values: &[String],
+    tenant: Option<&str>,
+    create: bool,
+) -> Result<(), ServiceError> {
+    let all = repo::all_external(conn).await?;
+    let current = repo::external_of_user(conn, user.user_id()).await?;
+    let mut wanted: Vec<(i64, GroupRow)> = Vec::new();
+    for v in values {
+        let named: Vec<&(i64, GroupRow)> = all
+            .iter()
+            .filter(|(_, g)| g.external_id.as_deref().is_some_and(|e| external_id_matches(e, v, tenant)))
+            .collect();
+        if !named.is_empty() {
+            wanted.extend(named.into_iter().cloned());
+        } else if create && v.chars().count() <= 200 {
+            let name: String = v.chars().take(100).collect();
+            if repo::name_taken(conn, &name, None).await? {
+                continue;
+            }
+            let form = GroupForm { name, description: String::new(), external_id: v.clone() };
+            let (id, row) = insert_logged(conn, actor, GroupKind::External, &form, None).await?;
+            wanted.push((id, row));
+        }
+    }
+    for (id, g) in &wanted {
+        if !current.iter().any(|(c, _)| c == id) && repo::add_member(conn, *id, user.user_id()).await? {
+            crate::users::service::membership_activity(conn, actor, user, g, true, None).await?;
+        }
+    }
+    for (id, g) in &current {
+        if !wanted.iter().any(|(w, _)| w == id) && repo::remove_member(conn, *id, user.user_id()).await? {
+            crate::users::service::membership_activity(conn, actor, user, g, false, None).await?;
+        }
+    }
+    Ok(())
 }

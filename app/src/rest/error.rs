@@ -87,6 +87,14 @@ pub fn property_name(field: &str) -> String {
         "rate_limit_seconds" => "rateLimit.renewalPeriod".into(),
         "quota_calls" => "quota.calls".into(),
         "quota_minutes" => "quota.renewalPeriod".into(),
+        "display_name" => "displayName".into(),
+        "client_id" => "clientId".into(),
+        "client_secret" => "clientSecret".into(),
+        "signin_tenant" => "signinTenant".into(),
+        "signin_policy" => "signinPolicyName".into(),
+        "allowed_tenants" => "allowedTenants".into(),
+        "groups_claim" => "groupsClaim".into(),
+        "email_domains" => "allowedEmailDomains".into(),
         other => other.into(),
     }
 }

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 pub mod apis;
 pub mod error;
 pub mod groups;
+pub mod identity_providers;
 pub mod odata;
 pub mod openapi;
 pub mod products;
@@ -92,6 +93,15 @@ pub fn router(state: AppState) -> Router {
         .route("/subscriptions/{sid}/listSecrets", post(subscriptions::list_secrets))
         .route("/subscriptions/{sid}/regeneratePrimaryKey", post(subscriptions::regenerate_primary))
         .route("/subscriptions/{sid}/regenerateSecondaryKey", post(subscriptions::regenerate_secondary))
+        .route("/identityProviders", get(identity_providers::list))
+        .route(
+            "/identityProviders/{identityProviderName}",
+            get(identity_providers::get)
+                .put(identity_providers::create_or_update)
+                .patch(identity_providers::update)
+                .delete(identity_providers::delete),
+        )
+        .route("/identityProviders/{identityProviderName}/listSecrets", post(identity_providers::list_secrets))
         .route("/templates", get(templates::list))
         .route(
             "/templates/{templateName}",

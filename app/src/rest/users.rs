@@ -77,7 +77,21 @@ pub async fn list_in(ctx: &Ctx, scope: Scope) -> Result<Response, ApiError> {
 pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let u = find(&ctx).await?;
     let groups = if ctx.flag("expandGroups")? { Some(groups_of(&ctx, &u).await?) } else { None };
-    Ok(entity(StatusCode::OK, &etag(u.version), user_json(&ctx, &u, groups)))
+    let mut body = user_json(&ctx, &u, groups);
+    body["properties"]["identities"] = Value::Array(identities_of(&ctx, &u).await?);
+    Ok(entity(StatusCode::OK, &etag(u.version), body))
+}
+
+/// APIM's UserIdentityContract list: the email ("Basic") and each
+/// provider's subject. (Lists of users show "Basic" only: one query per
+/// row would cost a page of users as many reads.)
+async fn identities_of(ctx: &Ctx, u: &UserRecord) -> Result<Vec<Value>, ApiError> {
+    let mut conn = ctx.state.pool.acquire().await?;
+    let mut value = vec![json!({ "provider": "Basic", "id": u.email })];
+    for (provider, id) in crate::identity::service::identities_of(&mut conn, u.user_id()).await? {
+        value.push(json!({ "provider": provider, "id": id }));
+    }
+    Ok(value)
 }
 
 #[derive(Deserialize)]
@@ -281,8 +295,9 @@ pub async fn subscription(ctx: Ctx) -> Result<Response, ApiError> {
 
 pub async fn identities(ctx: Ctx) -> Result<Response, ApiError> {
     let u = find(&ctx).await?;
-    let value = vec![json!({ "provider": "Basic", "id": u.email })];
-    Ok(ctx.collection(value, 1, 1, 0))
+    let value = identities_of(&ctx, &u).await?;
+    let n = value.len() as i64;
+    Ok(ctx.collection(value, n, n, 0))
 }
 
 /// Emails the account a password-reset link (APIM's

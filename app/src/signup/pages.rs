@@ -148,5 +148,6 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <crate::identity::pages::ProvidersSection/>
     }
 }

@@ -113,26 +113,34 @@ impl Vault {
     /// and slot are authenticated with it, so a stored key cannot be moved
     /// to another row or slot.
     pub fn seal(&self, key: &str, sub_uid: &str, slot: KeySlot) -> Vec<u8> {
+        self.seal_for(key, &format!("{sub_uid}/{}", slot.as_str()))
+    }
+
+    pub fn open(&self, sealed: &[u8], sub_uid: &str, slot: KeySlot) -> Result<String, VaultError> {
+        self.open_for(sealed, &format!("{sub_uid}/{}", slot.as_str()))
+    }
+
+    /// Seals any short secret under the server secret (an identity
+    /// provider's client secret too), bound to `what` it belongs to.
+    pub fn seal_for(&self, secret: &str, what: &str) -> Vec<u8> {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let aad = format!("{sub_uid}/{}", slot.as_str());
         let ct = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.as_bytes(), aad: aad.as_bytes() })
-            .expect("encryption of a short key cannot fail");
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: secret.as_bytes(), aad: what.as_bytes() })
+            .expect("encryption of a short secret cannot fail");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         out
     }
 
-    pub fn open(&self, sealed: &[u8], sub_uid: &str, slot: KeySlot) -> Result<String, VaultError> {
+    pub fn open_for(&self, sealed: &[u8], what: &str) -> Result<String, VaultError> {
         if sealed.len() < 24 {
             return Err(VaultError::Decrypt);
         }
-        let aad = format!("{sub_uid}/{}", slot.as_str());
         let pt = self
             .cipher
-            .decrypt(XNonce::from_slice(&sealed[..24]), Payload { msg: &sealed[24..], aad: aad.as_bytes() })
+            .decrypt(XNonce::from_slice(&sealed[..24]), Payload { msg: &sealed[24..], aad: what.as_bytes() })
             .map_err(|_| VaultError::Decrypt)?;
         String::from_utf8(pt).map_err(|_| VaultError::Decrypt)
     }

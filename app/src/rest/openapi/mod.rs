@@ -2,6 +2,7 @@
 //! operation table (`operations`), which lists exactly the routes
 //! `rest::router` serves (an integration test calls every operation it names).
 mod apis;
+mod identity;
 mod operations;
 
 use super::{versions, PREFIX};
@@ -12,7 +13,7 @@ pub use operations::*;
 
 /// Every operation the REST API serves, table by table.
 pub fn all() -> impl Iterator<Item = &'static Op> {
-    OPERATIONS.iter().chain(apis::API_OPERATIONS)
+    OPERATIONS.iter().chain(apis::API_OPERATIONS).chain(identity::IDENTITY_OPERATIONS)
 }
 use serde_json::{json, Map, Value};
 use IfMatch::{No, Required};
@@ -167,8 +168,10 @@ fn schemas() -> Value {
 
 fn all_schemas() -> Value {
     let mut all = schemas();
-    if let (Some(to), Value::Object(more)) = (all.as_object_mut(), apis::schemas()) {
-        to.extend(more);
+    for more in [apis::schemas(), identity::schemas()] {
+        if let (Some(to), Value::Object(more)) = (all.as_object_mut(), more) {
+            to.extend(more);
+        }
     }
     all
 }

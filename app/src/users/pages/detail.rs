@@ -180,7 +180,11 @@ pub fn UserDetailPage() -> impl IntoView {
                                         </dd>
                                         <dt>{tr(Msg::Identities)}</dt>
                                         <dd data-testid="user-identities">
-                                            {u.identities.iter().map(|i| view! { <div>{tr(Msg::IdentityBasic)}": "{i.id.clone()}</div> }).collect_view()}
+                                            {u.identities.iter().map(|i| {
+                                                let basic = i.provider == "Basic";
+                                                let provider = (!basic).then(|| i.provider.clone());
+                                                view! { <div>{basic.then(|| tr(Msg::IdentityBasic))}{provider}": "{i.id.clone()}</div> }
+                                            }).collect_view()}
                                         </dd>
                                         <dt>{tr(Msg::Password)}</dt>
                                         <dd>{if u.has_password { tr(Msg::PasswordIsSet)() } else { tr(Msg::PasswordNotSet)() }}</dd>

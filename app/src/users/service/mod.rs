@@ -165,12 +165,16 @@ pub async fn detail(state: &AppState, admin: &Admin, uid: &str) -> Result<UserDe
     let products =
         if u.is_admin { vec![] } else { crate::products::repo::visible_to_user(&mut conn, u.user_id()).await? };
     let last_sign_in_at = repo::last_sign_in(&mut conn, u.user_id()).await?;
+    let mut identities = vec![super::Identity { provider: "Basic".into(), id: u.email.clone() }];
+    for (provider, id) in crate::identity::service::identities_of(&mut conn, u.user_id()).await? {
+        identities.push(super::Identity { provider, id });
+    }
     Ok(UserDetail {
         last_sign_in_at,
         invitation,
         subscriptions,
         products,
-        identities: vec![super::Identity { provider: "Basic".into(), id: u.email.clone() }],
+        identities,
         is_self: viewer == Some(u.user_id()),
         state: u.state(),
         uid: u.uid,
