@@ -10,6 +10,7 @@ pub mod apis;
 pub mod assets;
 pub mod auth;
 pub mod components;
+pub mod delegation;
 pub mod emails;
 pub mod error;
 #[cfg(feature = "ssr")]

@@ -75,6 +75,17 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
         }
     }
 
+    // Delegation: a team's own site owns sign-in and sign-up. `?local`
+    // keeps this page (administrators sign in here).
+    if req.method() == Method::GET && viewer.is_none() && (path == "/sign-in" || path == "/sign-up") {
+        let query = req.uri().query().unwrap_or_default();
+        if !query.split('&').any(|p| p == "local" || p.starts_with("local=")) {
+            if let Some(url) = delegated(&state, &path, query).await {
+                return with_security_headers(&state, Redirect::to(&url).into_response());
+            }
+        }
+    }
+
     let is_server_fn = path.starts_with("/api/");
     let mut res = next.run(req).await;
     if is_server_fn && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
@@ -85,6 +96,22 @@ pub async fn request_guard(State(state): State<AppState>, mut req: Request, next
         *res.status_mut() = StatusCode::FORBIDDEN;
     }
     with_security_headers(&state, res)
+}
+
+/// The delegate site's URL for the sign-in or sign-up page, if delegated.
+/// `returnUrl` is the page to come back to (the `next` this page was given).
+async fn delegated(state: &AppState, path: &str, query: &str) -> Option<String> {
+    use app::delegation::Operation;
+    let op = if path == "/sign-up" { Operation::SignUp } else { Operation::SignIn };
+    let next = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "next").map(|(_, v)| v.into_owned());
+    let back = app::auth::safe_next(&state.settings.public_url, next.as_deref()).unwrap_or_else(|| "/".into());
+    match app::delegation::service::redirect(state, op, &back).await {
+        Ok(url) => url,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the delegation settings");
+            None
+        }
+    }
 }
 
 /// server_fn answers arguments it cannot decode (missing, wrong type) with

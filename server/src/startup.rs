@@ -32,7 +32,7 @@ pub fn router(state: AppState) -> Router {
     let links_state = state.clone();
     let activity_state = state.clone();
     let ready_state = state.clone();
-    let (oidc_start, oidc_back) = (state.clone(), state.clone());
+    let (oidc_start, oidc_back, sso_state) = (state.clone(), state.clone(), state.clone());
     Router::new()
         // The emailed link: its token moves into a cookie, then to the page.
         .route("/l/{purpose}/{token}", get(move |path| app::links::web::follow(links_state.clone(), path)))
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         // Sign-in through an identity provider: there and back again.
         .route("/oidc/{kind}/start", get(move |req| app::identity::web::start(oidc_start.clone(), req)))
         .route("/oidc/{kind}/callback", get(move |req| app::identity::web::callback(oidc_back.clone(), req)))
+        // A delegate site's single-sign-on token (APIM's portal path).
+        .route("/signin-sso", get(move |req| app::delegation::web::sign_in(sso_state.clone(), req)))
         .leptos_routes_with_context(&options, routes, ctx.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -10,6 +10,7 @@ const ANONYMOUS: &[&str] = &[
     "/api/apis/of_product",
     "/api/apis/reference",
     "/api/current_user",
+    "/api/delegation/target",
     "/api/forgot_password",
     "/api/identity/sign_in_options",
     "/api/invitation/accept",

@@ -4,6 +4,7 @@ mod apis;
 mod authorization;
 mod busy;
 mod cli;
+mod delegation;
 mod emails;
 mod first_admin;
 mod gateway;

@@ -20,6 +20,7 @@ pub fn action_label(action: &str) -> Msg {
         "settings.identity_provider_saved" => Msg::ActProviderSaved,
         "settings.identity_provider_deleted" => Msg::ActProviderDeleted,
         "settings.password_sign_in" => Msg::ActPasswordSignIn,
+        "settings.delegation_changed" => Msg::ActDelegation,
         "user.admin_granted" => Msg::ActAdminGranted,
         "user.admin_revoked" => Msg::ActAdminRevoked,
         "group.created" => Msg::ActGroupCreated,

@@ -17,6 +17,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{tr(Msg::SignInTitle)}</h1>
             <p class="muted">{tr(Msg::SignInIntro)}</p>
+            <crate::delegation::pages::DelegateRedirect sign_up=false/>
             <crate::identity::pages::ProviderButtons/>
             <ErrorBanner error/>
             <ActionForm action attr:class="stack" attr:data-testid="sign-in-form">

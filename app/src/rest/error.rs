@@ -88,6 +88,8 @@ pub fn property_name(field: &str) -> String {
         "quota_calls" => "quota.calls".into(),
         "quota_minutes" => "quota.renewalPeriod".into(),
         "display_name" => "displayName".into(),
+        "validation_key" => "validationKey".into(),
+        "subscriptions" => "subscriptions.enabled".into(),
         "client_id" => "clientId".into(),
         "client_secret" => "clientSecret".into(),
         "signin_tenant" => "signinTenant".into(),

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 pub mod apis;
+pub mod delegation;
 pub mod error;
 pub mod groups;
 pub mod identity_providers;
@@ -48,6 +49,13 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{userId}/subscriptions/{sid}", get(users::subscription))
         .route("/users/{userId}/identities", get(users::identities))
         .route("/users/{userId}/confirmations/password/send", post(users::send_password_reset))
+        .route("/users/{userId}/token", post(delegation::shared_access_token))
+        .route("/users/{userId}/generateSsoUrl", post(delegation::generate_sso_url))
+        .route(
+            "/portalsettings/delegation",
+            get(delegation::get).put(delegation::create_or_update).patch(delegation::update),
+        )
+        .route("/portalsettings/delegation/listSecrets", post(delegation::list_secrets))
         .route("/groups", get(groups::list))
         .route(
             "/groups/{groupId}",

@@ -16,6 +16,7 @@ pub fn SignUpPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
+        <crate::delegation::pages::DelegateRedirect sign_up=true/>
         <Suspense fallback=move || view! { <p class="loading">{tr(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let s = match settings.await {
@@ -149,5 +150,6 @@ pub fn SettingsPage() -> impl IntoView {
             </Transition>
         </section>
         <crate::identity::pages::ProvidersSection/>
+        <crate::delegation::pages::DelegationSection/>
     }
 }

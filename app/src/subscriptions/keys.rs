@@ -145,6 +145,13 @@ impl Vault {
         String::from_utf8(pt).map_err(|_| VaultError::Decrypt)
     }
 
+    /// A key for another purpose (signing single-sign-on tokens), derived
+    /// from the server secret: stable across restarts and replicas, and
+    /// useless for anything else.
+    pub fn derived_key(&self, label: &str) -> [u8; 32] {
+        self.hash(&format!("gatehouse/derived/{label}"))
+    }
+
     /// A fingerprint of this secret, stored in the database at first use: a
     /// server started with another secret refuses to run instead of
     /// answering every key check with "unknown key".

@@ -2,6 +2,7 @@
 //! operation table (`operations`), which lists exactly the routes
 //! `rest::router` serves (an integration test calls every operation it names).
 mod apis;
+mod delegation;
 mod identity;
 mod operations;
 
@@ -13,7 +14,11 @@ pub use operations::*;
 
 /// Every operation the REST API serves, table by table.
 pub fn all() -> impl Iterator<Item = &'static Op> {
-    OPERATIONS.iter().chain(apis::API_OPERATIONS).chain(identity::IDENTITY_OPERATIONS)
+    OPERATIONS
+        .iter()
+        .chain(apis::API_OPERATIONS)
+        .chain(identity::IDENTITY_OPERATIONS)
+        .chain(delegation::DELEGATION_OPERATIONS)
 }
 use serde_json::{json, Map, Value};
 use IfMatch::{No, Required};
@@ -168,7 +173,7 @@ fn schemas() -> Value {
 
 fn all_schemas() -> Value {
     let mut all = schemas();
-    for more in [apis::schemas(), identity::schemas()] {
+    for more in [apis::schemas(), identity::schemas(), delegation::schemas()] {
         if let (Some(to), Value::Object(more)) = (all.as_object_mut(), more) {
             to.extend(more);
         }
