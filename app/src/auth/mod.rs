@@ -144,15 +144,12 @@ pub mod ssr {
     /// The browser and address of this request, for a session it opens.
     pub fn client() -> super::sessions::Client {
         let parts = request_parts();
-        super::sessions::Client {
-            user_agent: parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
-            addr: parts.extensions.get::<crate::state::ClientIp>().map(|c| c.0),
-        }
+        super::sessions::Client::of_request(&parts.headers, &parts.extensions)
     }
 
     /// The signed-in user of this request, as resolved by the session middleware.
     pub fn viewer() -> Option<SessionUser> {
-        use_context::<http::request::Parts>()?.extensions.get::<Option<SessionUser>>().cloned().flatten()
+        super::sessions::viewer_of(&use_context::<http::request::Parts>()?.extensions)
     }
 
     /// Counts one costly anonymous request (sign-up, forgot password)

@@ -170,13 +170,19 @@ pub fn clear_cookie_header(settings: &Settings) -> String {
     format!("{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}", cookie_name(settings))
 }
 
-/// Finds the session token in a Cookie header.
-pub fn token_from_cookies(settings: &Settings, cookie_header: &str) -> Option<String> {
-    let name = cookie_name(settings);
+/// The non-empty value of the cookie `name` in a Cookie header (every
+/// cookie Gatehouse reads: the session, an emailed link's token, a sign-in
+/// through a provider).
+pub fn cookie_value(cookie_header: &str, name: &str) -> Option<String> {
     cookie_header.split(';').find_map(|pair| {
         let (k, v) = pair.trim().split_once('=')?;
         (k == name && !v.is_empty()).then(|| v.to_string())
     })
+}
+
+/// Finds the session token in a Cookie header.
+pub fn token_from_cookies(settings: &Settings, cookie_header: &str) -> Option<String> {
+    cookie_value(cookie_header, cookie_name(settings))
 }
 
 /// Where a session's requests come from: the browser's own description and
@@ -186,6 +192,22 @@ pub fn token_from_cookies(settings: &Settings, cookie_header: &str) -> Option<St
 pub struct Client {
     pub user_agent: Option<String>,
     pub addr: Option<std::net::IpAddr>,
+}
+
+impl Client {
+    /// The browser and address of a request the page middleware has seen
+    /// (it puts the client address in the extensions).
+    pub fn of_request(headers: &http::HeaderMap, extensions: &http::Extensions) -> Client {
+        Client {
+            user_agent: headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+            addr: extensions.get::<crate::state::ClientIp>().map(|c| c.0),
+        }
+    }
+}
+
+/// The session a request came with, as the page middleware resolved it.
+pub fn viewer_of(extensions: &http::Extensions) -> Option<SessionUser> {
+    extensions.get::<Option<SessionUser>>().cloned().flatten()
 }
 
 /// Creates a session and returns the token for the cookie.

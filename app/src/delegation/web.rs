@@ -1,11 +1,11 @@
 //! `GET /signin-sso?token=…&returnUrl=…`: where a delegate site sends the
 //! browser with a single-sign-on token (APIM's developer portal path).
-use crate::auth::sessions::{self, Client, SessionUser};
+use crate::auth::sessions::{self, Client};
 use crate::error::AppError;
-use crate::state::{AppState, ClientIp};
+use crate::state::AppState;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{SET_COOKIE, USER_AGENT};
+use http::header::SET_COOKIE;
 
 #[derive(serde::Deserialize, Default)]
 struct Query {
@@ -16,11 +16,8 @@ struct Query {
 
 pub async fn sign_in(state: AppState, req: Request) -> Response {
     let q: Query = axum::extract::Query::try_from_uri(req.uri()).map(|q| q.0).unwrap_or_default();
-    let client = Client {
-        user_agent: req.headers().get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
-        addr: req.extensions().get::<ClientIp>().map(|c| c.0),
-    };
-    let old = req.extensions().get::<Option<SessionUser>>().cloned().flatten().map(|u| u.session_hash);
+    let client = Client::of_request(req.headers(), req.extensions());
+    let old = sessions::viewer_of(req.extensions()).map(|u| u.session_hash);
     let outcome = match q.token.as_deref() {
         Some(t) => crate::delegation::service::sign_in_with_token(&state, t, &client, old).await,
         None => Err(AppError::Link(crate::links::LinkProblem::Missing)),

@@ -4,12 +4,12 @@
 //! middleware, which has resolved the client address and any session.
 use super::sign_in::{self, Callback};
 use super::ProviderKind;
-use crate::auth::sessions::{self, Client, SessionUser};
+use crate::auth::sessions::{self, Client};
 use crate::config::Settings;
-use crate::state::{AppState, ClientIp};
+use crate::state::AppState;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;
 
 fn cookie_name(settings: &Settings) -> &'static str {
@@ -29,10 +29,7 @@ fn cookie(settings: &Settings, value: &str, max_age: i64) -> String {
 
 fn cookie_value(settings: &Settings, req: &Request) -> Option<String> {
     let name = cookie_name(settings);
-    req.headers().get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).flat_map(|h| h.split(';')).find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == name && !v.is_empty()).then(|| v.to_string())
-    })
+    req.headers().get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).find_map(|h| sessions::cookie_value(h, name))
 }
 
 fn kind_of(req: &Request) -> Option<ProviderKind> {
@@ -74,11 +71,8 @@ pub async fn start(state: AppState, req: Request) -> Response {
 pub async fn callback(state: AppState, req: Request) -> Response {
     let Some(kind) = kind_of(&req) else { return problem(super::SsoProblem::Failed) };
     let cb: Callback = serde_urlencoded_query(&req);
-    let client = Client {
-        user_agent: req.headers().get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
-        addr: req.extensions().get::<ClientIp>().map(|c| c.0),
-    };
-    let old = req.extensions().get::<Option<SessionUser>>().cloned().flatten().map(|u| u.session_hash);
+    let client = Client::of_request(req.headers(), req.extensions());
+    let old = sessions::viewer_of(req.extensions()).map(|u| u.session_hash);
     let cookie_state = cookie_value(&state.settings, &req);
     let clear = cookie(&state.settings, "", 0);
     match sign_in::complete(&state, kind, cb, cookie_state, client, old).await {

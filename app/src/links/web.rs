@@ -31,11 +31,7 @@ pub fn clear_cookie(settings: &Settings, purpose: LinkPurpose) -> String {
 
 /// The token this browser brought from the emailed link, if any.
 pub fn token_from_cookies(settings: &Settings, cookie_header: &str, purpose: LinkPurpose) -> Option<String> {
-    let name = cookie_name(settings, purpose);
-    cookie_header.split(';').find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == name && !v.is_empty()).then(|| v.to_string())
-    })
+    crate::auth::sessions::cookie_value(cookie_header, &cookie_name(settings, purpose))
 }
 
 /// Tokens are 43 base64url characters; anything else is not worth a cookie.
